@@ -24,13 +24,16 @@ internal static class BuquetOptionsBinder
     }
 
     /// <summary>Every setting as a dotted HOCON path (lists and maps are single settings), in declaration order.</summary>
-    public static IReadOnlyList<string> SettingPaths()
-    {
-        var paths = new List<string>();
-        Collect(typeof(BuquetOptions), BuquetOptions.SectionName, paths);
-        return paths;
+    public static IReadOnlyList<string> SettingPaths() => Settings().Select(s => s.Path).ToList();
 
-        static void Collect(Type type, string prefix, List<string> into)
+    /// <summary>Every setting with its dotted HOCON path and property type, in declaration order.</summary>
+    public static IReadOnlyList<(string Path, Type Type)> Settings()
+    {
+        var settings = new List<(string Path, Type Type)>();
+        Collect(typeof(BuquetOptions), BuquetOptions.SectionName, settings);
+        return settings;
+
+        static void Collect(Type type, string prefix, List<(string Path, Type Type)> into)
         {
             foreach (var property in Properties(type))
             {
@@ -41,7 +44,7 @@ internal static class BuquetOptionsBinder
                 }
                 else
                 {
-                    into.Add(path);
+                    into.Add((path, property.PropertyType));
                 }
             }
         }
