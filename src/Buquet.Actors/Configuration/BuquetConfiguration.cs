@@ -54,7 +54,15 @@ public static partial class BuquetConfiguration
 
         foreach (var file in files)
         {
-            var document = HoconSources.Load(new HoconConfigurationSource { Path = file, Environment = Lookup })!;
+            // Substitutions may refer to settings of lower layers, e.g. path = ${buquet.store.local.path}"/sub".
+            var below = layers.ToList();
+            string? Lower(string dotted)
+            {
+                var key = Canonicalize(dotted.Replace('.', ':'));
+                return below.Select(l => l.Data.TryGetValue(key, out var v) ? v : null).LastOrDefault(v => v is not null);
+            }
+
+            var document = HoconSources.Load(new HoconConfigurationSource { Path = file, Environment = Lookup }, Lower)!;
             layers.Add(FromHocon($"file {Path.GetFullPath(file)}", document));
         }
 

@@ -62,11 +62,11 @@ public sealed class HoconConfigurationProvider : ConfigurationProvider
 internal static class HoconSources
 {
     /// <summary>Loads a source; null when an optional file is missing.</summary>
-    public static HoconFlatDocument? Load(HoconConfigurationSource source)
+    public static HoconFlatDocument? Load(HoconConfigurationSource source, Func<string, string?>? fallback = null)
     {
         if (source.Path is null)
         {
-            return HoconResolver.Load(source.Content ?? string.Empty, source.ContentName, source.BaseDirectory, source.Environment);
+            return HoconResolver.Load(source.Content ?? string.Empty, source.ContentName, source.BaseDirectory, source.Environment, fallback);
         }
 
         var full = System.IO.Path.GetFullPath(source.Path);
@@ -77,6 +77,6 @@ internal static class HoconSources
                 : throw new FileNotFoundException($"HOCON configuration file '{source.Path}' was not found (looked for {full}).", full);
         }
 
-        return HoconResolver.Load(File.ReadAllText(full), full, System.IO.Path.GetDirectoryName(full), source.Environment);
+        return HoconResolver.Load(File.ReadAllText(full), full, System.IO.Path.GetDirectoryName(full), source.Environment, fallback);
     }
 }

@@ -162,6 +162,18 @@ public sealed class BuquetConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_SubstitutionOfLowerLayerSetting_ResolvesAgainstEarlierFilesAndDefaults()
+    {
+        var first = File("first.conf", "buquet.worker.id = base");
+        var second = File("second.conf", "buquet.worker.id = ${buquet.worker.id}\"-2\"\nbuquet.store.local.path = ${buquet.store.local.path}\"/sub\"\n");
+
+        var config = BuquetConfiguration.Build([first, second], Env());
+
+        Assert.Equal("base-2", config["buquet:worker:id"]);
+        Assert.Equal("./buquet-data/sub", config["buquet:store:local:path"]);
+    }
+
+    [Fact]
     public void Build_NoFilesButBuquetConfigSet_LoadsThatFile()
     {
         var file = File("env.conf", "buquet.worker.id = from-buquet-config");

@@ -169,6 +169,35 @@ public sealed class HoconParserTests
     }
 
     [Fact]
+    public void Load_SelfReferenceWithoutEarlierValue_FallsBackToEnvironmentOrFails()
+    {
+        Assert.Equal("/opt:/x", Load("PATH = ${PATH}\":/x\"", n => n == "PATH" ? "/opt" : null)["PATH"]);
+        var ex = Assert.Throws<HoconParseException>(() => Load("a = ${a}\"x\""));
+        Assert.Contains("could not resolve substitution ${a}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_IncludeCycle_ThrowsNamingTheChain()
+    {
+        var dir = Directory.CreateTempSubdirectory("hocon-cycle");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "a.conf"), "include \"b.conf\"\n");
+            File.WriteAllText(Path.Combine(dir.FullName, "b.conf"), "x = 1\ninclude \"a.conf\"\n");
+
+            var ex = Assert.Throws<HoconParseException>(() => new ConfigurationBuilder().AddHoconFile(Path.Combine(dir.FullName, "a.conf")).Build());
+
+            Assert.Contains("include cycle", ex.Message, StringComparison.Ordinal);
+            Assert.EndsWith("b.conf", ex.SourceName, StringComparison.Ordinal);
+            Assert.Equal(2, ex.Line);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Load_RequiredSubstitutionFromEnv_Resolves()
     {
         Assert.Equal("us-east-1", Load("r = ${S3_REGION}", n => n == "S3_REGION" ? "us-east-1" : null)["r"]);

@@ -12,20 +12,27 @@ internal sealed class HoconResolver
 {
     private readonly HoconObject _root;
     private readonly Func<string, string?> _environment;
+    private readonly Func<string, string?>? _fallback;
     private readonly HashSet<HoconDeferred> _resolving = [];
     private readonly Dictionary<HoconDeferred, HoconNode?> _resolved = [];
 
-    private HoconResolver(HoconObject root, Func<string, string?> environment)
+    private HoconResolver(HoconObject root, Func<string, string?> environment, Func<string, string?>? fallback)
     {
         _root = root;
         _environment = environment;
+        _fallback = fallback;
     }
 
     /// <summary>Parses, resolves and flattens a document.</summary>
-    public static HoconFlatDocument Load(string text, string sourceName, string? baseDirectory, Func<string, string?>? environment)
+    /// <param name="text">The HOCON text.</param>
+    /// <param name="sourceName">Name for error messages.</param>
+    /// <param name="baseDirectory">Directory for relative includes.</param>
+    /// <param name="environment">Environment lookup for substitutions; the process environment when null.</param>
+    /// <param name="fallback">Lower configuration layers, by dotted path, consulted for a substitution before the environment.</param>
+    public static HoconFlatDocument Load(string text, string sourceName, string? baseDirectory, Func<string, string?>? environment, Func<string, string?>? fallback = null)
     {
         var root = HoconParser.Parse(text, sourceName, baseDirectory);
-        var resolver = new HoconResolver(root, environment ?? Environment.GetEnvironmentVariable);
+        var resolver = new HoconResolver(root, environment ?? Environment.GetEnvironmentVariable, fallback);
         resolver.ResolveObject(root);
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var arrays = new List<string>();
@@ -101,7 +108,7 @@ internal sealed class HoconResolver
         {
             if (node is HoconDeferred deferred)
             {
-                node = ResolveDeferred(deferred);
+                node = IsSelfReferenceWithoutEarlierValue(deferred) ? null : ResolveDeferred(deferred);
             }
 
             node = node is HoconObject obj && obj.Fields.TryGetValue(segment, out var child) ? child : null;
@@ -109,6 +116,11 @@ internal sealed class HoconResolver
             {
                 break;
             }
+        }
+
+        if (node is HoconDeferred last && IsSelfReferenceWithoutEarlierValue(last))
+        {
+            node = null; // a = ${a}"x" with no earlier a in this document: look in lower layers and the environment
         }
 
         if (node is not null)
@@ -120,7 +132,7 @@ internal sealed class HoconResolver
             }
         }
 
-        var env = _environment(substitution.PathText);
+        var env = _fallback?.Invoke(substitution.PathText) ?? _environment(substitution.PathText);
         if (env is not null)
         {
             return new HoconScalar(substitution.Position, env);
@@ -129,8 +141,11 @@ internal sealed class HoconResolver
         return substitution.Optional
             ? null
             : throw substitution.Position.Error(
-                $"could not resolve substitution ${{{substitution.PathText}}}: it is neither a setting in this document nor an environment variable (use ${{?{substitution.PathText}}} if it is optional)");
+                $"could not resolve substitution ${{{substitution.PathText}}}: it is neither a setting in this document (or a lower layer) nor an environment variable (use ${{?{substitution.PathText}}} if it is optional)");
     }
+
+    private bool IsSelfReferenceWithoutEarlierValue(HoconDeferred deferred) =>
+        deferred.Previous is null && _resolving.Contains(deferred);
 
     private HoconScalar Concatenate(HoconConcatenation concatenation)
     {
