@@ -188,7 +188,7 @@ public sealed class BuquetConfigurationTests : IDisposable
     {
         Assert.Throws<FileNotFoundException>(() => BuquetConfiguration.Build([Path.Combine(_dir.FullName, "absent.conf")], Env()));
         var ex = Assert.Throws<HoconParseException>(() => BuquetConfiguration.Build([File("bad.conf", "buquet {\n  worker.id = \n}")], Env()));
-        Assert.Equal(3, ex.Line);
+        Assert.Equal((2, 15), (ex.Line, ex.Column));
     }
 
     [Fact]

@@ -108,6 +108,12 @@ public sealed class HoconParserTests
     }
 
     [Fact]
+    public void Load_KeyNamedInclude_IsAnOrdinaryKey()
+    {
+        Assert.Equal("1", Load("include = 1")["include"]);
+    }
+
+    [Fact]
     public void Load_RootBraces_Accepted()
     {
         Assert.Equal("1", Load("{ a = 1 }")["a"]);
@@ -253,7 +259,8 @@ public sealed class HoconParserTests
     [InlineData("a = ${missing.key}\n", 1, 5, "could not resolve substitution ${missing.key}")]
     [InlineData("url = http://host\n", 1, 11, "quote the value")]
     [InlineData("a = [1, 2\n", 2, 1, "expected ']' to close the array of key 'a'")]
-    [InlineData("a = \n", 2, 1, "expected a value for key 'a'")]
+    [InlineData("a = \n", 1, 5, "expected a value for key 'a' but found end of line")]
+    [InlineData("a =\nb = 1\n", 1, 4, "expected a value for key 'a' but found end of line")]
     [InlineData("a = \"x\" }\n", 1, 9, "expected a newline or ',' after a field")]
     public void Load_InvalidDocument_ThrowsWithLineColumnAndExpectation(string hocon, int line, int column, string expected)
     {
