@@ -262,6 +262,8 @@ public sealed class HoconParserTests
     [InlineData("a = \n", 1, 5, "expected a value for key 'a' but found end of line")]
     [InlineData("a =\nb = 1\n", 1, 4, "expected a value for key 'a' but found end of line")]
     [InlineData("a = \"x\" }\n", 1, 9, "expected a newline or ',' after a field")]
+    [InlineData("x.\"a:b\" = 1\n", 1, 3, "contains ':'")]
+    [InlineData("a += [1]\n", 1, 3, "'+=' is not supported")]
     public void Load_InvalidDocument_ThrowsWithLineColumnAndExpectation(string hocon, int line, int column, string expected)
     {
         var ex = Assert.Throws<HoconParseException>(() => Load(hocon));

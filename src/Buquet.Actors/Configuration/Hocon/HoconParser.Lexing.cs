@@ -162,7 +162,14 @@ internal sealed partial class HoconParser
         {
             if (Current == '"')
             {
-                segment.Append(ReadQuoted());
+                var at = Here;
+                var quoted = ReadQuoted();
+                if (quoted.Contains(':', StringComparison.Ordinal))
+                {
+                    throw at.Error($"key \"{quoted}\" contains ':', which configuration keys use as their separator");
+                }
+
+                segment.Append(quoted);
                 any = true;
             }
             else if (!AtEnd && !EndsUnquotedKey(Current) && !LookingAt("//"))
