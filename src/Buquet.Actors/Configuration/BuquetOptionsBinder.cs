@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Buquet.Actors.Configuration;
+
+/// <summary>
+/// Binds the <c>buquet</c> section onto <see cref="BuquetOptions"/>. Keys map to properties through
+/// <see cref="KebabCase"/> (kebab-case, PascalCase and SNAKE_CASE all bind); durations and sizes are parsed with
+/// <see cref="Durations"/> and <see cref="ByteSizes"/>; unknown keys are errors with a suggestion.
+/// </summary>
+internal static class BuquetOptionsBinder
+{
+    private static readonly Dictionary<string, IndexMode> IndexModeAliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["index"] = IndexMode.IndexOnly,
+        ["log"] = IndexMode.LogScan,
+    };
+
+    public static void BindInto(IConfiguration configuration, BuquetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        BindObject(configuration.GetSection(BuquetOptions.SectionName), options, BuquetOptions.SectionName, options.BindingErrors);
+    }
+
+    /// <summary>Every setting as a dotted HOCON path (lists and maps are single settings), in declaration order.</summary>
+    public static IReadOnlyList<string> SettingPaths() => Settings().Select(s => s.Path).ToList();
+
+    /// <summary>Every setting with its dotted HOCON path and property type, in declaration order.</summary>
+    public static IReadOnlyList<(string Path, Type Type)> Settings()
+    {
+        var settings = new List<(string Path, Type Type)>();
+        Collect(typeof(BuquetOptions), BuquetOptions.SectionName, settings);
+        return settings;
+
+        static void Collect(Type type, string prefix, List<(string Path, Type Type)> into)
+        {
+            foreach (var property in Properties(type))
+            {
+                var path = $"{prefix}.{KebabCase.FromPascal(property.Name)}";
+                if (IsSection(property.PropertyType))
+                {
+                    Collect(property.PropertyType, path, into);
+                }
+                else
+                {
+                    into.Add((path, property.PropertyType));
+                }
+            }
+        }
+    }
+
+    internal static PropertyInfo[] Properties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.CanRead).ToArray();
+
+    internal static bool IsSection(Type type) =>
+        type.IsClass && type != typeof(string) && type.Namespace == typeof(BuquetOptions).Namespace;
+
+    private static void BindObject(IConfiguration section, object target, string path, List<string> errors)
+    {
+        var properties = Properties(target.GetType());
+        foreach (var child in section.GetChildren())
+        {
+            var property = properties.FirstOrDefault(p => KebabCase.Normalize(p.Name) == KebabCase.Normalize(child.Key));
+            if (property is null)
+            {
+                errors.Add(UnknownKey(path, child.Key, properties));
+                continue;
+            }
+
+            var childPath = $"{path}.{KebabCase.FromPascal(property.Name)}";
+            var type = property.PropertyType;
+            if (IsSection(type))
+            {
+                if (child.Value is not null)
+                {
+                    errors.Add($"{childPath} is a section, not a value (got '{child.Value}'); write {childPath} {{ ... }}");
+                    continue;
+                }
+
+                BindObject(child, property.GetValue(target)!, childPath, errors);
+            }
+            else if (type == typeof(List<string>))
+            {
+                property.SetValue(target, ReadList(child));
+            }
+            else if (type == typeof(Dictionary<string, int>))
+            {
+                property.SetValue(target, ReadMap(child, childPath, errors));
+            }
+            else if (child.Value is null)
+            {
+                if (child.GetChildren().Any())
+                {
+                    errors.Add($"{childPath} expects a single value but got an object or array");
+                }
+                else if (Nullable.GetUnderlyingType(type) is not null)
+                {
+                    property.SetValue(target, null);
+                }
+            }
+            else if (TryConvert(child.Value, type, out var value, out var problem))
+            {
+                property.SetValue(target, value);
+            }
+            else
+            {
+                errors.Add($"{childPath} = '{child.Value}' is invalid: {problem}");
+            }
+        }
+    }
+
+    private static List<string> ReadList(IConfigurationSection section)
+    {
+        if (section.Value is not null)
+        {
+            return section.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        }
+
+        return section.GetChildren().Select(c => c.Value).Where(v => v is not null).Select(v => v!).ToList();
+    }
+
+    private static Dictionary<string, int> ReadMap(IConfigurationSection section, string path, List<string> errors)
+    {
+        var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in section.GetChildren())
+        {
+            if (int.TryParse(entry.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            {
+                map[entry.Key] = n;
+            }
+            else
+            {
+                errors.Add($"{path}.\"{entry.Key}\" = '{entry.Value}' is invalid: expected a whole number");
+            }
+        }
+
+        return map;
+    }
+
+    internal static bool TryConvert(string text, Type type, out object? value, out string problem)
+    {
+        value = null;
+        problem = string.Empty;
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        var s = text.Trim();
+        if (target != type && (s.Length == 0 || s.Equals("null", StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        switch (target)
+        {
+            case not null when target == typeof(string):
+                value = text;
+                return true;
+            case not null when target == typeof(int):
+                if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i))
+                {
+                    value = i;
+                    return true;
+                }
+
+                problem = "expected a whole number";
+                return false;
+            case not null when target == typeof(long):
+                if (ByteSizes.TryParse(s, out long bytes, out problem))
+                {
+                    value = bytes;
+                    return true;
+                }
+
+                return false;
+            case not null when target == typeof(double):
+                if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+                {
+                    value = d;
+                    return true;
+                }
+
+                problem = "expected a number such as 0.25";
+                return false;
+            case not null when target == typeof(bool):
+                if (TryParseBool(s, out var b))
+                {
+                    value = b;
+                    return true;
+                }
+
+                problem = "expected true or false";
+                return false;
+            case not null when target == typeof(TimeSpan):
+                if (Durations.TryParse(s, out TimeSpan span, out problem))
+                {
+                    value = span;
+                    return true;
+                }
+
+                return false;
+            case { IsEnum: true }:
+                return TryParseEnum(s, target, out value, out problem);
+            default:
+                problem = $"unsupported setting type {type.Name}";
+                return false;
+        }
+    }
+
+    internal static bool TryParseBool(string s, out bool value)
+    {
+        switch (s.ToUpperInvariant())
+        {
+            case "TRUE" or "YES" or "ON" or "1":
+                value = true;
+                return true;
+            case "FALSE" or "NO" or "OFF" or "0":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+
+    private static bool TryParseEnum(string s, Type type, out object? value, out string problem)
+    {
+        value = null;
+        problem = string.Empty;
+        if (type == typeof(IndexMode) && IndexModeAliases.TryGetValue(s, out var alias))
+        {
+            value = alias;
+            return true;
+        }
+
+        foreach (var name in Enum.GetNames(type))
+        {
+            if (KebabCase.Normalize(name) == KebabCase.Normalize(s))
+            {
+                value = Enum.Parse(type, name);
+                return true;
+            }
+        }
+
+        problem = $"expected one of {string.Join(", ", Enum.GetNames(type).Select(KebabCase.FromPascal))}";
+        return false;
+    }
+
+    private static string UnknownKey(string path, string key, PropertyInfo[] properties)
+    {
+        var known = properties.Select(p => KebabCase.FromPascal(p.Name)).ToList();
+        var guess = known.OrderBy(k => KebabCase.Distance(KebabCase.Normalize(k), KebabCase.Normalize(key))).FirstOrDefault();
+        var hint = guess is not null && KebabCase.Distance(KebabCase.Normalize(guess), KebabCase.Normalize(key)) <= 3
+            ? $"did you mean {path}.{guess}?"
+            : $"known keys: {string.Join(", ", known)}";
+        return $"unknown setting {path}.{key}: {hint}";
+    }
+}

@@ -1,0 +1,167 @@
+namespace Buquet.Actors.Configuration;
+
+/// <summary>
+/// Every default of <see cref="BuquetOptions"/> in one place. <c>HOCON/reference.conf</c> lists the same values; a test
+/// keeps the two in sync.
+/// </summary>
+public static class BuquetDefaults
+{
+    /// <summary><c>buquet.store.kind</c>.</summary>
+    public const StoreKind StoreKind = Configuration.StoreKind.Local;
+
+    /// <summary><c>buquet.store.local.path</c>.</summary>
+    public const string StoreLocalPath = "./buquet-data";
+
+    /// <summary><c>buquet.store.s3.region</c> (buquet falls back to us-east-1 too).</summary>
+    public const string StoreS3Region = "us-east-1";
+
+    /// <summary><c>buquet.store.request-timeout</c>.</summary>
+    public static readonly TimeSpan StoreRequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>buquet.store.max-retries</c>.</summary>
+    public const int StoreMaxRetries = 3;
+
+    /// <summary><c>buquet.queue.shard-prefix-length</c> (16 shards).</summary>
+    public const int QueueShardPrefixLength = 1;
+
+    /// <summary><c>buquet.queue.payload-offload-threshold</c> (buquet: 256 KiB, offload when strictly greater).</summary>
+    public const long QueuePayloadOffloadThreshold = 256 * 1024;
+
+    /// <summary><c>buquet.queue.max-payload-size</c>.</summary>
+    public const long QueueMaxPayloadSize = 10 * 1024 * 1024;
+
+    /// <summary><c>buquet.queue.default-timeout</c> (buquet <c>timeout_seconds</c> 300).</summary>
+    public static readonly TimeSpan QueueDefaultTimeout = TimeSpan.FromSeconds(300);
+
+    /// <summary><c>buquet.queue.default-max-retries</c>.</summary>
+    public const int QueueDefaultMaxRetries = 3;
+
+    /// <summary><c>buquet.queue.idempotency-ttl</c>.</summary>
+    public static readonly TimeSpan QueueIdempotencyTtl = TimeSpan.FromDays(30);
+
+    /// <summary><c>buquet.queue.retry-policy.initial-interval</c>.</summary>
+    public static readonly TimeSpan RetryInitialInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>buquet.queue.retry-policy.max-interval</c>.</summary>
+    public static readonly TimeSpan RetryMaxInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>buquet.queue.retry-policy.multiplier</c>.</summary>
+    public const double RetryMultiplier = 2.0;
+
+    /// <summary><c>buquet.queue.retry-policy.jitter-percent</c>.</summary>
+    public const double RetryJitterPercent = 0.25;
+
+    /// <summary><c>buquet.worker.concurrency</c>.</summary>
+    public const int WorkerConcurrency = 1;
+
+    /// <summary><c>buquet.worker.index-mode</c>.</summary>
+    public const IndexMode WorkerIndexMode = IndexMode.Hybrid;
+
+    /// <summary><c>buquet.worker.ready-page-size</c>.</summary>
+    public const int WorkerReadyPageSize = 100;
+
+    /// <summary><c>buquet.worker.log-scan-page-size</c>.</summary>
+    public const int WorkerLogScanPageSize = 50;
+
+    /// <summary><c>buquet.worker.lease-ttl</c>.</summary>
+    public static readonly TimeSpan WorkerLeaseTtl = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>buquet.worker.lease-renew-fraction</c>.</summary>
+    public const double WorkerLeaseRenewFraction = 0.5;
+
+    /// <summary><c>buquet.worker.drain-deadline</c>.</summary>
+    public static readonly TimeSpan WorkerDrainDeadline = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>buquet.worker.shutdown-grace</c>.</summary>
+    public static readonly TimeSpan WorkerShutdownGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>buquet.worker.heartbeat-interval</c>.</summary>
+    public static readonly TimeSpan WorkerHeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>buquet.worker.built-in-handlers</c>.</summary>
+    public const bool WorkerBuiltInHandlers = true;
+
+    /// <summary><c>buquet.worker.polling.strategy</c>.</summary>
+    public const PollingStrategy PollingStrategy = Configuration.PollingStrategy.Adaptive;
+
+    /// <summary><c>buquet.worker.polling.min-interval</c>.</summary>
+    public static readonly TimeSpan PollingMinInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary><c>buquet.worker.polling.max-interval</c>.</summary>
+    public static readonly TimeSpan PollingMaxInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>buquet.worker.polling.backoff-multiplier</c>.</summary>
+    public const double PollingBackoffMultiplier = 2.0;
+
+    /// <summary><c>buquet.worker.polling.interval</c> (fixed strategy).</summary>
+    public static readonly TimeSpan PollingInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary><c>buquet.worker.polling.jitter</c>.</summary>
+    public const double PollingJitter = 0.1;
+
+    /// <summary><c>buquet.worker.shard-leasing.enabled</c>.</summary>
+    public const bool ShardLeasingEnabled = false;
+
+    /// <summary><c>buquet.worker.shard-leasing.shards-per-worker</c>.</summary>
+    public const int ShardLeasingShardsPerWorker = 16;
+
+    /// <summary><c>buquet.worker.shard-leasing.lease-ttl</c>.</summary>
+    public static readonly TimeSpan ShardLeasingLeaseTtl = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>buquet.worker.shard-leasing.renewal-interval</c>.</summary>
+    public static readonly TimeSpan ShardLeasingRenewalInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>buquet.monitor.enabled</c>.</summary>
+    public const bool MonitorEnabled = true;
+
+    /// <summary><c>buquet.monitor.check-interval</c>.</summary>
+    public static readonly TimeSpan MonitorCheckInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>buquet.monitor.worker-health-threshold</c>.</summary>
+    public static readonly TimeSpan MonitorWorkerHealthThreshold = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>buquet.monitor.sweep-interval</c> (zero disables the sweeper).</summary>
+    public static readonly TimeSpan MonitorSweepInterval = TimeSpan.FromSeconds(300);
+
+    /// <summary><c>buquet.monitor.sweep-page-size</c>.</summary>
+    public const int MonitorSweepPageSize = 1000;
+
+    /// <summary><c>buquet.monitor.max-tasks-per-scan</c>.</summary>
+    public const int MonitorMaxTasksPerScan = 100;
+
+    /// <summary><c>buquet.monitor.sweep-mode</c>.</summary>
+    public const SweepMode MonitorSweepMode = SweepMode.Continuous;
+
+    /// <summary><c>buquet.monitor.max-objects-per-sweep</c>.</summary>
+    public const int MonitorMaxObjectsPerSweep = 1000;
+
+    /// <summary><c>buquet.scheduler.enabled</c>.</summary>
+    public const bool SchedulerEnabled = false;
+
+    /// <summary><c>buquet.scheduler.tick-interval</c> (buquet <c>schedule run --interval 60</c>).</summary>
+    public static readonly TimeSpan SchedulerTickInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>buquet.scheduler.leader-lease-ttl</c>.</summary>
+    public static readonly TimeSpan SchedulerLeaderLeaseTtl = TimeSpan.FromSeconds(90);
+
+    /// <summary><c>buquet.scheduler.catch-up</c> (buquet collapses missed slots into one run).</summary>
+    public const CatchUpPolicy SchedulerCatchUp = CatchUpPolicy.One;
+
+    /// <summary><c>buquet.scheduler.default-time-zone</c> (buquet schedules are UTC only).</summary>
+    public const string SchedulerDefaultTimeZone = "UTC";
+
+    /// <summary><c>buquet.dashboard.enabled</c>.</summary>
+    public const bool DashboardEnabled = false;
+
+    /// <summary><c>buquet.dashboard.bind-address</c>.</summary>
+    public const string DashboardBindAddress = "127.0.0.1";
+
+    /// <summary><c>buquet.dashboard.port</c> (buquet <c>serve --port 3000</c>).</summary>
+    public const int DashboardPort = 3000;
+
+    /// <summary><c>buquet.telemetry.prometheus-port</c> (buquet <c>BUQUET_METRICS_PROMETHEUS_PORT</c> 9000).</summary>
+    public const int TelemetryPrometheusPort = 9000;
+
+    /// <summary><c>buquet.clock.sync-interval</c> (buquet re-reads the store's clock at most every 5 s).</summary>
+    public static readonly TimeSpan ClockSyncInterval = TimeSpan.FromSeconds(5);
+}

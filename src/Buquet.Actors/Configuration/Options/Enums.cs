@@ -1,0 +1,60 @@
+namespace Buquet.Actors.Configuration;
+
+/// <summary>Which object store backs the queue (<c>buquet.store.kind</c>: <c>local</c>, <c>s3</c> or <c>memory</c>).</summary>
+public enum StoreKind
+{
+    /// <summary>A local directory (single machine; demos and development).</summary>
+    Local,
+
+    /// <summary>An S3-compatible bucket (AWS, MinIO, Ceph RGW, ...); what a fleet uses.</summary>
+    S3,
+
+    /// <summary>In-process memory (tests; nothing survives the process).</summary>
+    Memory,
+}
+
+/// <summary>How workers discover ready tasks (<c>buquet.worker.index-mode</c>; buquet's <c>--index-mode</c>).</summary>
+public enum IndexMode
+{
+    /// <summary>Ready index first, falling back to a scan of task objects (<c>hybrid</c>).</summary>
+    Hybrid,
+
+    /// <summary>Only the <c>ready/</c> index (<c>index-only</c>, alias <c>index</c>).</summary>
+    IndexOnly,
+
+    /// <summary>Only LIST of <c>tasks/</c> (<c>log-scan</c>, alias <c>log</c>).</summary>
+    LogScan,
+}
+
+/// <summary>Polling strategy (<c>buquet.worker.polling.strategy</c>).</summary>
+public enum PollingStrategy
+{
+    /// <summary>Back off from min-interval to max-interval while idle, reset on work.</summary>
+    Adaptive,
+
+    /// <summary>Poll every <c>interval</c>.</summary>
+    Fixed,
+}
+
+/// <summary>Index sweeper mode (<c>buquet.monitor.sweep-mode</c>).</summary>
+public enum SweepMode
+{
+    /// <summary>Incremental, resumable per-shard cursor.</summary>
+    Continuous,
+
+    /// <summary>Full scan of every shard on each sweep (<c>on-demand</c>).</summary>
+    OnDemand,
+}
+
+/// <summary>What the scheduler does with slots missed while no scheduler ran (<c>buquet.scheduler.catch-up</c>).</summary>
+public enum CatchUpPolicy
+{
+    /// <summary>Missed slots collapse into one run (buquet's behaviour).</summary>
+    One,
+
+    /// <summary>Missed slots are dropped; the next future slot runs.</summary>
+    Skip,
+
+    /// <summary>Every missed slot runs.</summary>
+    All,
+}

@@ -1,0 +1,115 @@
+namespace Buquet.Actors.Configuration;
+
+/// <summary>Worker settings (<c>buquet.worker</c>).</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Worker id (<c>id</c>); empty generates <c>worker-</c> + 8 hex characters at start.</summary>
+    /// <value>The default is empty.</value>
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>Tasks executed at once by this worker (<c>concurrency</c>).</summary>
+    /// <value>The default is 1 (buquet's model: one task at a time).</value>
+    public int Concurrency { get; set; } = BuquetDefaults.WorkerConcurrency;
+
+    /// <summary>Per task type cap, each at most <see cref="Concurrency"/> (<c>per-type-concurrency { "type" = n }</c>).</summary>
+    /// <value>The default is empty (no per-type caps).</value>
+    public Dictionary<string, int> PerTypeConcurrency { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Task types this worker claims (<c>task-types</c>); empty means every type it has a handler for.</summary>
+    /// <value>The default is empty.</value>
+    public List<string> TaskTypes { get; set; } = [];
+
+    /// <summary>Shards this worker polls (<c>shards</c>, env <c>BUQUET_SHARDS</c>); empty means all.</summary>
+    /// <value>The default is empty.</value>
+    public List<string> Shards { get; set; } = [];
+
+    /// <summary>Ready-task discovery (<c>index-mode</c>: hybrid, index-only, log-scan; env <c>BUQUET_INDEX_MODE</c>).</summary>
+    /// <value>The default is hybrid.</value>
+    public IndexMode IndexMode { get; set; } = BuquetDefaults.WorkerIndexMode;
+
+    /// <summary>Keys per LIST of the ready index (<c>ready-page-size</c>, env <c>BUQUET_READY_PAGE_SIZE</c>).</summary>
+    /// <value>The default is 100.</value>
+    public int ReadyPageSize { get; set; } = BuquetDefaults.WorkerReadyPageSize;
+
+    /// <summary>Keys per LIST in log-scan fallback (<c>log-scan-page-size</c>, env <c>BUQUET_LOG_SCAN_PAGE_SIZE</c>).</summary>
+    /// <value>The default is 50.</value>
+    public int LogScanPageSize { get; set; } = BuquetDefaults.WorkerLogScanPageSize;
+
+    /// <summary>Length of each automatic extension of a running task's lease (<c>lease-ttl</c>); the claim itself uses the task's timeout.</summary>
+    /// <value>The default is 5 min.</value>
+    public TimeSpan LeaseTtl { get; set; } = BuquetDefaults.WorkerLeaseTtl;
+
+    /// <summary>Renew a running task's lease when this fraction of it has elapsed, 0..1 (<c>lease-renew-fraction</c>); 0 turns renewal off.</summary>
+    /// <value>The default is 0.5.</value>
+    public double LeaseRenewFraction { get; set; } = BuquetDefaults.WorkerLeaseRenewFraction;
+
+    /// <summary>After SIGTERM/SIGINT: stop claiming and wait this long for in-flight tasks (<c>drain-deadline</c>).</summary>
+    /// <value>The default is 30 s.</value>
+    public TimeSpan DrainDeadline { get; set; } = BuquetDefaults.WorkerDrainDeadline;
+
+    /// <summary>After the drain deadline: time to release leases and deregister before exit (<c>shutdown-grace</c>).</summary>
+    /// <value>The default is 10 s.</value>
+    public TimeSpan ShutdownGrace { get; set; } = BuquetDefaults.WorkerShutdownGrace;
+
+    /// <summary>How often <c>workers/{id}.json</c> is rewritten (<c>heartbeat-interval</c>).</summary>
+    /// <value>The default is 10 s.</value>
+    public TimeSpan HeartbeatInterval { get; set; } = BuquetDefaults.WorkerHeartbeatInterval;
+
+    /// <summary>Register the built-in handlers <c>buquet.echo</c>, <c>buquet.sleep</c>, <c>buquet.fail</c>, <c>buquet.reschedule</c> (<c>built-in-handlers</c>).</summary>
+    /// <value>The default is true.</value>
+    public bool BuiltInHandlers { get; set; } = BuquetDefaults.WorkerBuiltInHandlers;
+
+    /// <summary>Polling (<c>polling</c>).</summary>
+    public PollingOptions Polling { get; set; } = new();
+
+    /// <summary>Dynamic shard ownership (<c>shard-leasing</c>).</summary>
+    public ShardLeasingOptions ShardLeasing { get; set; } = new();
+}
+
+/// <summary>Polling settings (<c>buquet.worker.polling</c>, buquet <c>[worker.polling]</c>).</summary>
+public sealed class PollingOptions
+{
+    /// <summary>adaptive or fixed (<c>strategy</c>, env <c>BUQUET_POLLING_STRATEGY</c>; <c>BUQUET_POLL_INTERVAL_MS</c> implies fixed).</summary>
+    /// <value>The default is adaptive.</value>
+    public PollingStrategy Strategy { get; set; } = BuquetDefaults.PollingStrategy;
+
+    /// <summary>Adaptive: interval after finding work (<c>min-interval</c>, env <c>BUQUET_POLLING_MIN_INTERVAL_MS</c>).</summary>
+    /// <value>The default is 100 ms.</value>
+    public TimeSpan MinInterval { get; set; } = BuquetDefaults.PollingMinInterval;
+
+    /// <summary>Adaptive: idle cap (<c>max-interval</c>, env <c>BUQUET_POLLING_MAX_INTERVAL_MS</c>).</summary>
+    /// <value>The default is 5 s.</value>
+    public TimeSpan MaxInterval { get; set; } = BuquetDefaults.PollingMaxInterval;
+
+    /// <summary>Adaptive: growth per empty poll, above 1 (<c>backoff-multiplier</c>, env <c>BUQUET_POLLING_BACKOFF_MULTIPLIER</c>).</summary>
+    /// <value>The default is 2.0.</value>
+    public double BackoffMultiplier { get; set; } = BuquetDefaults.PollingBackoffMultiplier;
+
+    /// <summary>Fixed: the interval (<c>interval</c>, env <c>BUQUET_POLL_INTERVAL_MS</c>).</summary>
+    /// <value>The default is 500 ms.</value>
+    public TimeSpan Interval { get; set; } = BuquetDefaults.PollingInterval;
+
+    /// <summary>Random spread of each sleep as a fraction, 0..1 (<c>jitter</c>), so workers do not poll in lockstep.</summary>
+    /// <value>The default is 0.1.</value>
+    public double Jitter { get; set; } = BuquetDefaults.PollingJitter;
+}
+
+/// <summary>Shard leasing (<c>buquet.worker.shard-leasing</c>, buquet <c>[worker.shard_leasing]</c>).</summary>
+public sealed class ShardLeasingOptions
+{
+    /// <summary>Poll only shards this worker holds a lease on (<c>enabled</c>, env <c>BUQUET_SHARD_LEASING</c>).</summary>
+    /// <value>The default is false.</value>
+    public bool Enabled { get; set; } = BuquetDefaults.ShardLeasingEnabled;
+
+    /// <summary>Shards each worker tries to hold (<c>shards-per-worker</c>, env <c>BUQUET_SHARD_LEASING_SHARDS_PER_WORKER</c>).</summary>
+    /// <value>The default is 16.</value>
+    public int ShardsPerWorker { get; set; } = BuquetDefaults.ShardLeasingShardsPerWorker;
+
+    /// <summary>Shard lease length (<c>lease-ttl</c>, env <c>BUQUET_SHARD_LEASING_TTL_SECS</c>).</summary>
+    /// <value>The default is 30 s.</value>
+    public TimeSpan LeaseTtl { get; set; } = BuquetDefaults.ShardLeasingLeaseTtl;
+
+    /// <summary>Renewal period, below <see cref="LeaseTtl"/> (<c>renewal-interval</c>, env <c>BUQUET_SHARD_LEASING_RENEW_SECS</c>).</summary>
+    /// <value>The default is 10 s.</value>
+    public TimeSpan RenewalInterval { get; set; } = BuquetDefaults.ShardLeasingRenewalInterval;
+}

@@ -1,0 +1,39 @@
+using Buquet.Actors.Configuration;
+
+namespace Buquet.Actors.Tests.Configuration;
+
+public sealed class BuquetCommandLineTests
+{
+    [Fact]
+    public void Map_BuquetWorkerAndMonitorFlags_BecomeTopLayerSettings()
+    {
+        var overrides = BuquetCommandLine.Map([
+            new("--id", "w-7"), new("--shards", "0,1"), new("--index-mode", "index-only"), new("--no-monitor", null),
+            new("--check-interval", "20"), new("--sweep-interval", "0"), new("--worker-health-threshold", "2m"),
+            new("--port", "8080"), new("--bucket", "b"), new("--concurrency", "4"),
+        ]);
+
+        var options = BuquetOptions.Load(BuquetConfiguration.Build([], new Dictionary<string, string> { ["BUQUET__WORKER__ID"] = "from-env" }, overrides));
+
+        Assert.Equal("w-7", options.Worker.Id);
+        Assert.Equal(["0", "1"], options.Worker.Shards);
+        Assert.Equal(IndexMode.IndexOnly, options.Worker.IndexMode);
+        Assert.False(options.Monitor.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.Monitor.CheckInterval);
+        Assert.Equal(TimeSpan.Zero, options.Monitor.SweepInterval);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.Monitor.WorkerHealthThreshold);
+        Assert.Equal(8080, options.Dashboard.Port);
+        Assert.Equal((StoreKind.S3, "b"), (options.Store.Kind, options.Store.S3.Bucket));
+        Assert.Equal(4, options.Worker.Concurrency);
+    }
+
+    [Fact]
+    public void Map_UnknownFlagOrBadSeconds_ThrowsNamingIt()
+    {
+        var unknown = Assert.Throws<ArgumentException>(() => BuquetCommandLine.Map("--colour", "red"));
+        var badSeconds = Assert.Throws<ArgumentException>(() => BuquetCommandLine.Map("--check-interval", "often"));
+
+        Assert.StartsWith("--colour is not a configuration flag", unknown.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--check-interval often: expected seconds", badSeconds.Message, StringComparison.Ordinal);
+    }
+}
