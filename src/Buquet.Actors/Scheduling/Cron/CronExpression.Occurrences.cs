@@ -19,6 +19,11 @@ public sealed partial class CronExpression
     {
         zone ??= TimeZoneInfo.Utc;
         var localAfter = TimeZoneInfo.ConvertTime(after, zone).DateTime;
+        if (localAfter.Year > MaxYear)
+        {
+            return null;
+        }
+
         var start = TruncateToMinute(localAfter).AddMinutes(1);
         while (true)
         {

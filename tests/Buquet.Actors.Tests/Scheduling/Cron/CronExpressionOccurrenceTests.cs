@@ -133,6 +133,10 @@ public sealed class CronExpressionOccurrenceTests
         Assert.Null(CronExpression.Parse("0 0 1 1 *").GetNextOccurrence(Utc("2100-06-01T00:00:00Z")));
 
     [Fact]
+    public void GetNextOccurrence_AfterMaxValue_NoneWithoutOverflow() =>
+        Assert.Null(CronExpression.Parse("* * * * *").GetNextOccurrence(DateTimeOffset.MaxValue));
+
+    [Fact]
     public void GetOccurrences_Bounds_ExcludeFromIncludeToAndHonourMax()
     {
         var cron = CronExpression.Parse("*/15 * * * *");
