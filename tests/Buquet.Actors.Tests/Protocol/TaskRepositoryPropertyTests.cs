@@ -10,7 +10,7 @@ public sealed class TaskRepositoryPropertyTests
     [Fact]
     public async Task RandomInterleavings_StaleHolderNeverChangesAnotherWorkersTask()
     {
-        for (var seed = 1; seed <= 60; seed++)
+        for (var seed = 1; seed <= 40; seed++)
         {
             await RunAsync(seed, steps: 40);
         }
@@ -62,7 +62,7 @@ public sealed class TaskRepositoryPropertyTests
 
             if (action is >= 2 and <= 4 && before.LeaseId != mine.Task.LeaseId)
             {
-                Assert.Equal(before, after with { RawTimes = before.RawTimes, Extensions = before.Extensions, Input = before.Input, Output = before.Output });
+                Assert.Equal(before, after with { Input = before.Input, Output = before.Output });
             }
 
             if (before.IsTerminal)

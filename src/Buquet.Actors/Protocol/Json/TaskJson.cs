@@ -17,7 +17,7 @@ internal static class TaskJson
     public static byte[] Serialize(TaskRecord task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var raw = task.RawTimes ?? new RawTimes();
+        var raw = task.Wire.RawTimes ?? new RawTimes();
         var w = new JsonOut().BeginObject();
         w.Name("id").String(TaskKeys.Id(task.Id));
         w.Name("shard").String(task.Shard);
@@ -64,7 +64,7 @@ internal static class TaskJson
 
         Time(w, raw, "expires_at", task.ExpiresAt, always: false);
         Time(w, raw, "expired_at", task.ExpiredAt, always: false);
-        foreach (var (name, value) in task.Extensions ?? [])
+        foreach (var (name, value) in task.Wire.Extensions ?? [])
         {
             w.Name(name).Element(value);
         }
@@ -114,8 +114,7 @@ internal static class TaskJson
             CancelledBy = r.OptionalString("cancelled_by"),
             ExpiresAt = r.OptionalTime("expires_at", raw),
             ExpiredAt = r.OptionalTime("expired_at", raw),
-            Extensions = r.Unknown(Known),
-            RawTimes = raw,
+            Wire = new WireExtras(r.Unknown(Known), raw),
         };
     }
 

@@ -95,11 +95,8 @@ public sealed record TaskRecord
     /// <summary>When the task was marked expired.</summary>
     public DateTimeOffset? ExpiredAt { get; init; }
 
-    /// <summary>Members a peer wrote that this version does not know; written back unchanged after the known ones.</summary>
-    internal IReadOnlyList<KeyValuePair<string, JsonElement>>? Extensions { get; init; }
-
-    /// <summary>Original timestamp texts, so unchanged timestamps round-trip byte for byte.</summary>
-    internal RawTimes? RawTimes { get; init; }
+    /// <summary>Wire details kept for byte-exact re-writes (unknown members, original timestamp texts); ignored by equality.</summary>
+    internal WireExtras Wire { get; init; }
 
     /// <summary>True for completed, failed, cancelled, expired and archived.</summary>
     public bool IsTerminal => Status is not (BuquetTaskStatus.Pending or BuquetTaskStatus.Running);
@@ -118,6 +115,28 @@ public sealed record TaskRecord
 
     /// <summary>The object key of this task.</summary>
     public string Key => TaskKeys.Task(Shard, Id);
+}
+
+/// <summary>
+/// What a read keeps so that a re-write is what the peer wrote: members this version does not know (written back after
+/// the known ones) and the original timestamp texts. Always equal to any other instance, so two tasks with the same
+/// fields compare equal however they were read.
+/// </summary>
+internal readonly struct WireExtras(IReadOnlyList<KeyValuePair<string, JsonElement>>? extensions, RawTimes? rawTimes) : IEquatable<WireExtras>
+{
+    public IReadOnlyList<KeyValuePair<string, JsonElement>>? Extensions { get; } = extensions;
+
+    public RawTimes? RawTimes { get; } = rawTimes;
+
+    public bool Equals(WireExtras other) => true;
+
+    public override bool Equals(object? obj) => obj is WireExtras;
+
+    public override int GetHashCode() => 0;
+
+    public static bool operator ==(WireExtras left, WireExtras right) => true;
+
+    public static bool operator !=(WireExtras left, WireExtras right) => false;
 }
 
 /// <summary>Task lifecycle status, written as snake_case strings.</summary>
