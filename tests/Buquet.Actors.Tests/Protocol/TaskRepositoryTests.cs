@@ -181,6 +181,18 @@ public sealed class TaskRepositoryTests
     }
 
     [Fact]
+    public async Task CompleteAsync_WriteLandedButReported412_CountsAsWritten()
+    {
+        var claimed = (await _repo.ClaimAsync((await CreateAsync()).Task.Id, "w1")).Snapshot!;
+        var spurious = new LandThenThrowStore(_inner, reportPreconditionFailed: true);
+        var repo = new TaskRepository(spurious, new StoreClock(spurious, _time));
+        var outcome = await repo.CompleteAsync(claimed, null);
+        Assert.Equal(CasStatus.Written, outcome.Status);
+        Assert.Equal(BuquetTaskStatus.Completed, outcome.Snapshot!.Task.Status);
+        Assert.False(await ExistsAsync(TaskKeys.Lease(claimed.Task.Shard, claimed.Task.LeaseExpiresAt!.Value, claimed.Task.Id)));
+    }
+
+    [Fact]
     public async Task GetAsync_MalformedObject_ThrowsNamingKey()
     {
         var id = Guid.NewGuid();
@@ -190,7 +202,7 @@ public sealed class TaskRepositoryTests
     }
 
     /// <summary>Lets the first conditional task PUT land, then reports a transport failure.</summary>
-    private sealed class LandThenThrowStore(IObjectStore inner) : IObjectStore
+    private sealed class LandThenThrowStore(IObjectStore inner, bool reportPreconditionFailed = false) : IObjectStore
     {
         private int _thrown;
 
@@ -201,6 +213,11 @@ public sealed class TaskRepositoryTests
             var result = await inner.PutAsync(key, body, condition, cancellationToken);
             if (condition is PutCondition.IfMatchCondition && Interlocked.Exchange(ref _thrown, 1) == 0)
             {
+                if (reportPreconditionFailed)
+                {
+                    return PutResult.PreconditionFailed;
+                }
+
                 throw new ObjectStoreUnavailableException("timeout after the write landed");
             }
 
