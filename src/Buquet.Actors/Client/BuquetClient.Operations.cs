@@ -15,7 +15,16 @@ public sealed partial class BuquetClient
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<TaskOperationResult> CancelAsync(Guid taskId, string? reason = null, string? cancelledBy = null, CancellationToken cancellationToken = default)
     {
-        var snapshot = await _repository.GetAsync(taskId, cancellationToken);
+        TaskSnapshot? snapshot;
+        try
+        {
+            snapshot = await _repository.GetAsync(taskId, cancellationToken);
+        }
+        catch (MalformedObjectException ex)
+        {
+            return new TaskOperationResult(taskId, TaskOperationStatus.Malformed, null, ex.Message);
+        }
+
         return snapshot is null ? new TaskOperationResult(taskId, TaskOperationStatus.NotFound, null) : await CancelAsync(snapshot, reason, cancelledBy, cancellationToken);
     }
 
@@ -84,6 +93,7 @@ public sealed partial class BuquetClient
         CasStatus.Unchanged => new TaskOperationResult(taskId, TaskOperationStatus.AlreadyDone, outcome.Snapshot!.Task),
         CasStatus.NotFound => new TaskOperationResult(taskId, TaskOperationStatus.NotFound, null, outcome.Message),
         CasStatus.Refused => new TaskOperationResult(taskId, TaskOperationStatus.InvalidState, outcome.Snapshot?.Task, outcome.Message),
+        CasStatus.Malformed => new TaskOperationResult(taskId, TaskOperationStatus.Malformed, null, outcome.Message),
         _ => new TaskOperationResult(taskId, TaskOperationStatus.Conflict, outcome.Snapshot?.Task, outcome.Message),
     };
 }

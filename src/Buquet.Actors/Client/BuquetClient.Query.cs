@@ -58,15 +58,20 @@ public sealed partial class BuquetClient
                     continue;
                 }
 
-                if (!TaskJson.TryParse(obj.Body, obj.Key, out var task, out var error))
+                TaskRecord task;
+                try
                 {
-                    malformed.Add(error!);
+                    task = _repository.Parse(obj);
+                }
+                catch (MalformedObjectException error)
+                {
+                    malformed.Add(error);
                     continue;
                 }
 
-                if ((query.Status is null || task!.Status == query.Status) && (query.TaskType is null || task!.TaskType == query.TaskType))
+                if ((query.Status is null || task.Status == query.Status) && (query.TaskType is null || task.TaskType == query.TaskType))
                 {
-                    tasks.Add(task!);
+                    tasks.Add(task);
                 }
             }
 

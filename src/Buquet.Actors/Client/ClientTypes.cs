@@ -119,6 +119,9 @@ public enum TaskOperationStatus
 
     /// <summary>Concurrent writers kept winning; try again.</summary>
     Conflict,
+
+    /// <summary>The stored task object is unreadable (see the message).</summary>
+    Malformed,
 }
 
 /// <summary>Result of an operator action on one task.</summary>

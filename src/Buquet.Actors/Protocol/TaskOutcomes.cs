@@ -22,6 +22,9 @@ internal enum CasStatus
 
     /// <summary>Lost every compare-and-swap attempt to concurrent writers.</summary>
     Conflict,
+
+    /// <summary>The stored object is not a readable task (see <see cref="TransitionOutcome.Message"/>).</summary>
+    Malformed,
 }
 
 /// <summary>Result of <see cref="TaskRepository"/> applying a transition.</summary>
@@ -30,6 +33,8 @@ internal sealed record TransitionOutcome(CasStatus Status, TaskSnapshot? Snapsho
     public bool Succeeded => Status is CasStatus.Written or CasStatus.Unchanged;
 
     public static TransitionOutcome NotFound { get; } = new(CasStatus.NotFound, null, null, "Task not found.");
+
+    public static TransitionOutcome Malformed(MalformedObjectException error) => new(CasStatus.Malformed, null, null, error.Message);
 }
 
 /// <summary>Result of a claim attempt.</summary>
@@ -49,6 +54,9 @@ internal enum ClaimStatus
 
     /// <summary>TTL passed; the task was (best-effort) marked expired.</summary>
     Expired,
+
+    /// <summary>The stored object is not a readable task; skip it (it is counted and logged).</summary>
+    Malformed,
 }
 
 /// <summary>Outcome of a claim: on <see cref="ClaimStatus.Claimed"/>, the running task and its ETag.</summary>

@@ -10,7 +10,16 @@ internal sealed partial class TaskRepository
     /// <summary>GET the task by id, then <see cref="ApplyAsync(TaskSnapshot, Func{TaskRecord, DateTimeOffset, TransitionResult}, CancellationToken)"/>.</summary>
     public async Task<TransitionOutcome> ApplyAsync(Guid id, Func<TaskRecord, DateTimeOffset, TransitionResult> transition, CancellationToken cancellationToken = default)
     {
-        var snapshot = await GetAsync(id, cancellationToken);
+        TaskSnapshot? snapshot;
+        try
+        {
+            snapshot = await GetAsync(id, cancellationToken);
+        }
+        catch (MalformedObjectException ex)
+        {
+            return TransitionOutcome.Malformed(ex);
+        }
+
         return snapshot is null ? TransitionOutcome.NotFound : await ApplyAsync(snapshot, transition, cancellationToken);
     }
 
@@ -50,7 +59,16 @@ internal sealed partial class TaskRepository
                 return TransitionOutcome.NotFound;
             }
 
-            var fresh = new TaskSnapshot(TaskJson.Parse(obj.Body, obj.Key), obj.ETag);
+            TaskSnapshot fresh;
+            try
+            {
+                fresh = new TaskSnapshot(Parse(obj), obj.ETag);
+            }
+            catch (MalformedObjectException ex)
+            {
+                return TransitionOutcome.Malformed(ex);
+            }
+
             if (obj.Body.Span.SequenceEqual(TaskJson.Serialize(result.Task!)))
             {
                 // Our write landed although the store reported a failed precondition (an SDK retry, §3.2).

@@ -23,6 +23,7 @@ internal sealed partial class TaskRepository
     private readonly IStoreClock _clock;
     private readonly ILogger _logger;
     private long _indexFailures;
+    private long _malformed;
 
     public TaskRepository(IObjectStore store, IStoreClock clock, int shardPrefixLength = 1, ILogger? logger = null)
     {
@@ -43,6 +44,9 @@ internal sealed partial class TaskRepository
     /// <summary>Best-effort index writes that failed (the sweeper repairs them).</summary>
     public long IndexFailures => Interlocked.Read(ref _indexFailures);
 
+    /// <summary>Task objects found unreadable so far.</summary>
+    public long MalformedObjects => Interlocked.Read(ref _malformed);
+
     /// <summary>The store key of a task id under this fleet's shard length.</summary>
     public string KeyOf(Guid id) => TaskKeys.Task(Shards.ShardOf(id), id);
 
@@ -53,7 +57,22 @@ internal sealed partial class TaskRepository
     public async Task<TaskSnapshot?> GetByKeyAsync(string key, CancellationToken cancellationToken = default)
     {
         var obj = await _store.GetAsync(key, cancellationToken);
-        return obj is null ? null : new TaskSnapshot(TaskJson.Parse(obj.Body, key), obj.ETag);
+        return obj is null ? null : new TaskSnapshot(Parse(obj), obj.ETag);
+    }
+
+    /// <summary>Parses a stored task, counting and logging a malformed one before rethrowing.</summary>
+    internal TaskRecord Parse(StoredObject obj)
+    {
+        try
+        {
+            return TaskJson.Parse(obj.Body, obj.Key);
+        }
+        catch (MalformedObjectException ex)
+        {
+            Interlocked.Increment(ref _malformed);
+            _logger.LogWarning(ex, "Malformed task object {Key}", obj.Key);
+            throw;
+        }
     }
 
     /// <summary>T1 write: PUT If-None-Match, then the ready index. False when the id already exists.</summary>
@@ -89,7 +108,16 @@ internal sealed partial class TaskRepository
     /// <summary>T2 by id: one GET, one conditional PUT, index upkeep (PUT lease, DELETE ready).</summary>
     public async Task<ClaimOutcome> ClaimAsync(Guid id, string workerId, CancellationToken cancellationToken = default)
     {
-        var snapshot = await GetAsync(id, cancellationToken);
+        TaskSnapshot? snapshot;
+        try
+        {
+            snapshot = await GetAsync(id, cancellationToken);
+        }
+        catch (MalformedObjectException ex)
+        {
+            return new ClaimOutcome(ClaimStatus.Malformed, null, ex.Message);
+        }
+
         return snapshot is null ? new ClaimOutcome(ClaimStatus.NotFound, null) : await ClaimAsync(snapshot, workerId, cancellationToken);
     }
 
@@ -120,7 +148,16 @@ internal sealed partial class TaskRepository
         }
 
         // Lost the race, unless the winner's body carries our lease id (a landed write reported as failed).
-        var fresh = await GetByKeyAsync(candidate.Task.Key, cancellationToken);
+        TaskSnapshot? fresh;
+        try
+        {
+            fresh = await GetByKeyAsync(candidate.Task.Key, cancellationToken);
+        }
+        catch (MalformedObjectException ex)
+        {
+            return new ClaimOutcome(ClaimStatus.Malformed, null, ex.Message);
+        }
+
         if (fresh is not null && fresh.Task.LeaseId == request.LeaseId && fresh.Task.Status == BuquetTaskStatus.Running)
         {
             await UpkeepIndexesAsync(candidate.Task, fresh.Task, cancellationToken);

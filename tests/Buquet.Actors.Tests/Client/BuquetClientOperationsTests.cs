@@ -51,6 +51,18 @@ public sealed class BuquetClientOperationsTests
     }
 
     [Fact]
+    public async Task CancelAsync_MalformedObject_ReportedNotThrown()
+    {
+        var f = new ClientFixture();
+        var id = Guid.Parse("00000000-0000-4000-8000-000000000000");
+        await f.Store.PutAsync(f.Client.Repository.KeyOf(id), "{}"u8.ToArray(), PutCondition.None);
+        var result = await f.Client.CancelAsync(id);
+        Assert.Equal(TaskOperationStatus.Malformed, result.Status);
+        Assert.Equal(TaskOperationStatus.Malformed, (await f.Client.ReplayAsync(id)).Status);
+        await Assert.ThrowsAsync<MalformedObjectException>(() => f.Client.GetAsync(id));
+    }
+
+    [Fact]
     public async Task CancelManyAndByType_CancelOnlyMatchingPending()
     {
         var f = new ClientFixture();

@@ -199,6 +199,20 @@ public sealed class TaskRepositoryTests
         await _inner.PutAsync(_repo.KeyOf(id), "{\"id\":1}"u8.ToArray(), PutCondition.None);
         var ex = await Assert.ThrowsAsync<MalformedObjectException>(() => _repo.GetAsync(id));
         Assert.Equal(_repo.KeyOf(id), ex.Key);
+        Assert.Equal(1, _repo.MalformedObjects);
+    }
+
+    [Fact]
+    public async Task ClaimAndApply_MalformedObject_ReportedAsValuesAndCounted()
+    {
+        var id = Guid.NewGuid();
+        await _inner.PutAsync(_repo.KeyOf(id), "not json"u8.ToArray(), PutCondition.None);
+        var claim = await _repo.ClaimAsync(id, "w1");
+        Assert.Equal(ClaimStatus.Malformed, claim.Status);
+        Assert.Contains(_repo.KeyOf(id), claim.Message, StringComparison.Ordinal);
+        var cancel = await _repo.ApplyAsync(id, (t, now) => TaskTransitions.Cancel(t, now, new CancelRequest()));
+        Assert.Equal(CasStatus.Malformed, cancel.Status);
+        Assert.Equal(2, _repo.MalformedObjects);
     }
 
     /// <summary>Lets the first conditional task PUT land, then reports a transport failure.</summary>
