@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace Buquet.Actors.Protocol;
+
+/// <summary><c>workers/{worker_id}.json</c> (protocol §2.4). Healthy iff <c>now − last_heartbeat &lt; threshold</c>.</summary>
+internal sealed record WorkerInfo(
+    string WorkerId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset LastHeartbeat,
+    IReadOnlyList<string> Shards,
+    Guid? CurrentTask,
+    long TasksCompleted,
+    long TasksFailed)
+{
+    /// <summary>Peers use 60 s everywhere.</summary>
+    public static readonly TimeSpan DefaultHealthThreshold = TimeSpan.FromSeconds(60);
+
+    public bool IsHealthyAt(DateTimeOffset now, TimeSpan threshold) => now - LastHeartbeat < threshold;
+}
+
+/// <summary><c>shard-leases/{shard}.json</c> (protocol §2.5). Expired iff <c>lease_expires_at &lt;= now</c>.</summary>
+internal sealed record ShardLease(string Shard, string WorkerId, DateTimeOffset LeaseExpiresAt, DateTimeOffset UpdatedAt)
+{
+    public bool IsExpiredAt(DateTimeOffset now) => LeaseExpiresAt <= now;
+}
+
+/// <summary><c>idempotency/{scope}/{hex}.json</c> (protocol §2.6). Expired iff <c>now &gt; expires_at</c>.</summary>
+internal sealed record IdempotencyRecord(
+    string Key,
+    string KeyHash,
+    Guid TaskId,
+    string TaskKey,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    string TaskType,
+    string InputHash)
+{
+    public bool IsExpiredAt(DateTimeOffset now) => now > ExpiresAt;
+}
+
+/// <summary><c>schedules/{id}.json</c> (protocol §2.8).</summary>
+internal sealed record Schedule(
+    string Id,
+    string TaskType,
+    JsonElement? Input,
+    string Cron,
+    bool Enabled,
+    long? TimeoutSeconds,
+    long? MaxRetries,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary><c>schedules/{id}/last_run.json</c> (protocol §2.9).</summary>
+internal sealed record ScheduleLastRun(string ScheduleId, DateTimeOffset LastRunAt, Guid LastTaskId, DateTimeOffset NextRunAt);

@@ -1,0 +1,98 @@
+using Buquet.Actors.Storage;
+
+namespace Buquet.Actors.Protocol;
+
+/// <summary>The authoritative time for every task-state decision (protocol §3.3, BUG-005).</summary>
+internal interface IStoreClock
+{
+    /// <summary>The store's current time.</summary>
+    ValueTask<DateTimeOffset> NowAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Store time from <see cref="IObjectStore.GetServerTimeAsync"/>, cached and advanced with the monotonic clock of a
+/// <see cref="TimeProvider"/> (never its wall clock), re-synced every <see cref="ResyncInterval"/>. Concurrent callers
+/// needing a sync share one request (single flight). Thread-safe.
+/// </summary>
+internal sealed class StoreClock : IStoreClock
+{
+    /// <summary>Re-sync interval used by buquet peers.</summary>
+    public static readonly TimeSpan DefaultResyncInterval = TimeSpan.FromSeconds(5);
+
+    // Immutable after construction.
+    private readonly IObjectStore _store;
+    private readonly TimeProvider _time;
+
+    // Shared; guarded by _gate for writes, published as one immutable snapshot.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile Sync? _last;
+
+    public StoreClock(IObjectStore store, TimeProvider? timeProvider = null, TimeSpan? resyncInterval = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _time = timeProvider ?? TimeProvider.System;
+        ResyncInterval = resyncInterval ?? DefaultResyncInterval;
+        if (ResyncInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(resyncInterval), resyncInterval, "Re-sync interval must not be negative.");
+        }
+    }
+
+    public TimeSpan ResyncInterval { get; }
+
+    /// <summary>Number of server-time requests made (for tests and metrics).</summary>
+    public int SyncCount => _syncCount;
+
+    private int _syncCount;
+
+    private sealed record Sync(DateTimeOffset ServerTime, long Timestamp);
+
+    public ValueTask<DateTimeOffset> NowAsync(CancellationToken cancellationToken = default)
+    {
+        var last = _last;
+        if (last is not null && Fresh(last, out var now))
+        {
+            return ValueTask.FromResult(now);
+        }
+
+        return new ValueTask<DateTimeOffset>(SyncAsync(cancellationToken));
+    }
+
+    /// <summary>Forces the next call to re-sync (e.g. after a suspected clock jump).</summary>
+    public void Invalidate() => _last = null;
+
+    private bool Fresh(Sync last, out DateTimeOffset now)
+    {
+        var elapsed = _time.GetElapsedTime(last.Timestamp);
+        now = last.ServerTime + elapsed;
+        return elapsed < ResyncInterval && elapsed >= TimeSpan.Zero;
+    }
+
+    private async Task<DateTimeOffset> SyncAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Another caller may have synced while we waited.
+            var last = _last;
+            if (last is not null && Fresh(last, out var now))
+            {
+                return now;
+            }
+
+            var before = _time.GetTimestamp();
+            var server = await _store.GetServerTimeAsync(cancellationToken);
+            Interlocked.Increment(ref _syncCount);
+
+            // Anchor at the request start: the server stamped its time somewhere in the round trip, and Last-Modified
+            // is truncated to seconds, so erring early keeps "now" from running ahead of the store.
+            _last = new Sync(server, before);
+            return server + _time.GetElapsedTime(before);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

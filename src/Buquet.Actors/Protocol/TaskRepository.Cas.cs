@@ -1,0 +1,183 @@
+using Buquet.Actors.Protocol.Json;
+using Buquet.Actors.Protocol.Transitions;
+using Buquet.Actors.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Buquet.Actors.Protocol;
+
+internal sealed partial class TaskRepository
+{
+    /// <summary>GET the task by id, then <see cref="ApplyAsync(TaskSnapshot, Func{TaskRecord, DateTimeOffset, TransitionResult}, CancellationToken)"/>.</summary>
+    public async Task<TransitionOutcome> ApplyAsync(Guid id, Func<TaskRecord, DateTimeOffset, TransitionResult> transition, CancellationToken cancellationToken = default)
+    {
+        TaskSnapshot? snapshot;
+        try
+        {
+            snapshot = await GetAsync(id, cancellationToken);
+        }
+        catch (MalformedObjectException ex)
+        {
+            return TransitionOutcome.Malformed(ex);
+        }
+
+        return snapshot is null ? TransitionOutcome.NotFound : await ApplyAsync(snapshot, transition, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="transition"/> to the known snapshot and writes it If-Match its ETag; on a lost race
+    /// re-reads and re-applies (the transition re-checks status and fencing on the fresh task), up to
+    /// <see cref="MaxCasAttempts"/> rounds.
+    /// </summary>
+    public async Task<TransitionOutcome> ApplyAsync(TaskSnapshot known, Func<TaskRecord, DateTimeOffset, TransitionResult> transition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        ArgumentNullException.ThrowIfNull(transition);
+        var current = known;
+        for (var attempt = 0; attempt < MaxCasAttempts; attempt++)
+        {
+            var now = await _clock.NowAsync(cancellationToken);
+            var result = transition(current.Task, now);
+            if (!result.Succeeded)
+            {
+                return new TransitionOutcome(CasStatus.Refused, current, result.Refusal, result.Message);
+            }
+
+            if (!result.Changed)
+            {
+                return new TransitionOutcome(CasStatus.Unchanged, current);
+            }
+
+            var written = await TryWriteAsync(current, result, cancellationToken);
+            if (written is not null)
+            {
+                return new TransitionOutcome(CasStatus.Written, written);
+            }
+
+            var obj = await _store.GetAsync(current.Task.Key, cancellationToken);
+            if (obj is null)
+            {
+                return TransitionOutcome.NotFound;
+            }
+
+            TaskSnapshot fresh;
+            try
+            {
+                fresh = new TaskSnapshot(Parse(obj), obj.ETag);
+            }
+            catch (MalformedObjectException ex)
+            {
+                return TransitionOutcome.Malformed(ex);
+            }
+
+            if (obj.Body.Span.SequenceEqual(TaskJson.Serialize(result.Task!)))
+            {
+                // Our write landed although the store reported a failed precondition (an SDK retry, §3.2).
+                await UpkeepIndexesAsync(current.Task, fresh.Task, cancellationToken);
+                return new TransitionOutcome(CasStatus.Written, fresh);
+            }
+
+            current = fresh;
+        }
+
+        return new TransitionOutcome(CasStatus.Conflict, current, null, $"Lost {MaxCasAttempts} compare-and-swap rounds on task {known.Task.Id}.");
+    }
+
+    /// <summary>
+    /// PUT If-Match of a changed transition result, then index upkeep. <c>null</c> when the precondition failed and the
+    /// stored body is not ours. An ambiguous transport failure is resolved by re-reading.
+    /// </summary>
+    private async Task<TaskSnapshot?> TryWriteAsync(TaskSnapshot current, TransitionResult result, CancellationToken cancellationToken)
+    {
+        if (!result.Succeeded || !result.Changed)
+        {
+            return null;
+        }
+
+        var next = result.Task!;
+        var body = TaskJson.Serialize(next);
+        PutResult? put;
+        try
+        {
+            put = await _store.PutAsync(next.Key, body, PutCondition.IfMatch(current.ETag), cancellationToken);
+            if (!put.Succeeded)
+            {
+                // A 412 is a lost race, except when an SDK retry follows a write that landed (§3.2, §9.2 item 7). The
+                // caller re-reads after a loss anyway; claims re-check their unique lease id on that read.
+                return null;
+            }
+        }
+        catch (ObjectStoreUnavailableException ex)
+        {
+            _logger.LogWarning(ex, "Ambiguous write of task {TaskId}; re-reading to see whether it landed", next.Id);
+            put = await ResolveAmbiguousAsync(next.Key, body, cancellationToken);
+            if (put is null)
+            {
+                return null;
+            }
+        }
+
+        await UpkeepIndexesAsync(current.Task, next, cancellationToken);
+        return new TaskSnapshot(next, put.ETag!);
+    }
+
+    /// <summary>Re-reads <paramref name="key"/>: a written result when the stored body is exactly ours, else <c>null</c>.</summary>
+    private async Task<PutResult?> ResolveAmbiguousAsync(string key, byte[] body, CancellationToken cancellationToken)
+    {
+        var obj = await _store.GetAsync(key, cancellationToken);
+        return obj is not null && obj.Body.Span.SequenceEqual(body) ? PutResult.Written(obj.ETag, obj.VersionId) : null;
+    }
+
+    /// <summary>The index keys a task should have: ready while pending, lease while running with a deadline.</summary>
+    internal static (string? Ready, string? Lease) IndexKeysOf(TaskRecord? task) => task switch
+    {
+        null => (null, null),
+        { Status: BuquetTaskStatus.Pending } => (TaskKeys.Ready(task.Shard, task.AvailableAt, task.Id), null),
+        { Status: BuquetTaskStatus.Running, LeaseExpiresAt: { } l } => (null, TaskKeys.Lease(task.Shard, l, task.Id)),
+        _ => (null, null),
+    };
+
+    /// <summary>
+    /// Best-effort index upkeep after a successful CAS: PUT the keys the new state needs first, then DELETE the old
+    /// ones, so a crash in between leaves an extra (repairable) hint rather than a missing one.
+    /// </summary>
+    internal async Task UpkeepIndexesAsync(TaskRecord? before, TaskRecord after, CancellationToken cancellationToken)
+    {
+        var (oldReady, oldLease) = IndexKeysOf(before);
+        var (newReady, newLease) = IndexKeysOf(after);
+        foreach (var key in new[] { newReady != oldReady ? newReady : null, newLease != oldLease ? newLease : null })
+        {
+            if (key is not null)
+            {
+                await BestEffortAsync(key, put: true, cancellationToken);
+            }
+        }
+
+        foreach (var key in new[] { oldReady != newReady ? oldReady : null, oldLease != newLease ? oldLease : null })
+        {
+            if (key is not null)
+            {
+                await BestEffortAsync(key, put: false, cancellationToken);
+            }
+        }
+    }
+
+    private async Task BestEffortAsync(string key, bool put, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (put)
+            {
+                await _store.PutAsync(key, ReadOnlyMemory<byte>.Empty, PutCondition.None, cancellationToken);
+            }
+            else
+            {
+                await _store.DeleteAsync(key, null, cancellationToken);
+            }
+        }
+        catch (ObjectStoreUnavailableException ex)
+        {
+            Interlocked.Increment(ref _indexFailures);
+            _logger.LogWarning(ex, "Index {Operation} of {Key} failed; the sweeper will repair it", put ? "PUT" : "DELETE", key);
+        }
+    }
+}

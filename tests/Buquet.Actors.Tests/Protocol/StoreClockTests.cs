@@ -1,0 +1,79 @@
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Buquet.Actors.Tests.Protocol;
+
+public sealed class StoreClockTests
+{
+    [Fact]
+    public async Task NowAsync_WithinResync_AdvancesMonotonicallyWithoutRequests()
+    {
+        var storeTime = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var local = new FakeTimeProvider(new DateTimeOffset(1999, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = new RequestCountingObjectStore(new InMemoryObjectStore(storeTime));
+        var clock = new StoreClock(store, local);
+
+        Assert.Equal(storeTime.GetUtcNow(), await clock.NowAsync());
+        local.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(storeTime.GetUtcNow().AddSeconds(4), await clock.NowAsync());
+        Assert.Equal(1, clock.SyncCount);
+        Assert.Equal(1, store.Snapshot()[StoreOperation.Head]);
+    }
+
+    [Fact]
+    public async Task NowAsync_AfterResyncInterval_ReadsStoreAgain()
+    {
+        var storeTime = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var local = new FakeTimeProvider();
+        var clock = new StoreClock(new InMemoryObjectStore(storeTime), local, TimeSpan.FromSeconds(5));
+        await clock.NowAsync();
+        storeTime.Advance(TimeSpan.FromMinutes(10)); // the store's clock jumped; ours only moved 5 s
+        local.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(storeTime.GetUtcNow(), await clock.NowAsync());
+        Assert.Equal(2, clock.SyncCount);
+    }
+
+    [Fact]
+    public async Task NowAsync_ConcurrentCallers_ShareOneSync()
+    {
+        var gate = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = new GatedTimeStore(gate.Task);
+        var clock = new StoreClock(store, new FakeTimeProvider());
+        var calls = Enumerable.Range(0, 8).Select(_ => clock.NowAsync().AsTask()).ToList();
+        gate.SetResult(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var results = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(results, r => Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), r));
+        Assert.Equal(1, store.Calls);
+    }
+
+    private sealed class GatedTimeStore(Task<DateTimeOffset> time) : IObjectStore
+    {
+        private readonly InMemoryObjectStore _inner = new();
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public StoreCapabilities Capabilities => _inner.Capabilities;
+
+        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return time;
+        }
+
+        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
+
+        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => _inner.GetVersionAsync(key, versionId, cancellationToken);
+
+        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => _inner.HeadAsync(key, cancellationToken);
+
+        public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) => _inner.PutAsync(key, body, condition, cancellationToken);
+
+        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, ifMatchETag, cancellationToken);
+
+        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => _inner.ListAsync(request, cancellationToken);
+
+        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => _inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
+    }
+}
