@@ -72,7 +72,7 @@ public sealed class S3TestServer
     public async Task<S3ObjectStore> CreateStoreAsync(bool? versioning = null) =>
         await S3ObjectStore.CreateAsync(Options(await CreateBucketAsync(versioning)));
 
-    private static string Require(string variable, string server) =>
+    internal static string Require(string variable, string server) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException(
