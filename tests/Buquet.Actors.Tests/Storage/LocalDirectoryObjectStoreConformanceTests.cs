@@ -2,10 +2,10 @@ using Buquet.Actors.Storage;
 
 namespace Buquet.Actors.Tests.Storage;
 
-/// <summary>The conformance suite on the local-directory store (fresh temp directory per test), versioning on.</summary>
+/// <summary>The conformance suite on the local-directory store with its defaults (fresh scratch directory per test).</summary>
 public sealed class LocalDirectoryObjectStoreConformanceTests : ObjectStoreConformanceTests
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "buquet-lds-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TestDirectories.FastScratch("buquet-lds-");
 
     protected override Task<IObjectStore> CreateStoreAsync() => Task.FromResult<IObjectStore>(new LocalDirectoryObjectStore(_root));
 
@@ -19,7 +19,7 @@ public sealed class LocalDirectoryObjectStoreConformanceTests : ObjectStoreConfo
 /// <summary>The conformance suite on the local-directory store with versioning off.</summary>
 public sealed class LocalDirectoryUnversionedObjectStoreConformanceTests : ObjectStoreConformanceTests
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "buquet-lds-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TestDirectories.FastScratch("buquet-lds-");
 
     protected override int RaceRounds => 50;
 

@@ -7,7 +7,7 @@ namespace Buquet.Actors.Tests.Storage;
 /// <summary>Behaviour specific to the local-directory store: file layout, crash safety, several store instances.</summary>
 public sealed class LocalDirectoryObjectStoreTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "buquet-lds-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TestDirectories.DiskScratch("buquet-lds-");
 
     public void Dispose()
     {
