@@ -112,7 +112,7 @@ public sealed class DashboardEndpointTests
     {
         await using var f = await DashboardFixture.StartAsync();
         var task = await f.Client.SubmitAsync("<img src=x onerror=alert(1)>", new { name = "<script>alert('x')</script>" }, new SubmitOptions { MaxRetries = 0 });
-        var claim = await f.Client.Repository.ClaimAsync(task.Id, "<b>worker</b>");
+        var claim = await f.Client.Repository.ClaimAsync(task.Id, "<b>worker");
         await f.Client.Repository.FailAsync(claim.Snapshot!, "<script>alert('err')</script>");
         await f.RefreshAsync();
 
