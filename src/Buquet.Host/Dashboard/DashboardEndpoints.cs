@@ -58,7 +58,7 @@ internal static class DashboardEndpoints
             }
 
             rt.Cache.Upsert(detail.Task);
-            var history = rt.Client.Repository is not null ? await rt.Client.HistoryAsync(taskId, 100, null, ctx.RequestAborted).ConfigureAwait(false) : null;
+            var history = await rt.Client.HistoryAsync(taskId, 100, null, ctx.RequestAborted).ConfigureAwait(false);
             return Page(ctx, rt, "Task", DashboardViews.TaskDetail(detail, history, done is null ? null : $"Done: {done}.", error));
         });
 

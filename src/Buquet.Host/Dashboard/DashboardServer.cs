@@ -34,6 +34,7 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly ILogger _logger;
     private CancellationTokenSource? _loop;
     private Task? _loopTask;
+    private IDisposable? _otlp;
 
     private DashboardServer(WebApplication app, DashboardRuntime runtime, ILogger logger)
     {
@@ -93,14 +94,13 @@ public sealed class DashboardServer : IAsyncDisposable
             o.HeaderName = "X-CSRF-TOKEN";
         });
         builder.Services.AddSingleton(runtime);
-        DashboardTelemetry.AddOtlp(builder.Services, options.Telemetry);
 
         var app = builder.Build();
         app.Use(DashboardEndpoints.SecurityHeadersAsync);
         app.Use(auth.InvokeAsync);
         DashboardEndpoints.Map(app, runtime);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Buquet.Dashboard");
-        return new DashboardServer(app, runtime, logger);
+        return new DashboardServer(app, runtime, logger) { _otlp = BuquetOtlp.Start(options.Telemetry) };
     }
 
     /// <summary>Starts listening, runs the store probe and the cache warm-up, then the background refresh loop.</summary>
@@ -156,6 +156,7 @@ public sealed class DashboardServer : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _runtime.Dispose();
+        _otlp?.Dispose();
     }
 
     internal DashboardRuntime Runtime => _runtime;

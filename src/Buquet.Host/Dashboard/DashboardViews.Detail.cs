@@ -40,7 +40,7 @@ internal static partial class DashboardViews
                 .Append("/actions/").Append(action).Append("\">").Append(char.ToUpperInvariant(action[0])).Append(action[1..]).Append("…</a> ");
         }
 
-        sb.Append("</p><table>");
+        sb.Append("</p><table class=\"kv\">");
         Row(sb, "Type", E(t.TaskType));
         Row(sb, "Shard", E(t.Shard));
         Row(sb, "Attempt", E(t.Attempt));

@@ -14,7 +14,7 @@ internal static class Html
         header .brand{font-weight:700;color:#fff}main{padding:1rem 1.2rem}
         table{border-collapse:collapse;background:#fff;width:100%;margin:.5rem 0 1rem}
         th,td{padding:.35rem .6rem;border-bottom:1px solid #e3e6ec;text-align:left;font-size:.9rem;vertical-align:top}
-        th{background:#eef0f4;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+        th{background:#eef0f4;font-weight:600}table.kv th{width:11rem}td.n{text-align:right;font-variant-numeric:tabular-nums}
         .badge{padding:.1rem .45rem;border-radius:.6rem;font-size:.78rem;color:#fff;background:#6b7280}
         .pending{background:#2563eb}.running{background:#d97706}.completed{background:#16a34a}.failed{background:#dc2626}
         .cancelled{background:#6b7280}.archived{background:#374151}.expired{background:#7c3aed}
