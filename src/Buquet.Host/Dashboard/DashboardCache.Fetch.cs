@@ -82,7 +82,7 @@ internal sealed partial class DashboardCache
 
                 if (TaskJson.TryParse(obj.Body, key, out var task, out var error) && task is not null)
                 {
-                    _tasks[key] = new CachedTask(task, obj.ETag);
+                    _tasks[key] = new CachedTask(task, obj.ETag, Volatile.Read(ref _pass));
                     _malformed.Remove(key);
                 }
                 else
@@ -136,7 +136,7 @@ internal sealed partial class DashboardCache
         }
     }
 
-    private sealed record CachedTask(TaskRecord Task, string? ETag);
+    private sealed record CachedTask(TaskRecord Task, string? ETag, int Pass);
 
     private sealed record CachedObject<T>(T Value, string ETag);
 }

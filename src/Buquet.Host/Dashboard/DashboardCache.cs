@@ -56,6 +56,7 @@ internal sealed partial class DashboardCache
     private readonly LinkedList<string> _fetchQueue = new();
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private int _root;
+    private int _pass;
     private string? _continuation;
 
     private volatile DashboardSnapshot _snapshot = DashboardSnapshot.Empty;
@@ -90,7 +91,7 @@ internal sealed partial class DashboardCache
     {
         lock (_gate)
         {
-            _tasks[task.Key] = new CachedTask(task, null);
+            _tasks[task.Key] = new CachedTask(task, null, Volatile.Read(ref _pass));
         }
 
         Publish(_snapshot.Now);
@@ -196,7 +197,8 @@ internal sealed partial class DashboardCache
     {
         lock (_gate)
         {
-            foreach (var key in _tasks.Keys.Where(k => !_seenThisPass.Contains(k)).ToList())
+            // Keys fetched during this pass (e.g. new tasks found through ready/) may sort before the cursor: keep them.
+            foreach (var key in _tasks.Where(kv => !_seenThisPass.Contains(kv.Key) && kv.Value.Pass < _pass).Select(kv => kv.Key).ToList())
             {
                 _tasks.Remove(key);
             }
@@ -208,6 +210,7 @@ internal sealed partial class DashboardCache
         }
 
         _seenThisPass.Clear();
+        Interlocked.Increment(ref _pass);
     }
 
     private void Enqueue(string key, bool urgent)
