@@ -75,7 +75,7 @@ public sealed class DashboardScreenshotTests(BrowserFixture browser) : IClassFix
         await f.Store.PutAsync(TaskKeys.Worker("worker-c3d4"), ModelJson.Serialize(new WorkerInfo("worker-c3d4", now.AddHours(-2), now.AddSeconds(-8), ["8", "9", "a", "b", "c", "d", "e", "f"], page.Tasks[17].Id, 790, 4)), PutCondition.None);
         await f.Store.PutAsync(TaskKeys.Worker("worker-old9"), ModelJson.Serialize(new WorkerInfo("worker-old9", now.AddDays(-1), now.AddMinutes(-42), ["0"], null, 51, 2)), PutCondition.None);
         await f.Store.PutAsync(TaskKeys.Schedule("nightly-report"), ModelJson.Serialize(new Schedule("nightly-report", "build_report", null, "0 3 * * *", true, 600, 2, now.AddDays(-10), now.AddDays(-10))), PutCondition.None);
-        await f.Store.PutAsync(TaskKeys.ScheduleLastRun("nightly-report"), ModelJson.Serialize(new ScheduleLastRun("nightly-report", now.AddHours(-9), failed.Id, now.AddHours(15))), PutCondition.None);
+        await f.Store.PutAsync(TaskKeys.ScheduleLastRun("nightly-report"), ModelJson.Serialize(new ScheduleLastRun("nightly-report", new DateTimeOffset(2026, 1, 28, 3, 0, 1, TimeSpan.Zero), failed.Id, new DateTimeOffset(2026, 1, 29, 3, 0, 0, TimeSpan.Zero))), PutCondition.None);
         await f.Store.PutAsync(TaskKeys.Schedule("hourly-sync"), ModelJson.Serialize(new Schedule("hourly-sync", "sync_crm", null, "0 * * * *", false, null, null, now.AddDays(-3), now.AddDays(-1))), PutCondition.None);
         return failed;
     }
