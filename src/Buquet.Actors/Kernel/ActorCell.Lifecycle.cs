@@ -78,7 +78,7 @@ internal sealed partial class ActorCell
         try
         {
             _actor = NewInstance();
-            _actor.PreStart();
+            _actor.InvokePreStart();
         }
         catch (Exception ex)
         {
@@ -102,7 +102,7 @@ internal sealed partial class ActorCell
         {
             try
             {
-                failed.PreRestart(cause, _current.Message);
+                failed.InvokePreRestart(cause, _current.Message);
             }
             catch (Exception ex)
             {
@@ -113,7 +113,7 @@ internal sealed partial class ActorCell
         try
         {
             _actor = NewInstance();
-            _actor.PostRestart(cause);
+            _actor.InvokePostRestart(cause);
             _suspended = false;
         }
         catch (Exception ex)
@@ -129,7 +129,7 @@ internal sealed partial class ActorCell
             return; // already stopping or not ours
         }
 
-        var strategy = Props.SupervisorStrategy ?? _actor?.SupervisorStrategy() ?? SupervisorStrategy.Default;
+        var strategy = Props.SupervisorStrategy ?? _actor?.InvokeSupervisorStrategy() ?? SupervisorStrategy.Default;
         Directive directive;
         try
         {
@@ -222,7 +222,7 @@ internal sealed partial class ActorCell
         {
             try
             {
-                actor.PostStop();
+                actor.InvokePostStop();
             }
             catch (Exception ex)
             {

@@ -64,6 +64,9 @@ internal sealed partial class ActorCell : IActorRef, IActorContext, IThreadPoolW
 
     internal bool IsDead => _dead;
 
+    /// <summary>How many times the run loop was entered (fairness diagnostics).</summary>
+    internal int Runs { get; private set; }
+
     public void Tell(object message, IActorRef? sender = null)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -102,6 +105,7 @@ internal sealed partial class ActorCell : IActorRef, IActorContext, IThreadPoolW
 
     void IThreadPoolWorkItem.Execute()
     {
+        Runs++;
         if (_pending is { } finished)
         {
             _pending = null;

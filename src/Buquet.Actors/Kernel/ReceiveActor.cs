@@ -67,19 +67,19 @@ public abstract class ReceiveActor
     protected virtual void Unhandled(object message) => _cell.PublishUnhandled(message);
 
     /// <summary>Called once after the instance is created, before the first message.</summary>
-    protected internal virtual void PreStart()
+    protected virtual void PreStart()
     {
     }
 
     /// <summary>Called after the actor stopped (children already stopped).</summary>
-    protected internal virtual void PostStop()
+    protected virtual void PostStop()
     {
     }
 
     /// <summary>Called on the failed instance before restart. Default: stop all children, then <see cref="PostStop"/>.</summary>
     /// <param name="reason">The failure.</param>
     /// <param name="message">The message being processed when it failed, if any.</param>
-    protected internal virtual void PreRestart(Exception reason, object? message)
+    protected virtual void PreRestart(Exception reason, object? message)
     {
         foreach (var child in Context.Children)
         {
@@ -91,11 +91,21 @@ public abstract class ReceiveActor
 
     /// <summary>Called on the fresh instance after restart. Default: <see cref="PreStart"/>.</summary>
     /// <param name="reason">The failure.</param>
-    protected internal virtual void PostRestart(Exception reason) => PreStart();
+    protected virtual void PostRestart(Exception reason) => PreStart();
 
     /// <summary>The strategy for this actor's children, used when Props carry none. Default: Akka's default.</summary>
     /// <returns>The strategy.</returns>
-    protected internal virtual SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.Default;
+    protected virtual SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.Default;
+
+    internal void InvokePreStart() => PreStart();
+
+    internal void InvokePostStop() => PostStop();
+
+    internal void InvokePreRestart(Exception reason, object? message) => PreRestart(reason, message);
+
+    internal void InvokePostRestart(Exception reason) => PostRestart(reason);
+
+    internal SupervisorStrategy InvokeSupervisorStrategy() => SupervisorStrategy();
 
     /// <summary>Runs the first matching handler. Returns false when none matched.</summary>
     internal bool TryHandle(object message, out Task? pending)
