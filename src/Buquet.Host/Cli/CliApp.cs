@@ -72,7 +72,8 @@ internal sealed class CliApp
             return ExitCodes.UserError;
         }
 
-        var parse = root.Parse(args);
+        // No response files: '@file' is buquet's syntax for "read this value from a file" (submit -i @input.json).
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var invocation = new InvocationConfiguration
         {
             Output = _environment.Out,

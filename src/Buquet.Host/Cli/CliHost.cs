@@ -65,9 +65,11 @@ internal sealed class CliHost(GlobalOptions globals, CliEnvironment environment)
     };
 
     private static string StoreHint(string message) =>
-        message.Contains("versioning", StringComparison.OrdinalIgnoreCase)
-            ? "Enable bucket versioning, or set buquet.store.s3.allow-no-versioning = true to run without task history."
-            : message.Contains("NoSuchBucket", StringComparison.OrdinalIgnoreCase) || message.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
-                ? "Create the bucket (with versioning on) or fix --bucket / S3_BUCKET. " + DoctorHint
-                : "Check --endpoint/--bucket (S3_ENDPOINT, S3_BUCKET) and the credentials; " + DoctorHint;
+        message.Contains("NoSuchBucket", StringComparison.OrdinalIgnoreCase) || message.Contains("bucket does not exist", StringComparison.OrdinalIgnoreCase)
+            ? "Create the bucket (with versioning on) or fix --bucket / S3_BUCKET. " + DoctorHint
+            : message.Contains("transport failure", StringComparison.OrdinalIgnoreCase) || message.Contains("refused", StringComparison.OrdinalIgnoreCase) || message.Contains("timed out", StringComparison.OrdinalIgnoreCase)
+                ? "Check that the endpoint is reachable (--endpoint / S3_ENDPOINT) and the server is running. " + DoctorHint
+                : message.Contains("versioning enabled", StringComparison.OrdinalIgnoreCase)
+                    ? "Enable bucket versioning, or set buquet.store.s3.allow-no-versioning = true to run without task history."
+                    : "Check --endpoint/--bucket (S3_ENDPOINT, S3_BUCKET) and the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). " + DoctorHint;
 }

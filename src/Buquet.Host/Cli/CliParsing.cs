@@ -113,7 +113,7 @@ internal static class CliParsing
     {
         TaskOperationStatus.NotFound => NotFound(result.TaskId),
         TaskOperationStatus.InvalidState => CliException.User(
-            $"Task {result.TaskId} cannot be {verb}: {result.Message ?? "its status does not allow it"}" + (result.Task is { } t ? $" (status {t.Status})." : "."),
+            result.Message ?? $"Task {result.TaskId} cannot be {verb}: its status ({result.Task?.Status}) does not allow it.",
             "Check the task with 'buquet status " + result.TaskId + "'."),
         TaskOperationStatus.Conflict => CliException.Infrastructure(
             $"Task {result.TaskId} was not {verb}: concurrent writers kept winning ({result.Message}).", "Try again; the task is being changed by workers right now."),
