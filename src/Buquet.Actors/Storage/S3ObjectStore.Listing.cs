@@ -9,9 +9,9 @@ public sealed partial class S3ObjectStore
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.MaxKeys is < 1 or > 1000)
+        if (request.MaxKeys < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), request.MaxKeys, "MaxKeys must be 1..1000.");
+            throw new ArgumentOutOfRangeException(nameof(request), request.MaxKeys, "MaxKeys must be at least 1.");
         }
 
         var s3Request = new ListObjectsV2Request
@@ -19,7 +19,7 @@ public sealed partial class S3ObjectStore
             BucketName = _bucket,
             Prefix = request.Prefix.Length == 0 ? null : request.Prefix,
             StartAfter = request.StartAfter,
-            MaxKeys = request.MaxKeys,
+            MaxKeys = Math.Min(request.MaxKeys, 1000),
             ContinuationToken = request.ContinuationToken,
         };
         return _retry.RunAsync($"LIST '{request.Prefix}' in '{_bucket}'", async c =>
@@ -34,9 +34,9 @@ public sealed partial class S3ObjectStore
     public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
-        if (maxItems is < 1 or > 1000)
+        if (maxItems < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxItems), maxItems, "maxItems must be 1..1000.");
+            throw new ArgumentOutOfRangeException(nameof(maxItems), maxItems, "maxItems must be at least 1.");
         }
 
         if (!Capabilities.Versioning)
@@ -48,7 +48,7 @@ public sealed partial class S3ObjectStore
         {
             BucketName = _bucket,
             Prefix = key,
-            MaxKeys = maxItems,
+            MaxKeys = Math.Min(maxItems, 1000),
             KeyMarker = continuationToken is null ? null : key,
             VersionIdMarker = continuationToken,
         };

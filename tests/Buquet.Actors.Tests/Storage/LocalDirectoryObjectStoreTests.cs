@@ -79,13 +79,13 @@ public sealed class LocalDirectoryObjectStoreTests : IDisposable
             {
                 await go.Task;
                 var body = $"r{round}-w{i}";
-                return (Body: body, Result: await (i % 2 == 0 ? a : b).PutAsync("k", Bytes(body), PutCondition.IfMatch(current)));
+                return (Body: body, Outcome: await (i % 2 == 0 ? a : b).PutAsync("k", Bytes(body), PutCondition.IfMatch(current)));
             })).ToArray();
             go.SetResult();
             var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
-            var winner = Assert.Single(results, r => r.Result.Succeeded);
+            var winner = Assert.Single(results, r => r.Outcome.Succeeded);
             Assert.Equal(winner.Body, Encoding.UTF8.GetString((await b.GetAsync("k"))!.Body.Span));
-            etag = winner.Result.ETag!;
+            etag = winner.Outcome.ETag!;
         }
     }
 
@@ -110,6 +110,44 @@ public sealed class LocalDirectoryObjectStoreTests : IDisposable
         }
 
         Assert.Equal(PutStatus.Written, (await store.PutAsync("k", Bytes("after"), PutCondition.None)).Status);
+    }
+
+    [Fact]
+    public async Task PutAsync_LockHeldByKilledProcess_WaitsThenProceedsWhenTheOsReleasesIt()
+    {
+        // util-linux flock(1) takes the same flock(2) lock .NET takes for FileShare.None: a real second process.
+        Assert.True(File.Exists("/usr/bin/flock"), "this test needs util-linux flock(1) (Debian: util-linux)");
+        var time = new FakeTimeProvider();
+        var store = new LocalDirectoryObjectStore(_root, time);
+        var seed = await store.PutAsync("k", Bytes("seed"), PutCondition.None);
+        var lockPath = Path.Combine(_root, "objects", LocalDirectoryObjectStore.EncodeKey("k"), "lock");
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/flock", [lockPath, "-c", "echo locked; exec sleep 600"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+            var put = store.PutAsync("k", Bytes("after the kill"), PutCondition.IfMatch(seed.ETag!));
+            Assert.False(put.IsCompleted, "the write did not wait for the other process's lock");
+            holder.Kill(entireProcessTree: true);
+            await holder.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            for (var i = 0; i < 1000 && !put.IsCompleted; i++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(10));
+                await Task.Yield();
+            }
+
+            Assert.Equal(PutStatus.Written, (await put.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+            Assert.Equal("after the kill", Encoding.UTF8.GetString((await store.GetAsync("k"))!.Body.Span));
+        }
+        finally
+        {
+            if (!holder.HasExited)
+            {
+                holder.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     [Fact]
