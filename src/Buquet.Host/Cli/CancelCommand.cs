@@ -46,7 +46,7 @@ internal static class CancelCommand
                     ["tasks"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
                     {
                         ["id"] = r.TaskId.ToString(),
-                        ["result"] = TaskFormat.Result(r.Status),
+                        ["result"] = TaskFormat.OutcomeName(r.Status),
                         ["status"] = r.Task is { } t ? TaskFormat.StatusWire(t.Status) : null,
                     })]),
                 };
@@ -115,6 +115,6 @@ internal static class CancelCommand
         TaskOperationStatus.AlreadyDone => "already cancelled",
         TaskOperationStatus.CancellationRequested => "cancellation requested (running: the worker stops it)",
         TaskOperationStatus.NotFound => "not found",
-        _ => $"{TaskFormat.Result(r.Status)}: {r.Message}",
+        _ => $"{TaskFormat.OutcomeName(r.Status)}: {r.Message}",
     };
 }

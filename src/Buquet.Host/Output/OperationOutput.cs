@@ -18,7 +18,7 @@ internal static class OperationOutput
             ctx.Output.WriteJson(new System.Text.Json.Nodes.JsonObject
             {
                 ["id"] = result.TaskId.ToString(),
-                ["result"] = TaskFormat.Result(result.Status),
+                ["result"] = TaskFormat.OutcomeName(result.Status),
                 ["task"] = result.Task is { } t ? TaskFormat.ToJson(t) : null,
             });
         }

@@ -38,7 +38,7 @@ internal static class TaskFormat
     public static string StatusWire(BuquetTaskStatus status) => status.ToString().ToLowerInvariant();
 
     /// <summary>An operation result's status in snake case (<c>applied</c>, <c>already_done</c>, <c>not_found</c>...).</summary>
-    public static string Result(TaskOperationStatus status) => status switch
+    public static string OutcomeName(TaskOperationStatus status) => status switch
     {
         TaskOperationStatus.AlreadyDone => "already_done",
         TaskOperationStatus.CancellationRequested => "cancellation_requested",
