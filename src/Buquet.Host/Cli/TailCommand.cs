@@ -54,8 +54,9 @@ internal static class TailCommand
                     await Task.Delay(every, ctx.Time, ct);
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
+                // Ctrl+C: whatever the interrupted scan threw, stopping is the expected way out.
                 return ExitCodes.Ok;
             }
         });

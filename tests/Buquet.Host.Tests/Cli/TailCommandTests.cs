@@ -39,13 +39,14 @@ public sealed class TailCommandTests : IDisposable
         using var task = JsonDocument.Parse(submit.Stdout);
         var shortId = task.RootElement.GetProperty("id").GetString()![..8];
 
+        var stderr = process.StandardError.ReadToEndAsync();
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await BuquetProcess.InterruptAsync(process);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.NotNull(line);
         Assert.Matches(@$"^\[\d\d:\d\d:\d\d\] {shortId} streamed\s+Pending", line);
-        Assert.Equal(0, process.ExitCode);
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}; stderr: {await stderr}");
     }
 
     [Fact]
