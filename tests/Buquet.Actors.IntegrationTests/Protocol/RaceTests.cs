@@ -97,6 +97,7 @@ public abstract class RaceTests : S3Bucket
         var recovered = await other.RecoverTimeoutAsync(observed, () => 0.5);
         Assert.Equal(CasStatus.Written, recovered.Status);
         Assert.Equal(BuquetTaskStatus.Pending, recovered.Snapshot!.Task.Status);
+        Assert.Equal(CasStatus.Refused, (await stale.CompleteAsync(held, null)).Status); // recovered, not yet reclaimed
         time.Advance(TimeSpan.FromMinutes(10));
         var reclaimed = await other.ClaimAsync(task.Id, "worker-new");
         Assert.Equal(ClaimStatus.Claimed, reclaimed.Status);
@@ -105,8 +106,10 @@ public abstract class RaceTests : S3Bucket
         var complete = await stale.CompleteAsync(held, null);
         var fail = await stale.FailAsync(held, "late failure");
         var retry = await stale.RetryAsync(held, "late retry", () => 0.5);
+        var extend = await stale.ExtendLeaseAsync(held, TimeSpan.FromMinutes(5));
+        var reschedule = await stale.RescheduleAsync(held, TimeSpan.FromMinutes(5));
 
-        Assert.All(new[] { complete, fail, retry }, o => Assert.Equal(CasStatus.Refused, o.Status));
+        Assert.All(new[] { complete, fail, retry, extend, reschedule }, o => Assert.Equal(CasStatus.Refused, o.Status));
         var after = (await Store.GetAsync(client.Repository.KeyOf(task.Id)))!;
         Assert.Equal(bodyBefore.ETag, after.ETag);
         Assert.True(bodyBefore.Body.Span.SequenceEqual(after.Body.Span));
