@@ -70,6 +70,8 @@ public abstract class ClientSubmitTests : S3Bucket
         var stored = (await client.GetAsync(task.Id))!;
         Assert.Equal(BuquetTaskStatus.Expired, stored.Status);
         Assert.NotNull(stored.ExpiredAt);
+        Assert.Null(await Store.HeadAsync(TaskKeys.Ready(stored.Shard, stored.AvailableAt, stored.Id)));
+        Assert.Equal(ClaimStatus.NotAvailable, (await client.Repository.ClaimAsync(task.Id, "w-later")).Status);
     }
 
     [Fact]
