@@ -78,12 +78,14 @@ public abstract class ClientListTests : S3Bucket
 }
 
 /// <summary>On moto (versioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class MotoClientListTests : ClientListTests
 {
     internal override S3TestServer Server => S3TestServer.Moto;
 }
 
 /// <summary>On Ceph RGW (unversioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class RgwClientListTests : ClientListTests
 {
     internal override S3TestServer Server => S3TestServer.Rgw;

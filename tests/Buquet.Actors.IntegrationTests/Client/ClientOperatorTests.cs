@@ -184,12 +184,14 @@ public abstract class ClientOperatorTests : S3Bucket
 }
 
 /// <summary>On moto (versioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class MotoClientOperatorTests : ClientOperatorTests
 {
     internal override S3TestServer Server => S3TestServer.Moto;
 }
 
 /// <summary>On Ceph RGW (unversioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class RgwClientOperatorTests : ClientOperatorTests
 {
     internal override S3TestServer Server => S3TestServer.Rgw;

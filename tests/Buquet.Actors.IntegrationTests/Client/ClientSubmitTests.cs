@@ -156,12 +156,14 @@ public abstract class ClientSubmitTests : S3Bucket
 }
 
 /// <summary>On moto (versioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class MotoClientSubmitTests : ClientSubmitTests
 {
     internal override S3TestServer Server => S3TestServer.Moto;
 }
 
 /// <summary>On Ceph RGW (unversioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class RgwClientSubmitTests : ClientSubmitTests
 {
     internal override S3TestServer Server => S3TestServer.Rgw;

@@ -67,3 +67,15 @@ public abstract class S3Bucket : IAsyncLifetime
         return await client.SubmitAsync(type, input ?? new { n = 1 }, (options ?? new SubmitOptions()) with { RunAt = now.AddMinutes(-1) });
     }
 }
+
+/// <summary>
+/// The protocol and client integration classes run one at a time, after the parallel storage classes: moto's
+/// conditional writes are not atomic under heavy concurrent load (two If-None-Match PUTs to one fresh key both got 200
+/// while other test classes hammered the same moto), and these tests' races must measure the protocol, not that.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialS3Collection
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "S3 protocol and client (serial)";
+}

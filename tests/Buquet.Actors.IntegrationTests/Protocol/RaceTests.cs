@@ -126,6 +126,7 @@ public abstract class RaceTests : S3Bucket
 }
 
 /// <summary>On moto (versioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class MotoRaceTests : RaceTests
 {
     internal override S3TestServer Server => S3TestServer.Moto;
@@ -134,6 +135,7 @@ public sealed class MotoRaceTests : RaceTests
 }
 
 /// <summary>On Ceph RGW (unversioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class RgwRaceTests : RaceTests
 {
     internal override S3TestServer Server => S3TestServer.Rgw;

@@ -136,12 +136,14 @@ public abstract class RequestCountTests : S3Bucket
 }
 
 /// <summary>On moto (versioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class MotoRequestCountTests : RequestCountTests
 {
     internal override S3TestServer Server => S3TestServer.Moto;
 }
 
 /// <summary>On Ceph RGW (unversioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class RgwRequestCountTests : RequestCountTests
 {
     internal override S3TestServer Server => S3TestServer.Rgw;

@@ -96,12 +96,14 @@ public abstract class StoreClockTests : S3Bucket
 }
 
 /// <summary>On moto (versioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class MotoStoreClockTests : StoreClockTests
 {
     internal override S3TestServer Server => S3TestServer.Moto;
 }
 
 /// <summary>On Ceph RGW (unversioned bucket).</summary>
+[Collection(SerialS3Collection.Name)]
 public sealed class RgwStoreClockTests : StoreClockTests
 {
     internal override S3TestServer Server => S3TestServer.Rgw;
