@@ -165,8 +165,10 @@ public sealed class LeaseRecoveryTests
         }
 
         _f.Advance(TimeSpan.FromSeconds(301));
-        var a = NewRecovery();
-        var b = NewRecovery();
+        // Different jitter, so the two monitors' recoveries differ byte-wise (identical bodies would make a lost CAS
+        // indistinguishable from a landed one, which the repository then rightly reports as written).
+        var a = new LeaseRecovery(_f.Repo, () => 0.1);
+        var b = new LeaseRecovery(_f.Repo, () => 0.9);
 
         var reports = await Task.WhenAll(Task.Run(() => a.RunCycleAsync()), Task.Run(() => b.RunCycleAsync()));
 
