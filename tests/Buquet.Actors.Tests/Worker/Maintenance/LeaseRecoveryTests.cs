@@ -99,6 +99,25 @@ public sealed class LeaseRecoveryTests
     }
 
     [Fact]
+    public async Task RunCycleAsync_KeyLeftBehindByLeaseExtension_DeletedAndTaskKeepsRunning()
+    {
+        var running = await _f.RunningAsync();
+        var oldKey = TaskKeys.Lease(running.Task.Shard, running.Task.LeaseExpiresAt!.Value, running.Task.Id);
+        var extended = await _f.Repo.ExtendLeaseAsync(running, TimeSpan.FromMinutes(30));
+        await _f.Inner.PutAsync(oldKey, ReadOnlyMemory<byte>.Empty, PutCondition.None); // the extension's index DELETE was lost
+        _f.Advance(TimeSpan.FromSeconds(running.Task.TimeoutSeconds + 1));
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(0, report.Recovered);
+        Assert.Equal(1, report.StaleKeysDeleted);
+        Assert.False(await _f.ExistsAsync(oldKey));
+        var task = extended.Snapshot!.Task;
+        Assert.True(await _f.ExistsAsync(TaskKeys.Lease(task.Shard, task.LeaseExpiresAt!.Value, task.Id)));
+        Assert.Equal(BuquetTaskStatus.Running, (await _f.GetAsync(task.Id)).Status);
+    }
+
+    [Fact]
     public async Task RunCycleAsync_MalformedTask_CountedAndOthersStillRecovered()
     {
         var good = (await _f.RunningAsync(shard: "5")).Task;

@@ -106,6 +106,24 @@ public sealed class MonitorActorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Supervised_UnexpectedFailure_RestartedAfterBackoffAndRecovers()
+    {
+        var broken = new OutageObjectStore(_f.Inner) { Down = true, Fault = () => new InvalidOperationException("bug in a dependency") };
+        var repo = new TaskRepository(broken, new StoreClock(_f.Inner, _f.Time, TimeSpan.FromHours(1)));
+        var running = (await _f.RunningAsync()).Task;
+        _f.Advance(TimeSpan.FromSeconds(301));
+        _system.ActorOf(MaintenanceSupervision.Supervised(MaintenanceMonitor.Props(Fast, repo, MaintenanceFixture.NoJitter, _listener), "monitor", () => 0), "supervisor");
+        await _listener.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // the first check crashed the child
+
+        broken.Down = false;
+        _f.Advance(MaintenanceSupervision.MinBackoff);
+        var done = await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+
+        Assert.Equal(1, done.Report.Recovered);
+        Assert.Equal(BuquetTaskStatus.Pending, (await _f.GetAsync(running.Id)).Status);
+    }
+
+    [Fact]
     public void Settings_FromOptions_UsesMonitorSection_AndRejectsBadInterval()
     {
         var s = Settings.FromOptions(new MonitorOptions { CheckInterval = TimeSpan.FromSeconds(7), MaxTasksPerScan = 5 });

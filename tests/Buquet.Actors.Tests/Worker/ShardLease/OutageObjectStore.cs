@@ -7,6 +7,9 @@ internal sealed class OutageObjectStore(IObjectStore inner) : IObjectStore
 {
     public volatile bool Down;
 
+    /// <summary>What a call throws while <see cref="Down"/>; an outage by default.</summary>
+    public Func<Exception> Fault { get; set; } = () => new ObjectStoreUnavailableException("store down (test outage)");
+
     public StoreCapabilities Capabilities => inner.Capabilities;
 
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) 
@@ -61,7 +64,7 @@ internal sealed class OutageObjectStore(IObjectStore inner) : IObjectStore
     {
         if (Down)
         {
-            throw new ObjectStoreUnavailableException("store down (test outage)");
+            throw Fault();
         }
     }
 }
