@@ -7,10 +7,15 @@ namespace Buquet.Actors.Benchmarks;
 /// <summary>Actor-kernel throughput and footprint, printed as plain numbers.</summary>
 internal static class KernelBenchmarks
 {
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(int idleActors = 20_000, bool memoryOnly = false)
     {
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
         await using var system = ActorSystem.Create("bench");
+        if (memoryOnly)
+        {
+            Console.WriteLine($"memory per idle actor ({idleActors:N0} actors): {await MemoryPerIdleActorAsync(system, idleActors):F0} bytes");
+            return 0;
+        }
 
         await TellBetweenTwoActorsAsync(system, 1_000_000); // warm-up
         var best = 0.0;
@@ -30,8 +35,8 @@ internal static class KernelBenchmarks
 
         Console.WriteLine($"fan-out to 1,000 actors, best of 3 x 5M msgs: {fanOut / 1e6:F2} M msgs/s");
 
-        var perActor = await MemoryPerIdleActorAsync(system, 20_000);
-        Console.WriteLine($"memory per idle actor (20,000 actors, one message each, managed heap delta): {perActor:F0} bytes");
+        var perActor = await MemoryPerIdleActorAsync(system, idleActors);
+        Console.WriteLine($"memory per idle actor ({idleActors:N0} actors, one message each, managed heap delta): {perActor:F0} bytes");
         return 0;
     }
 
