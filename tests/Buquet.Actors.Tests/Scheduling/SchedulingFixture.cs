@@ -12,7 +12,8 @@ internal sealed class SchedulingFixture
     public SchedulingFixture()
     {
         Memory = new InMemoryObjectStore(Time);
-        Store = new RequestCountingObjectStore(Memory);
+        Flaky = new FlakyObjectStore(Memory);
+        Store = new RequestCountingObjectStore(Flaky);
         Clock = new StoreClock(Store, Time, TimeSpan.Zero);
         Client = new BuquetClient(Store, new BuquetClientOptions(), Clock, Time, null);
     }
@@ -21,6 +22,8 @@ internal sealed class SchedulingFixture
 
     public InMemoryObjectStore Memory { get; }
 
+    public FlakyObjectStore Flaky { get; }
+
     public RequestCountingObjectStore Store { get; }
 
     public StoreClock Clock { get; }
@@ -28,6 +31,9 @@ internal sealed class SchedulingFixture
     public BuquetClient Client { get; }
 
     public DateTimeOffset Now => Time.GetUtcNow();
+
+    /// <summary>A further client (another process) sharing the bucket and the fake clock.</summary>
+    public BuquetClient NewClient() => new(Store, new BuquetClientOptions(), new StoreClock(Store, Time, TimeSpan.Zero), Time, null);
 
     public void SetTime(DateTimeOffset at) => Time.SetUtcNow(at);
 
