@@ -40,7 +40,11 @@ public sealed class ScheduleClient
         KeyComponents.ValidateScheduleId(spec.Id, "spec.Id");
         KeyComponents.ValidateTaskType(spec.TaskType);
         _ = CronExpression.Parse(spec.Cron ?? throw new ArgumentNullException(nameof(spec), "The schedule's cron is missing."));
-        ValidateExtensions(spec.Extensions);
+        if (spec.Extensions is not null)
+        {
+            ValidateExtensions(spec.Extensions);
+        }
+
         ValidateRun(spec.Timeout, spec.MaxRetries);
         var now = await _client.Clock.NowAsync(cancellationToken);
         var schedule = new Schedule(
@@ -74,9 +78,7 @@ public sealed class ScheduleClient
                 var snapshot = await _store.GetAsync(id, cancellationToken);
                 if (snapshot is not null)
                 {
-                    var ext = withExtensions.Contains(id)
-                        ? await _store.GetExtensionsAsync(id, cancellationToken)
-                        : ScheduleExtensions.Default;
+                    var ext = withExtensions.Contains(id) ? await _store.GetExtensionsAsync(id, cancellationToken) : null;
                     schedules.Add(ToDefinition(snapshot.Schedule, ext));
                 }
             }
@@ -92,10 +94,12 @@ public sealed class ScheduleClient
     /// <summary>Reads a schedule, its last run and its next <paramref name="nextRuns"/> slots after the store's now.</summary>
     /// <param name="id">The schedule id.</param>
     /// <param name="nextRuns">How many upcoming slots to compute (0 to 1000).</param>
+    /// <param name="defaultTimeZone">The zone of a schedule without extensions (the scheduler's
+    /// <c>default-time-zone</c>); <c>null</c> = UTC, as peers evaluate.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The details, or <c>null</c> when there is no such schedule.</returns>
     /// <exception cref="MalformedObjectException">The stored schedule is unreadable.</exception>
-    public async Task<ScheduleDetails?> GetAsync(string id, int nextRuns = 5, CancellationToken cancellationToken = default)
+    public async Task<ScheduleDetails?> GetAsync(string id, int nextRuns = 5, string? defaultTimeZone = null, CancellationToken cancellationToken = default)
     {
         KeyComponents.ValidateScheduleId(id, nameof(id));
         ArgumentOutOfRangeException.ThrowIfNegative(nextRuns);
@@ -112,7 +116,7 @@ public sealed class ScheduleClient
         var upcoming = new List<DateTimeOffset>();
         if (snapshot.Schedule.Enabled && CronExpression.TryParse(snapshot.Schedule.Cron, out var cron, out _))
         {
-            var zone = CronTimeZone.Resolve(ext.TimeZone);
+            var zone = CronTimeZone.Resolve(ext?.TimeZone ?? defaultTimeZone);
             var at = now;
             while (upcoming.Count < nextRuns && cron!.GetNextOccurrence(at, zone) is { } next)
             {
@@ -163,13 +167,12 @@ public sealed class ScheduleClient
             };
             if ((await _store.ReplaceAsync(changed, snapshot.ETag, cancellationToken)).Succeeded)
             {
-                var ext = update.Extensions;
-                if (ext is not null)
+                if (update.Extensions is not null || update.ClearExtensions)
                 {
-                    await _store.PutExtensionsAsync(id, ext, cancellationToken);
+                    await _store.PutExtensionsAsync(id, update.ClearExtensions ? null : update.Extensions, cancellationToken);
                 }
 
-                return ToDefinition(changed, ext ?? await _store.GetExtensionsAsync(id, cancellationToken));
+                return ToDefinition(changed, await _store.GetExtensionsAsync(id, cancellationToken));
             }
         }
 
@@ -225,7 +228,7 @@ public sealed class ScheduleClient
         Delay = delay > TimeSpan.Zero ? delay : null,
     };
 
-    internal static ScheduleDefinition ToDefinition(Schedule s, ScheduleExtensions ext) => new(
+    internal static ScheduleDefinition ToDefinition(Schedule s, ScheduleExtensions? ext) => new(
         s.Id, s.TaskType, s.Input, s.Cron, s.Enabled,
         s.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null,
         s.MaxRetries is { } m ? (int)Math.Min(m, int.MaxValue) : null,

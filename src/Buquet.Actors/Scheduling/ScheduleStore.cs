@@ -89,12 +89,12 @@ internal sealed class ScheduleStore(IObjectStore store)
         }
     }
 
-    /// <summary>The extensions of a schedule; the defaults when none are stored.</summary>
-    public async Task<ScheduleExtensions> GetExtensionsAsync(string id, CancellationToken ct)
+    /// <summary>The extensions of a schedule; <c>null</c> when none are stored.</summary>
+    public async Task<ScheduleExtensions?> GetExtensionsAsync(string id, CancellationToken ct)
     {
         var key = ScheduleExtensionsJson.Key(id);
         var obj = await store.GetAsync(key, ct);
-        return obj is null ? ScheduleExtensions.Default : ScheduleExtensionsJson.Parse(obj.Body, key);
+        return obj is null ? null : ScheduleExtensionsJson.Parse(obj.Body, key);
     }
 
     public Task<PutResult> CreateAsync(Schedule s, CancellationToken ct) =>
@@ -103,10 +103,10 @@ internal sealed class ScheduleStore(IObjectStore store)
     public Task<PutResult> ReplaceAsync(Schedule s, string etag, CancellationToken ct) =>
         store.PutAsync(TaskKeys.Schedule(s.Id), ModelJson.Serialize(s), PutCondition.IfMatch(etag), ct);
 
-    /// <summary>Stores the extensions, or removes them when they are all defaults.</summary>
-    public async Task PutExtensionsAsync(string id, ScheduleExtensions e, CancellationToken ct)
+    /// <summary>Stores the extensions, or removes them when <c>null</c>.</summary>
+    public async Task PutExtensionsAsync(string id, ScheduleExtensions? e, CancellationToken ct)
     {
-        if (e.IsDefault)
+        if (e is null)
         {
             await store.DeleteAsync(ScheduleExtensionsJson.Key(id), null, ct);
             return;

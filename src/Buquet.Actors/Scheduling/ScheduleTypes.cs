@@ -24,9 +24,10 @@ public sealed record ScheduleSpec(string Id, string TaskType, string Cron)
     /// <value>The default is true.</value>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Extensions over buquet (time zone, catch-up, jitter, first run); stored apart from the definition.</summary>
-    /// <value>The default is <see cref="ScheduleExtensions.Default"/> (what buquet peers do, except no fire on the first tick).</value>
-    public ScheduleExtensions Extensions { get; init; } = ScheduleExtensions.Default;
+    /// <summary>Extensions over buquet (time zone, catch-up, jitter, first run), stored apart from the definition;
+    /// <c>null</c> = the scheduler's defaults (<c>buquet.scheduler.default-time-zone</c> and <c>catch-up</c>).</summary>
+    /// <value>The default is <c>null</c>.</value>
+    public ScheduleExtensions? Extensions { get; init; }
 }
 
 /// <summary>
@@ -54,9 +55,6 @@ public sealed record ScheduleExtensions
     /// <value>The default is <see cref="FirstRunPolicy.AfterCreation"/> (no fire on the first tick).</value>
     public FirstRunPolicy FirstRun { get; init; } = FirstRunPolicy.AfterCreation;
 
-    /// <summary>True when every value is the default (nothing needs storing).</summary>
-    public bool IsDefault => Equals(Default) || (TimeZone is "UTC" or "Etc/UTC" && CatchUp == CatchUpPolicy.None
-        && MaxJitter == TimeSpan.Zero && FirstRun == FirstRunPolicy.AfterCreation);
 }
 
 /// <summary>Changes to a schedule; unset properties keep their stored value.</summary>
@@ -88,6 +86,9 @@ public sealed record ScheduleUpdate
 
     /// <summary>Replace the extensions (time zone, catch-up, jitter, first run).</summary>
     public ScheduleExtensions? Extensions { get; init; }
+
+    /// <summary>Remove the extensions: the schedule takes the scheduler's defaults again.</summary>
+    public bool ClearExtensions { get; init; }
 }
 
 /// <summary>A stored schedule: buquet's definition plus this library's extensions.</summary>
@@ -100,7 +101,7 @@ public sealed record ScheduleUpdate
 /// <param name="MaxRetries">Retries per run, when stored.</param>
 /// <param name="CreatedAt">Creation time (store clock).</param>
 /// <param name="UpdatedAt">Last change (store clock).</param>
-/// <param name="Extensions">Time zone, catch-up, jitter, first run.</param>
+/// <param name="Extensions">Time zone, catch-up, jitter, first run; <c>null</c> = the scheduler's defaults.</param>
 public sealed record ScheduleDefinition(
     string Id,
     string TaskType,
@@ -111,7 +112,7 @@ public sealed record ScheduleDefinition(
     int? MaxRetries,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    ScheduleExtensions Extensions);
+    ScheduleExtensions? Extensions);
 
 /// <summary>The stored firing cursor (<c>schedules/{id}/last_run.json</c>).</summary>
 /// <param name="LastRunAt">Tick time of the last run (not the cron slot).</param>

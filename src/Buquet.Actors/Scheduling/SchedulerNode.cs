@@ -21,13 +21,14 @@ internal sealed class SchedulerNode
     private readonly SchedulerTick _tick;
     private readonly ILogger _logger;
 
-    public SchedulerNode(BuquetClient client, string nodeId, TimeSpan leaseTtl, ILogger? logger = null, Func<double>? random = null)
+    public SchedulerNode(
+        BuquetClient client, string nodeId, TimeSpan leaseTtl, ILogger? logger = null, Func<double>? random = null, ScheduleExtensions? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _clock = client.Clock;
         _logger = logger ?? NullLogger.Instance;
         Election = new LeaderElection(new ObjectLease(client.Store, client.Clock, LeaseKey, leaseTtl), client.Clock, nodeId);
-        _tick = new SchedulerTick(client, _logger, random);
+        _tick = new SchedulerTick(client, _logger, random, defaults);
     }
 
     public LeaderElection Election { get; }

@@ -37,14 +37,22 @@ internal sealed class SchedulerTick
     private readonly ScheduleStore _store;
     private readonly ILogger _logger;
     private readonly Func<double>? _random;
+    private readonly ScheduleExtensions _defaults;
 
-    public SchedulerTick(BuquetClient client, ILogger? logger = null, Func<double>? random = null)
+    /// <summary>Creates a tick.</summary>
+    /// <param name="client">The bucket's client (store, store clock, submit).</param>
+    /// <param name="logger">Diagnostics.</param>
+    /// <param name="random">Uniform [0, 1) values for jitter.</param>
+    /// <param name="defaults">Extensions of schedules that store none (the scheduler's default zone and catch-up);
+    /// <c>null</c> = <see cref="ScheduleExtensions.Default"/>.</param>
+    public SchedulerTick(BuquetClient client, ILogger? logger = null, Func<double>? random = null, ScheduleExtensions? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _store = new ScheduleStore(client.Store);
         _logger = logger ?? NullLogger.Instance;
         _random = random;
+        _defaults = defaults ?? ScheduleExtensions.Default;
     }
 
     /// <summary>Runs one tick.</summary>
@@ -92,7 +100,7 @@ internal sealed class SchedulerTick
 
             schedule = snapshot.Schedule;
             cron = CronExpression.Parse(schedule.Cron);
-            var ext = hasExtensions ? await _store.GetExtensionsAsync(id, ct) : ScheduleExtensions.Default;
+            var ext = (hasExtensions ? await _store.GetExtensionsAsync(id, ct) : null) ?? _defaults;
             options = ScheduleExtensionsJson.ToPlanOptions(ext);
             KeyComponents.ValidateTaskType(schedule.TaskType);
         }

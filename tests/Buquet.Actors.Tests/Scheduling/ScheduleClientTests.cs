@@ -115,6 +115,19 @@ public sealed class ScheduleClientTests
     }
 
     [Fact]
+    public async Task UpdateAsync_ClearExtensions_RemovesOptionsObject()
+    {
+        await Schedules.CreateAsync(new ScheduleSpec("x", "t", "0 9 * * *") { Extensions = new ScheduleExtensions { TimeZone = "Asia/Tokyo" } });
+
+        var updated = await Schedules.UpdateAsync("x", new ScheduleUpdate { ClearExtensions = true });
+
+        Assert.Null(updated.Extensions);
+        Assert.Null(await _f.ReadTextAsync("schedule-options/x.json"));
+        Assert.Equal(Utc("2026-01-29T09:00:00Z"), (await Schedules.GetAsync("x", 1))!.NextRuns[0]);
+        Assert.Equal(Utc("2026-01-29T08:00:00Z"), (await Schedules.GetAsync("x", 1, "Europe/Paris"))!.NextRuns[0]);
+    }
+
+    [Fact]
     public async Task GetAsync_Missing_ReturnsNull()
     {
         Assert.Null(await Schedules.GetAsync("nope"));

@@ -251,6 +251,17 @@ public sealed class SchedulerTickTests
         Assert.Equal(peerRun, await LastRun("h"));
     }
 
+    [Fact]
+    public async Task RunAsync_ScheduleWithoutExtensions_UsesSchedulerDefaultZone()
+    {
+        await Schedules.CreateAsync(new ScheduleSpec("paris", "t", "0 15 * * *"));
+        var tick = new SchedulerTick(_f.Client, defaults: new ScheduleExtensions { TimeZone = "Europe/Paris" });
+        _f.SetTime(Utc("2026-01-28T14:00:30Z"));
+
+        Assert.Equal(1, (await tick.RunAsync()).Fired);
+        Assert.Equal(Utc("2026-01-29T14:00:00Z"), (await LastRun("paris"))!.NextRunAt);
+    }
+
     private Task<SchedulerTickReport> Tick() => new SchedulerTick(_f.Client).RunAsync();
 
     private async Task<ScheduleLastRun?> LastRun(string id)
