@@ -262,6 +262,19 @@ public sealed class SchedulerTickTests
         Assert.Equal(Utc("2026-01-29T14:00:00Z"), (await LastRun("paris"))!.NextRunAt);
     }
 
+    [Fact]
+    public async Task RunAsync_UnreadableExtensions_ScheduleSkipped()
+    {
+        await Schedules.CreateAsync(new ScheduleSpec("h", "t", "0 * * * *"));
+        await _f.Memory.PutAsync("schedule-options/h.json", "{\"time_zone\":\"Nowhere/Land\"}"u8.ToArray(), PutCondition.None);
+        _f.SetTime(Utc("2026-01-28T13:00:05Z"));
+
+        var report = await Tick();
+
+        Assert.Equal(1, report.Skipped);
+        Assert.Empty(await _f.TasksAsync());
+    }
+
     private Task<SchedulerTickReport> Tick() => new SchedulerTick(_f.Client).RunAsync();
 
     private async Task<ScheduleLastRun?> LastRun(string id)
