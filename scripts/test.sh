@@ -38,7 +38,8 @@ for b in $backends; do
     rgw)
       rgw_dir="$work/rgw"
       port=$(free_port)
-      if out=$(RGW_DIR="$rgw_dir" RGW_PORT="$port" bash scripts/s3/start-rgw.sh); then
+      mon_port=$(free_port)   # not the default 3300: another checkout may run its own RGW at the same time
+      if out=$(RGW_DIR="$rgw_dir" RGW_PORT="$port" MON_PORT="$mon_port" bash scripts/s3/start-rgw.sh); then
         eval "$out"
         export BUQUET_TEST_RGW_ENDPOINT=$S3_ENDPOINT BUQUET_TEST_RGW_ACCESS_KEY=$S3_ACCESS_KEY BUQUET_TEST_RGW_SECRET_KEY=$S3_SECRET_KEY
         echo "# backend rgw: $S3_ENDPOINT" >&2

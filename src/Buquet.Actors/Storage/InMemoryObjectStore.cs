@@ -10,7 +10,7 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<string, List<Entry>> _objects = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, List<Entry>> _objects = new(KeyOrder.Instance);
     private long _nextVersion;
 
     private sealed record Entry(byte[] Body, string ETag, DateTimeOffset LastModified, string VersionId, bool IsDeleteMarker);
@@ -107,7 +107,7 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
             string? next = null;
             foreach (var (key, list) in _objects)
             {
-                if (!key.StartsWith(request.Prefix, StringComparison.Ordinal) || (after is not null && string.CompareOrdinal(key, after) <= 0))
+                if (!key.StartsWith(request.Prefix, StringComparison.Ordinal) || (after is not null && KeyOrder.CompareKeys(key, after) <= 0))
                 {
                     continue;
                 }
