@@ -4,7 +4,7 @@ using Buquet.Actors.Kernel.TestKit;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;
-using Buquet.Actors.Worker.Executor;
+using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
 using Buquet.Actors.Worker.Handlers;
 using Microsoft.Extensions.Time.Testing;
 
@@ -18,7 +18,7 @@ internal sealed class FakeStoreClock(TimeProvider time) : IStoreClock
 
 /// <summary>
 /// A worker under test: in-memory store, fake clock, seeded randomness, a client to submit, and a probe receiving
-/// every <see cref="Executor.ExecutionFinished"/>. Pumps virtual time forward only while waiting on a signal.
+/// every <see cref="ExecutorProtocol.ExecutionFinished"/>. Pumps virtual time forward only while waiting on a signal.
 /// </summary>
 internal sealed class WorkerHarness : IAsyncDisposable
 {
@@ -36,7 +36,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         Repository = new TaskRepository(Memory, StoreClock, 1);
         System = NewSystem(seed);
         Finished = new TestProbe(System, "finished");
-        Finished.SubscribeTo<Executor.ExecutionFinished>();
+        Finished.SubscribeTo<ExecutorProtocol.ExecutionFinished>();
     }
 
     public FakeTimeProvider Clock { get; }
@@ -79,10 +79,10 @@ internal sealed class WorkerHarness : IAsyncDisposable
         WorkerFactory.Start(system ?? System, Runtime(settings, handlers, store));
 
     /// <summary>Collects <paramref name="count"/> finished executions, advancing virtual time by <paramref name="step"/> whenever none arrives.</summary>
-    public async Task<List<Executor.ExecutionFinished>> PumpUntilFinishedAsync(int count, TimeSpan? step = null, TestProbe? probe = null)
+    public async Task<List<ExecutorProtocol.ExecutionFinished>> PumpUntilFinishedAsync(int count, TimeSpan? step = null, TestProbe? probe = null)
     {
         probe ??= Finished;
-        var got = new List<Executor.ExecutionFinished>();
+        var got = new List<ExecutorProtocol.ExecutionFinished>();
         var start = TimeProvider.System.GetTimestamp();
         while (got.Count < count)
         {
@@ -93,7 +93,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
 
             try
             {
-                got.Add(await probe.ExpectMsgAsync<Executor.ExecutionFinished>(TimeSpan.FromMilliseconds(20)));
+                got.Add(await probe.ExpectMsgAsync<ExecutorProtocol.ExecutionFinished>(TimeSpan.FromMilliseconds(20)));
             }
             catch (TestKitException)
             {
