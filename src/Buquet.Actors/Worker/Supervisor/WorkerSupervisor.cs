@@ -60,8 +60,9 @@ internal static class WorkerSupervisor
     /// <param name="runtime">The worker's services.</param>
     /// <param name="shards">Initial shards to poll (all, or the configured list; the shard-lease owner narrows them).</param>
     /// <param name="onStopped">Release work run at the end of shutdown (shard leases, deregistration); may be null.</param>
-    public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped = null) =>
-        Kernel.Props.Create(() => new WorkerSupervisorActor(runtime, shards, onStopped));
+    /// <param name="companions">Monitor, registry and shard-lease actors to run beside the poller.</param>
+    public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped = null, WorkerCompanions? companions = null) =>
+        Kernel.Props.Create(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None));
 }
 
 /// <summary>Worker lifecycle phase.</summary>

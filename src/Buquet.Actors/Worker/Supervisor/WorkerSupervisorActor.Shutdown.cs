@@ -97,10 +97,32 @@ internal sealed partial class WorkerSupervisorActor
         }
     }
 
+    private async Task ReleaseCompanionsAsync()
+    {
+        var timeout = TimeSpan.FromSeconds(5);
+        try
+        {
+            if (_shardLease is not null)
+            {
+                await _shardLease.Ask<ShardLease.ShardLeasing.Released>(ShardLease.ShardLeasing.ReleaseAll.Instance, timeout);
+            }
+
+            if (_registry is not null)
+            {
+                await _registry.Ask<Registry.WorkerHeartbeat.Deregistered>(Registry.WorkerHeartbeat.Deregister.Instance, timeout);
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Releasing shard leases / deregistering failed; they expire on their own");
+        }
+    }
+
     private async Task CompleteShutdownAsync()
     {
         _phase = WorkerPhase.Stopped;
         Timers.CancelAll();
+        await ReleaseCompanionsAsync();
         if (_onStopped is not null)
         {
             try

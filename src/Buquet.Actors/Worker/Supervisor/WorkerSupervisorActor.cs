@@ -21,6 +21,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
     private readonly WorkerRuntime _runtime;
     private readonly IReadOnlyList<string> _initialShards;
     private readonly Func<Task>? _onStopped;
+    private readonly WorkerCompanions _companions;
     private readonly ILogger _logger;
 
     // Actor-confined.
@@ -28,11 +29,14 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
     private readonly HashSet<Guid> _claiming = [];
     private readonly Dictionary<string, int> _perType = new(StringComparer.Ordinal);
     private IActorRef? _poller;
+    private IActorRef? _registry;
+    private IActorRef? _shardLease;
     private int _batchPending;
     private int _batchClaimed;
 
-    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped)
+    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped, WorkerCompanions companions)
     {
+        _companions = companions;
         _runtime = runtime;
         _initialShards = shards;
         _onStopped = onStopped;
@@ -44,6 +48,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
         Receive<ExecutorProtocol.ExecutionFinished>(OnExecutionFinished);
         Receive<Terminated>(OnTerminated);
         Receive<WorkerSupervisor.OwnedShards>(m => _poller?.Tell(new PollerProtocol.SetShards(m.Shards)));
+        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new PollerProtocol.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
         Receive<WorkerSupervisor.GetStatus>(_ => Sender?.Tell(Status()));
         ReceiveShutdown();
     }
@@ -59,6 +64,20 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
             .WithAutoReset(TimeSpan.FromMinutes(1))
             .WithRandom(_runtime.Random);
         _poller = Context.ActorOf(BackoffSupervisor.Props(backoff), "poller-supervisor");
+        if (_companions.Monitor is { } monitor)
+        {
+            Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor, "monitor", _runtime.Random), "monitor-supervisor");
+        }
+
+        if (_companions.Registry is { } registry)
+        {
+            _registry = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(registry, "registry", _runtime.Random), "registry-supervisor");
+        }
+
+        if (_companions.ShardLease is { } shardLease)
+        {
+            _shardLease = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(shardLease(Self), "shard-lease", _runtime.Random), "shard-lease-supervisor");
+        }
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.Stopping;
@@ -115,6 +134,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
             Context.Watch(executor);
             _inFlight[result.TaskId] = new InFlight(type, executor);
             _batchClaimed++;
+            _registry?.Tell(new Registry.WorkerHeartbeat.TaskStarted(result.TaskId));
             Context.System.EventStream.Publish(new WorkerSupervisor.TaskStarted(_runtime.Settings.WorkerId, result.TaskId, type, snapshot.Task.Attempt));
         }
         else
@@ -141,6 +161,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
         {
             Context.Unwatch(entry.Executor);
             ReleaseType(entry.TaskType);
+            _registry?.Tell(new Registry.WorkerHeartbeat.TaskFinished(finished.TaskId, finished.Result is ExecutionResult.Failed or ExecutionResult.Discarded));
         }
 
         _logger.LogInformation("Task {TaskId} ({TaskType}) finished: {Result}", finished.TaskId, finished.TaskType, finished.Result);
