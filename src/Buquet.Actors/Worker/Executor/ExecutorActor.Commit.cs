@@ -36,7 +36,25 @@ internal sealed partial class ExecutorActor
             return (ExecutionResult.Discarded, decision.Error);
         }
 
-        try
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                return await TryCommitAsync(decision);
+            }
+            catch (ObjectStoreUnavailableException ex)
+            {
+                // Writers back off with jitter and try again while the lease is still trusted.
+                _logger.LogWarning(ex, "Task {TaskId}: store unavailable while committing {Kind}; retrying in {Delay}", Task.Id, decision.Kind, backoff);
+                await System.Threading.Tasks.Task.Delay(backoff * (0.5 + _runtime.Random()), _runtime.Time);
+                backoff = backoff * 2 > _runtime.Settings.UnavailableBackoff * 4 ? _runtime.Settings.UnavailableBackoff * 4 : backoff * 2;
+            }
+        }
+    }
+
+    private async Task<(ExecutionResult Result, string? Detail)> TryCommitAsync(Decision decision)
+    {
         {
             var now = await _runtime.Clock.NowAsync();
             if (now >= _trustedUntil)
@@ -68,11 +86,6 @@ internal sealed partial class ExecutorActor
                 _ => result,
             };
             return (result, decision.Error);
-        }
-        catch (ObjectStoreUnavailableException ex)
-        {
-            _logger.LogWarning(ex, "Task {TaskId}: store unavailable while committing {Kind}; the lease will expire and the task be recovered", Task.Id, decision.Kind);
-            return (ExecutionResult.Discarded, ex.Message);
         }
     }
 
