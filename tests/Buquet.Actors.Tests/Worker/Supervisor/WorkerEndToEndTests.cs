@@ -47,7 +47,7 @@ public sealed class WorkerEndToEndTests : IAsyncDisposable
             try
             {
                 var finished = await probe.ExpectMsgAsync<ExecutorProtocol.ExecutionFinished>(TimeSpan.FromMilliseconds(20));
-                if (finished.Result is ExecutionResult.Completed or ExecutionResult.Failed)
+                if (finished.Outcome is ExecutionResult.Completed or ExecutionResult.Failed)
                 {
                     done++;
                 }
