@@ -56,7 +56,7 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
         var handlers = new TaskHandlerRegistry().Add<object>("job", (_, _) => gate.RunAsync());
         for (var i = 0; i < 12; i++)
         {
-            await _h.Client.SubmitAsync("job", new { i });
+            await _h.Client.SubmitAsync("job", new { i }, new SubmitOptions { Timeout = TimeSpan.FromHours(1) });
         }
 
         var worker = _h.StartWorker(WorkerHarness.Settings(concurrency: 3), handlers);
@@ -81,7 +81,7 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
             .Add<object>("fast", (_, _) => Task.CompletedTask);
         for (var i = 0; i < 6; i++)
         {
-            await _h.Client.SubmitAsync("slow", new { i });
+            await _h.Client.SubmitAsync("slow", new { i }, new SubmitOptions { Timeout = TimeSpan.FromHours(1) });
             await _h.Client.SubmitAsync("fast", new { i });
         }
 
