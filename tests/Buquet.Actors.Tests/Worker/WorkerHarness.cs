@@ -22,7 +22,7 @@ internal sealed class FakeStoreClock(TimeProvider time) : IStoreClock
 /// </summary>
 internal sealed class WorkerHarness : IAsyncDisposable
 {
-    public static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
 
     private readonly List<ActorSystem> _systems = [];
 
