@@ -139,6 +139,12 @@ public sealed partial class FaultProxy
                 continue;
             }
 
+            if (StripConditionalHeaders && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+                && (header.Key.Equals("If-Match", StringComparison.OrdinalIgnoreCase) || header.Key.Equals("If-None-Match", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
             if (!message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value) && message.Content is not null)
             {
                 message.Content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);

@@ -53,6 +53,12 @@ public sealed partial class FaultProxy : IAsyncDisposable
     /// <summary>Longest a <see cref="FaultKind.DropResponse"/> is held when the client never gives up. <value>The default is 2 minutes.</value></summary>
     public TimeSpan MaxDropHold { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Negative control: forward PUTs and DELETEs without If-Match / If-None-Match, emulating the S3 servers that silently
+    /// ignore conditional writes (s3rver, fauxqs). A store must refuse to start behind such a proxy.
+    /// </summary>
+    public bool StripConditionalHeaders { get; set; }
+
     /// <summary>Requests received from clients.</summary>
     public long Received => Interlocked.Read(ref _received);
 

@@ -48,6 +48,19 @@ public sealed class FaultProxyTests
     }
 
     [Fact]
+    public async Task CreateAsync_ServerIgnoringConditionalWrites_RefusedAtStart()
+    {
+        var moto = ProxiedMoto.MotoEndpoint();
+        var bucket = await ProxiedMoto.CreateBucketAsync(moto);
+        await using var proxy = await FaultProxy.StartAsync(moto, new FaultDecider(FaultPlan.None, 1));
+        proxy.StripConditionalHeaders = true;
+        await Assert.ThrowsAsync<ObjectStoreConfigurationException>(() => S3ObjectStore.CreateAsync(ProxiedMoto.StoreOptions(proxy.Address, bucket)));
+        proxy.StripConditionalHeaders = false;
+        using var store = await S3ObjectStore.CreateAsync(ProxiedMoto.StoreOptions(proxy.Address, bucket));
+        Assert.True(store.Probe.CasHolds);
+    }
+
+    [Fact]
     public async Task Forward_AnyTraffic_OnlyLoopbackEndpointsOnBothSides()
     {
         await using var env = await ProxiedMoto.StartAsync();
