@@ -73,6 +73,7 @@ public sealed partial class ChaosRun : IAsyncDisposable
         var producer = new BuquetClient(_producerStore);
         _storeOffset = await truth.GetStoreTimeAsync(cancellationToken) - TimeProvider.System.GetUtcNow();
         WriteConfig();
+        await SeedJunkAsync(_direct, cancellationToken);
         for (var i = 0; i < _workers.Length; i++)
         {
             _workers[i] = StartWorker(host, i);
