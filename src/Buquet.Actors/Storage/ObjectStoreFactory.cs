@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+using Buquet.Actors.Configuration;
+
+// The host project's assembly is named after its executable, `buquet` (the csproj's InternalsVisibleTo names Buquet.Host).
+[assembly: InternalsVisibleTo("buquet")]
+
+namespace Buquet.Actors.Storage;
+
+/// <summary>
+/// Creates the <see cref="IObjectStore"/> that <see cref="StoreOptions"/> describe: <see cref="StoreKind.Local"/> →
+/// <see cref="LocalDirectoryObjectStore"/>, <see cref="StoreKind.S3"/> → <see cref="S3ObjectStore"/> (probed: a bucket where
+/// conditional writes do not hold is refused), <see cref="StoreKind.Memory"/> → <see cref="InMemoryObjectStore"/>.
+/// The store is returned undecorated; dispose it when it is <see cref="IDisposable"/>.
+/// </summary>
+public static class ObjectStoreFactory
+{
+    /// <summary>Creates and, for S3, probes the configured store.</summary>
+    /// <param name="options">The <c>buquet.store</c> settings.</param>
+    /// <param name="timeProvider">Clock for the local and in-memory stores and for S3 retry delays; the system clock when null.</param>
+    /// <param name="cancellationToken">Cancels the S3 probe.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentException">A setting is unusable (e.g. an invalid bucket name or endpoint URL); the message names it.</exception>
+    /// <exception cref="ObjectStoreConfigurationException">The bucket is missing or unreachable, conditional writes do not hold
+    /// there, or versioning is off and <c>allow-no-versioning</c> is not set.</exception>
+    public static async Task<IObjectStore> CreateAsync(StoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        switch (options.Kind)
+        {
+            case StoreKind.Local:
+                if (string.IsNullOrWhiteSpace(options.Local.Path))
+                {
+                    throw new ArgumentException("buquet.store.local.path is empty; set it to the directory that holds the queue.", nameof(options));
+                }
+
+                return new LocalDirectoryObjectStore(Path.GetFullPath(options.Local.Path), timeProvider);
+            case StoreKind.Memory:
+                return new InMemoryObjectStore(timeProvider);
+            case StoreKind.S3:
+                var s3 = ToS3StoreOptions(options);
+                var store = await S3ObjectStore.CreateAsync(s3, timeProvider, null, cancellationToken).ConfigureAwait(false);
+                if (!store.Probe.Versioning && !options.S3.AllowNoVersioning)
+                {
+                    store.Dispose();
+                    throw new ObjectStoreConfigurationException(
+                        $"Bucket '{s3.Bucket}' does not have versioning enabled. Enable it (aws s3api put-bucket-versioning --bucket {s3.Bucket} --versioning-configuration Status=Enabled) or set buquet.store.s3.allow-no-versioning = true (task history is then unavailable).");
+                }
+
+                return store;
+            default:
+                throw new ArgumentException($"Unknown store kind '{options.Kind}'; expected local, s3 or memory.", nameof(options));
+        }
+    }
+
+    /// <summary>
+    /// Maps <c>buquet.store.s3</c> to the settings of <see cref="S3ObjectStore"/>: empty endpoint means AWS; empty keys mean
+    /// the SDK's default credential chain; path-style is on for a custom endpoint unless set; attempts = max-retries + 1.
+    /// </summary>
+    /// <param name="options">The <c>buquet.store</c> settings.</param>
+    /// <returns>The S3 store settings (not yet validated).</returns>
+    public static S3StoreOptions ToS3StoreOptions(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var s3 = options.S3;
+        return new S3StoreOptions
+        {
+            ServiceUrl = string.IsNullOrWhiteSpace(s3.Endpoint) ? null : s3.Endpoint.Trim(),
+            Region = string.IsNullOrWhiteSpace(s3.Region) ? "us-east-1" : s3.Region,
+            Bucket = s3.Bucket,
+            AccessKey = string.IsNullOrEmpty(s3.AccessKey) ? null : s3.AccessKey,
+            SecretKey = string.IsNullOrEmpty(s3.SecretKey) ? null : s3.SecretKey,
+            ForcePathStyle = s3.ForcePathStyle ? true : null,
+            RequestTimeout = options.RequestTimeout,
+            MaxAttempts = Math.Clamp(options.MaxRetries + 1, 1, 100),
+        };
+    }
+}

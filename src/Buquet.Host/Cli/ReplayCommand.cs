@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Buquet.Actors.Client;
+using Buquet.Host.Output;
+
+namespace Buquet.Host.Cli;
+
+/// <summary><c>buquet replay ID</c>: re-runs a failed, cancelled or expired task with fresh retries.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var id = CliParsing.TaskIdArgument("The task id (UUID).");
+        var command = new Command("replay", "Run a failed, cancelled or expired task again with fresh retries.") { id };
+        host.SetAction(command, async (ctx, ct) =>
+        {
+            var taskId = CliParsing.TaskId(ctx.Parse.GetValue(id));
+            var client = await ctx.GetClientAsync(ct);
+            return OperationOutput.Report(ctx, await client.ReplayAsync(taskId, ct), "replayed");
+        });
+        return command;
+    }
+}

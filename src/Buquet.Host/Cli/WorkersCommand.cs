@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Protocol.Json;
+using Buquet.Actors.Storage;
+using Buquet.Host.Output;
+
+namespace Buquet.Host.Cli;
+
+/// <summary><c>buquet workers</c>: the registered workers and whether their heartbeat is fresh (store clock).</summary>
+internal static class WorkersCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var limit = new Option<int>("--limit") { Description = "Most worker records to read.", HelpName = "N", DefaultValueFactory = _ => 100 };
+        var command = new Command("workers", "List workers: healthy or stale by heartbeat age, current task, counters.") { limit };
+        host.SetAction(command, async (ctx, ct) =>
+        {
+            var max = ctx.Parse.GetValue(limit);
+            if (max is < 1 or > 10_000)
+            {
+                throw CliException.User($"--limit {max} is out of range.", "Use 1..10000.");
+            }
+
+            var store = await ctx.GetStoreAsync(ct);
+            var client = await ctx.GetClientAsync(ct);
+            var threshold = ctx.Options.Monitor.WorkerHealthThreshold;
+            var now = await client.GetStoreTimeAsync(ct);
+            var workers = new List<WorkerInfo>();
+            string? token = null;
+            do
+            {
+                var page = await store.ListAsync(new ListRequest(TaskKeys.WorkersRoot, MaxKeys: Math.Min(1000, max - workers.Count), ContinuationToken: token), ct);
+                foreach (var info in page.Objects)
+                {
+                    if (await store.GetAsync(info.Key, ct) is not { } obj)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        workers.Add(ModelJson.ParseWorker(obj.Body, obj.Key));
+                    }
+                    catch (MalformedObjectException e)
+                    {
+                        ctx.Output.Warn($"unreadable worker record {e.Key}: {e.Problem}");
+                    }
+                }
+
+                token = page.NextContinuationToken;
+            }
+            while (token is not null && workers.Count < max);
+
+            if (ctx.Json)
+            {
+                ctx.Output.WriteJson(new JsonObject
+                {
+                    ["now"] = TaskFormat.TimeMs(now),
+                    ["health_threshold_seconds"] = (long)threshold.TotalSeconds,
+                    ["workers"] = new JsonArray([.. workers.Select(w => (JsonNode)new JsonObject
+                    {
+                        ["worker_id"] = w.WorkerId,
+                        ["healthy"] = w.IsHealthyAt(now, threshold),
+                        ["status"] = w.IsHealthyAt(now, threshold) ? "healthy" : "stale",
+                        ["last_heartbeat"] = TaskFormat.TimeMs(w.LastHeartbeat),
+                        ["heartbeat_age_seconds"] = Math.Round((now - w.LastHeartbeat).TotalSeconds, 3),
+                        ["started_at"] = TaskFormat.TimeMs(w.StartedAt),
+                        ["shards"] = new JsonArray([.. w.Shards.Select(s => (JsonNode)JsonValue.Create(s))]),
+                        ["current_task"] = w.CurrentTask?.ToString(),
+                        ["tasks_completed"] = w.TasksCompleted,
+                        ["tasks_failed"] = w.TasksFailed,
+                    })]),
+                });
+                return ExitCodes.Ok;
+            }
+
+            foreach (var w in workers)
+            {
+                var health = w.IsHealthyAt(now, threshold) ? "[green]healthy[/]" : "[red]stale[/]";
+                var current = w.CurrentTask is { } t ? $" | task: {t}" : "";
+                ctx.Output.Line($"{CliOutput.Esc(w.WorkerId)} | {health} | heartbeat {TaskFormat.Seconds(now - w.LastHeartbeat)} ago{current} | completed: {w.TasksCompleted} | failed: {w.TasksFailed}");
+            }
+
+            ctx.Output.Line($"Total: {workers.Count} workers ({workers.Count(w => w.IsHealthyAt(now, threshold))} healthy)");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

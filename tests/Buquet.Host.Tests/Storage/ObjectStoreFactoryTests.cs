@@ -1,0 +1,72 @@
+using Buquet.Actors.Configuration;
+using Buquet.Actors.Storage;
+using Buquet.Host.Tests.Support;
+
+namespace Buquet.Host.Tests.Storage;
+
+public sealed class ObjectStoreFactoryTests
+{
+    [Fact]
+    public async Task CreateAsync_Local_IsLocalDirectoryStoreAtFullPath()
+    {
+        using var dir = new TempDirectory();
+        var options = new StoreOptions { Kind = StoreKind.Local, Local = new LocalStoreOptions { Path = dir.StorePath } };
+
+        var store = await ObjectStoreFactory.CreateAsync(options);
+
+        var local = Assert.IsType<LocalDirectoryObjectStore>(store);
+        Assert.Equal(Path.GetFullPath(dir.StorePath), local.RootDirectory);
+        Assert.True((await store.PutAsync("k.json", new byte[] { 1 }, PutCondition.IfNoneMatch)).Succeeded);
+    }
+
+    [Fact]
+    public async Task CreateAsync_Memory_IsInMemoryStore()
+    {
+        var store = await ObjectStoreFactory.CreateAsync(new StoreOptions { Kind = StoreKind.Memory });
+
+        Assert.IsType<InMemoryObjectStore>(store);
+    }
+
+    [Fact]
+    public async Task CreateAsync_S3WithoutBucket_ThrowsNamingTheBucket()
+    {
+        var options = new StoreOptions { Kind = StoreKind.S3 };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ObjectStoreFactory.CreateAsync(options));
+
+        Assert.Contains("Bucket name ''", error.Message);
+    }
+
+    [Fact]
+    public void ToS3StoreOptions_CustomEndpointAndKeys_MapsEverySetting()
+    {
+        var options = new StoreOptions
+        {
+            Kind = StoreKind.S3,
+            S3 = new Buquet.Actors.Configuration.S3StoreOptions { Endpoint = "http://127.0.0.1:9000", Region = "eu-west-1", Bucket = "queue", AccessKey = "ak", SecretKey = "sk" },
+            RequestTimeout = TimeSpan.FromSeconds(7),
+            MaxRetries = 2,
+        };
+
+        var s3 = ObjectStoreFactory.ToS3StoreOptions(options);
+
+        Assert.Equal("http://127.0.0.1:9000", s3.ServiceUrl);
+        Assert.Equal("eu-west-1", s3.Region);
+        Assert.Equal("queue", s3.Bucket);
+        Assert.Equal("ak", s3.AccessKey);
+        Assert.Equal("sk", s3.SecretKey);
+        Assert.Null(s3.ForcePathStyle);
+        Assert.Equal(TimeSpan.FromSeconds(7), s3.RequestTimeout);
+        Assert.Equal(3, s3.MaxAttempts);
+    }
+
+    [Fact]
+    public void ToS3StoreOptions_EmptyEndpointAndKeys_MeanAwsAndDefaultCredentialChain()
+    {
+        var s3 = ObjectStoreFactory.ToS3StoreOptions(new StoreOptions { Kind = StoreKind.S3, S3 = new Buquet.Actors.Configuration.S3StoreOptions { Bucket = "queue" } });
+
+        Assert.Null(s3.ServiceUrl);
+        Assert.Null(s3.AccessKey);
+        Assert.Null(s3.SecretKey);
+    }
+}
