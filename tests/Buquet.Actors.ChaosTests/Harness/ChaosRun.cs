@@ -83,10 +83,9 @@ public sealed partial class ChaosRun : IAsyncDisposable
         _proxy.Faults.Plan = _s.Plan;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var deadline = _s.Duration;
-        var plan = new List<PlannedTask>();
-        var submit = SubmitAsync(producer, plan, stop.Token);
+        var submit = ChaosProducer.SubmitPlanAsync(producer, _s, _random, stop.Token);
         var chaos = ChaosLoopAsync(host, stop.Token);
-        await submit;
+        var plan = await submit;
         _say($"{_clock.Elapsed:mm\\:ss} submitted {plan.Count} tasks");
         var ids = plan.Select(p => p.Id).ToList();
         var faultsUntil = deadline * 2 / 3;
@@ -121,52 +120,6 @@ public sealed partial class ChaosRun : IAsyncDisposable
 
         _say(report.ToMarkdown($"seed {_s.Seed}"));
         return new ChaosResult(_s, report, _dir, _clock.Elapsed);
-    }
-
-    /// <summary>Submits the plan spread over <see cref="ChaosSettings.SubmitOver"/>; each submit retried under one idempotency key until it lands.</summary>
-    private async Task SubmitAsync(BuquetClient producer, List<PlannedTask> plan, CancellationToken ct)
-    {
-        var mix = Enumerable.Range(0, _s.Tasks).Select(_ => _random.NextDouble()).ToArray();
-        var sleeps = Enumerable.Range(0, _s.Tasks).Select(_ => _random.Next(0, 300)).ToArray();
-        var spacing = _s.Tasks > 1 ? _s.SubmitOver / _s.Tasks : TimeSpan.Zero;
-        var start = _clock.Elapsed;
-        var results = new PlannedTask?[_s.Tasks];
-        await Parallel.ForEachAsync(Enumerable.Range(0, _s.Tasks), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, c) =>
-        {
-            var due = start + spacing * i - _clock.Elapsed;
-            if (due > TimeSpan.Zero)
-            {
-                await Task.Delay(due, c);
-            }
-
-            var (type, input) = mix[i] switch
-            {
-                < 0.7 => ("buquet.sleep", (object)new Dictionary<string, int> { ["ms"] = sleeps[i] }),
-                < 0.9 => ("buquet.echo", new Dictionary<string, int> { ["n"] = i }),
-                _ => ("buquet.fail", new Dictionary<string, int> { ["times"] = 1 }),
-            };
-            var options = new SubmitOptions
-            {
-                Timeout = _s.LeaseTtl,
-                MaxRetries = 3,
-                RetryPolicy = new RetryPolicy(200, 2000, 2.0, 0.25),
-                IdempotencyKey = $"chaos-{_s.Seed}-{i}",
-            };
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    var task = await producer.SubmitAsync(type, input, options, c);
-                    results[i] = PlannedTask.MustComplete(task.Id, type);
-                    return;
-                }
-                catch (ObjectStoreUnavailableException) when (attempt < 50)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Min(attempt, 10)), c);
-                }
-            }
-        });
-        plan.AddRange(results.Select(r => r!));
     }
 
     /// <inheritdoc />
