@@ -110,6 +110,7 @@ public sealed partial class ChaosRun
             if (!await w.WaitForExitAsync(TimeSpan.FromSeconds(20)))
             {
                 _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not exit within 20 s of SIGTERM (killed)");
+                _kills.Add(new WorkerKill(w.WorkerId, w.Pid, TimeProvider.System.GetUtcNow() + _storeOffset, "SIGKILL"));
                 w.Kill();
             }
         }

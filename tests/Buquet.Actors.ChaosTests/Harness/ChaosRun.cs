@@ -104,7 +104,7 @@ public sealed partial class ChaosRun : IAsyncDisposable
         {
             LeaseTtl = _s.LeaseTtl,
             CheckedAt = checkedAt,
-            Kills = _kills.Where(k => k.Signal == "SIGKILL").ToList(),
+            Kills = _kills,
             MaxRecovery = _s.LeaseTtl + _s.MonitorInterval * 2 + TimeSpan.FromSeconds(5),
             RequireExecutionForCompleted = true,
             Seed = _s.Seed,

@@ -49,7 +49,7 @@ public sealed record HistoryCheckOptions
     /// <summary>When the final state was read (store clock): pending tasks available before this are stuck.</summary>
     public DateTimeOffset CheckedAt { get; init; }
 
-    /// <summary>Workers killed during the run.</summary>
+    /// <summary>Workers killed (SIGKILL) or stopped (SIGTERM) during the run: an execution with no end line ends at its process's kill, and its task's recovery is measured from there.</summary>
     public IReadOnlyList<WorkerKill> Kills { get; init; } = [];
 
     /// <summary>
