@@ -33,16 +33,21 @@ public static class ChaosProducer
                 await Task.Delay(due, c);
             }
 
-            var (type, input) = mix[i] switch
+            // 67 % sleep, 20 % echo, 10 % fail once then succeed: all must complete. 2 % always throw and 1 % hang
+            // past their timeout (sleep > timeout, honouring cancellation): both must end failed after their retries.
+            var hang = (long)(settings.LeaseTtl.TotalMilliseconds * 1.5);
+            var (type, input, maxRetries, mustFail) = mix[i] switch
             {
-                < 0.7 => ("buquet.sleep", (object)new Dictionary<string, int> { ["ms"] = sleeps[i] }),
-                < 0.9 => ("buquet.echo", new Dictionary<string, int> { ["n"] = i }),
-                _ => ("buquet.fail", new Dictionary<string, int> { ["times"] = 1 }),
+                < 0.67 => ("buquet.sleep", (object)new Dictionary<string, long> { ["ms"] = sleeps[i] }, 3, false),
+                < 0.87 => ("buquet.echo", new Dictionary<string, long> { ["n"] = i }, 3, false),
+                < 0.97 => ("buquet.fail", new Dictionary<string, long> { ["times"] = 1 }, 3, false),
+                < 0.99 => ("buquet.fail", new Dictionary<string, long> { ["times"] = 100 }, 2, true),
+                _ => ("buquet.sleep", new Dictionary<string, long> { ["ms"] = hang }, 1, true),
             };
             var options = new SubmitOptions
             {
                 Timeout = settings.LeaseTtl,
-                MaxRetries = 3,
+                MaxRetries = maxRetries,
                 RetryPolicy = new RetryPolicy(200, 2000, 2.0, 0.25),
                 IdempotencyKey = $"chaos-{settings.Seed}-{i}",
             };
@@ -51,7 +56,9 @@ public static class ChaosProducer
                 try
                 {
                     var task = await producer.SubmitAsync(type, input, options, c);
-                    results[i] = PlannedTask.MustComplete(task.Id, type);
+                    results[i] = mustFail
+                        ? new PlannedTask(task.Id, new HashSet<BuquetTaskStatus> { BuquetTaskStatus.Failed }, type)
+                        : PlannedTask.MustComplete(task.Id, type);
                     return;
                 }
                 catch (ObjectStoreUnavailableException) when (attempt < 50)
