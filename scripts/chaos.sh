@@ -7,6 +7,7 @@
 #   scripts/chaos.sh 45m 30000 1234    # rerun a seed
 #   CHAOS_WORKERS=4 CHAOS_FAULTS=2 CHAOS_KILL_EVERY=3s scripts/chaos.sh 30m 20000
 # Other knobs (env): CHAOS_CONCURRENCY CHAOS_LEASE_TTL CHAOS_SIGTERM_SHARE CHAOS_SUBMIT_OVER CHAOS_KEEP=1
+#   CHAOS_REQUIRE_EXEC_LOG=0 (workers without the execution-log hook), BUQUET_CHAOS_HOST_DLL (another host build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -26,7 +27,7 @@ eval "$(MOTO_LOG="$work/moto.log" bash scripts/s3/start-moto.sh "$port")"
 moto_pid=$S3_SERVER_PID
 echo "# chaos soak: duration $duration, tasks $tasks, seed $seed, moto $S3_ENDPOINT (pid $moto_pid)" >&2
 
-dotnet build tests/Buquet.Actors.ChaosTests -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build tests/Buquet.Actors.ChaosTests -c Release -p:BuquetChaosScenario=true -nologo -v q -clp:ErrorsOnly
 report="$work/report.md"
 if [ -n "${CHAOS_SUBMIT_OVER:-}" ]; then export BUQUET_CHAOS_SUBMIT_OVER=$CHAOS_SUBMIT_OVER; fi
 set +e
@@ -35,7 +36,7 @@ BUQUET_CHAOS_DURATION=$duration BUQUET_CHAOS_TASKS=$tasks BUQUET_CHAOS_SEED=$see
 BUQUET_CHAOS_WORKERS=${CHAOS_WORKERS:-3} BUQUET_CHAOS_CONCURRENCY=${CHAOS_CONCURRENCY:-8} \
 BUQUET_CHAOS_KILL_EVERY=${CHAOS_KILL_EVERY:-5s} BUQUET_CHAOS_FAULTS=${CHAOS_FAULTS:-1} \
 BUQUET_CHAOS_LEASE_TTL=${CHAOS_LEASE_TTL:-10s} BUQUET_CHAOS_SIGTERM_SHARE=${CHAOS_SIGTERM_SHARE:-0.25} \
-BUQUET_CHAOS_KEEP=${CHAOS_KEEP:-0} \
+BUQUET_CHAOS_KEEP=${CHAOS_KEEP:-0} BUQUET_CHAOS_REQUIRE_EXEC_LOG=${CHAOS_REQUIRE_EXEC_LOG:-1} \
   dotnet test tests/Buquet.Actors.ChaosTests -c Release --no-build -nologo \
     --filter "FullyQualifiedName~ChaosScenarioTests" --logger "console;verbosity=normal"
 rc=$?

@@ -121,6 +121,12 @@ public sealed partial class ChaosRun
 
         await w.WaitForExitAsync(TimeSpan.FromSeconds(10));
         w.Dispose();
+        _workers[index] = null;
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
         _workers[index] = StartWorker(host, index);
         _restarts++;
     }
@@ -134,7 +140,7 @@ public sealed partial class ChaosRun
             {
                 _unexpectedExits.Add($"{dead.WorkerId}/{dead.Pid} exited by itself with code {dead.ExitCode}: {dead.Tail(10)}");
                 dead.Dispose();
-                _workers[i] = StartWorker(host, i);
+                _workers[i] = _disposed.IsCancellationRequested ? null : StartWorker(host, i);
                 _restarts++;
             }
         }

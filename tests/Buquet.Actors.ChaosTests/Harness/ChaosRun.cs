@@ -29,6 +29,7 @@ public sealed partial class ChaosRun : IAsyncDisposable
     private readonly Dictionary<string, long> _signals = new() { ["SIGKILL"] = 0, ["SIGTERM"] = 0, ["blackhole periods"] = 0 };
     private readonly WorkerProcess?[] _workers;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CancellationTokenSource _disposed = new();
     private FaultProxy? _proxy;
     private S3ObjectStore? _direct;
     private S3ObjectStore? _producerStore;
@@ -81,7 +82,7 @@ public sealed partial class ChaosRun : IAsyncDisposable
 
         await WaitWorkersReadyAsync(cancellationToken);
         _proxy.Faults.Plan = _s.Plan;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         var deadline = _s.Duration;
         var submit = ChaosProducer.SubmitPlanAsync(producer, _s, _random, stop.Token);
         var chaos = ChaosLoopAsync(host, stop.Token);
@@ -106,7 +107,7 @@ public sealed partial class ChaosRun : IAsyncDisposable
             CheckedAt = checkedAt,
             Kills = _kills,
             MaxRecovery = _s.LeaseTtl + _s.MonitorInterval * 2 + TimeSpan.FromSeconds(5),
-            RequireExecutionForCompleted = true,
+            RequireExecutionForCompleted = _s.RequireExecutionLog,
             Seed = _s.Seed,
         }) with
         {
@@ -125,6 +126,8 @@ public sealed partial class ChaosRun : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Stops a run abandoned by a timeout: no kill loop may restart workers after this.
+        await _disposed.CancelAsync();
         foreach (var w in _workers)
         {
             w?.Dispose();
@@ -137,6 +140,7 @@ public sealed partial class ChaosRun : IAsyncDisposable
             await _proxy.DisposeAsync();
         }
 
+        _disposed.Dispose();
         if (!_s.Keep)
         {
             try

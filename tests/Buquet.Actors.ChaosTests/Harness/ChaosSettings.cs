@@ -48,6 +48,12 @@ public sealed record ChaosSettings
     /// <summary>The built host (buquet.dll). Env BUQUET_CHAOS_HOST_DLL; default the Buquet.Host build beside this project.</summary>
     public string? HostDll { get; init; }
 
+    /// <summary>
+    /// Every completed task must have a logged execution. Env BUQUET_CHAOS_REQUIRE_EXEC_LOG=0 turns it off for workers
+    /// without the execution-log hook (then duplicates, overlaps and recovery times cannot be measured). Default on.
+    /// </summary>
+    public bool RequireExecutionLog { get; init; } = true;
+
     /// <summary>Keep the run directory (worker logs, execution log). Env BUQUET_CHAOS_KEEP=1.</summary>
     public bool Keep { get; init; }
 
@@ -86,6 +92,7 @@ public sealed record ChaosSettings
             ReportPath = env("BUQUET_CHAOS_REPORT") is { Length: > 0 } r ? r : null,
             HostDll = env("BUQUET_CHAOS_HOST_DLL") is { Length: > 0 } h ? h : null,
             Keep = env("BUQUET_CHAOS_KEEP") is "1" or "true",
+            RequireExecutionLog = env("BUQUET_CHAOS_REQUIRE_EXEC_LOG") is not ("0" or "false"),
         }.Validated();
     }
 
