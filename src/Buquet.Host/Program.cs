@@ -1,4 +1,9 @@
 using Buquet.Host.Cli;
 
-// The `buquet` executable: the operator CLI (and, registered here as one line each, the worker service and demo).
-return await new CliApp(CliApp.OperatorCommands).RunAsync(args);
+// The `buquet` executable: the operator CLI, the worker service, the demo and the dashboard; one line per command.
+return await new CliApp([
+    .. CliApp.OperatorCommands,
+    WorkerCommand.Create,
+    DemoCommand.Create,
+    ServeCommand.Create,
+]) { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }.RunAsync(args);

@@ -1,8 +1,4 @@
-using System.Runtime.CompilerServices;
 using Buquet.Actors.Configuration;
-
-// The host project's assembly is named after its executable, `buquet` (the csproj's InternalsVisibleTo names Buquet.Host).
-[assembly: InternalsVisibleTo("buquet")]
 
 namespace Buquet.Actors.Storage;
 
