@@ -205,7 +205,7 @@ public sealed class BuquetConfigurationTests : IDisposable
         Assert.Equal($"file {file}", entries.Single(e => e.Key == "buquet.dashboard.access-token").Layer);
         Assert.DoesNotContain("hunter2", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("wJalrXUtnFEMI", shown, StringComparison.Ordinal);
-        Assert.Contains("buquet.worker.concurrency = \"1\"", shown, StringComparison.Ordinal);
+        Assert.Contains("buquet.worker.concurrency = \"8\"", shown, StringComparison.Ordinal);
         Assert.Equal(BuquetOptionsBinder.SettingPaths().Order(StringComparer.Ordinal), entries.Select(e => e.Key));
     }
 

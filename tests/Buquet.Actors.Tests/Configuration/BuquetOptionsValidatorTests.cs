@@ -23,7 +23,7 @@ public sealed class BuquetOptionsValidatorTests
         { o => o.Queue.RetryPolicy.InitialInterval = TimeSpan.FromMinutes(2), "buquet.queue.retry-policy.initial-interval = 2m must be at most buquet.queue.retry-policy.max-interval = 1m" },
         { o => o.Queue.RetryPolicy.JitterPercent = 1.5, "buquet.queue.retry-policy.jitter-percent = 1.5 is out of range: must be between 0 and 1" },
         { o => o.Worker.Concurrency = 0, "buquet.worker.concurrency = 0 is out of range: must be between 1 and 1024" },
-        { o => o.Worker.PerTypeConcurrency["t"] = 5, "buquet.worker.per-type-concurrency.\"t\" = 5 is out of range: must be between 1 and 1 (at most buquet.worker.concurrency)" },
+        { o => o.Worker.PerTypeConcurrency["t"] = 9, "buquet.worker.per-type-concurrency.\"t\" = 9 is out of range: must be between 1 and 8 (at most buquet.worker.concurrency)" },
         { o => o.Worker.Shards.Add("A"), "buquet.worker.shards contains 'A': each shard must be 1 lowercase hex character(s)" },
         { o => o.Worker.Id = "a/b", "buquet.worker.id = 'a/b' is invalid" },
         { o => o.Worker.Polling.BackoffMultiplier = 1.0, "buquet.worker.polling.backoff-multiplier = 1 is out of range: must be above 1.0" },

@@ -52,7 +52,7 @@ public static class BuquetDefaults
     public const double RetryJitterPercent = 0.25;
 
     /// <summary><c>buquet.worker.concurrency</c>.</summary>
-    public const int WorkerConcurrency = 1;
+    public const int WorkerConcurrency = 8;
 
     /// <summary><c>buquet.worker.index-mode</c>.</summary>
     public const IndexMode WorkerIndexMode = IndexMode.Hybrid;

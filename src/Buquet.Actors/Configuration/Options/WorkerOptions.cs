@@ -8,7 +8,7 @@ public sealed class WorkerOptions
     public string Id { get; set; } = string.Empty;
 
     /// <summary>Tasks executed at once by this worker (<c>concurrency</c>).</summary>
-    /// <value>The default is 1 (buquet's model: one task at a time).</value>
+    /// <value>The default is 8 (buquet runs one task at a time per worker).</value>
     public int Concurrency { get; set; } = BuquetDefaults.WorkerConcurrency;
 
     /// <summary>Per task type cap, each at most <see cref="Concurrency"/> (<c>per-type-concurrency { "type" = n }</c>).</summary>
