@@ -1,4 +1,4 @@
 using Buquet.Host.Cli;
 
 // The `buquet` executable: the operator CLI (and, registered here as one line each, the worker service and demo).
-return await new CliApp(CliApp.OperatorCommands).RunAsync(args);
+return await new CliApp([.. CliApp.OperatorCommands, BenchCommand.Create]).RunAsync(args);
