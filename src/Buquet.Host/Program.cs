@@ -1,4 +1,9 @@
 using Buquet.Host.Cli;
 
 // The `buquet` executable: the operator CLI (and, registered here as one line each, the worker service and demo).
-return await new CliApp([.. CliApp.OperatorCommands, BenchCommand.Create]).RunAsync(args);
+return await new CliApp([
+    .. CliApp.OperatorCommands,
+    WorkerCommand.Create,
+    DemoCommand.Create,
+    BenchCommand.Create,
+]) { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }.RunAsync(args);

@@ -14,7 +14,12 @@ internal static partial class BenchCommand
 {
     public static Command Create(CliHost host)
     {
-        var command = new Command("bench", "Benchmarks: the store's ceiling (bench store), the cost model (bench cost). See docs/benchmarks.md.");
+        var command = new Command(
+            "bench",
+            "Queue benchmark: starts worker processes, submits tasks, reports throughput, pickup and end-to-end latency, S3 requests " +
+            "and dollars per task, worker memory and CPU (--idle: idle fleet cost). Subcommands: the store's ceiling (bench store), " +
+            "the cost model (bench cost). See docs/benchmarks.md.");
+        BenchQueueCommand.Configure(command, host);
         command.Subcommands.Add(CreateStore(host));
         command.Subcommands.Add(CreateCost(host));
         return command;

@@ -1,0 +1,202 @@
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Buquet.Actors.Worker.Maintenance;
+
+namespace Buquet.Actors.Tests.Worker.Maintenance;
+
+public sealed class LeaseRecoveryTests
+{
+    private readonly MaintenanceFixture _f = new();
+
+    private LeaseRecovery NewRecovery(int maxKeys = 100, MaintenanceFixture? f = null) =>
+        new((f ?? _f).Repo, MaintenanceFixture.NoJitter, maxKeys);
+
+    [Fact]
+    public async Task RunCycleAsync_ExpiredLease_TaskBackToPendingWithReadyKey()
+    {
+        var running = (await _f.RunningAsync()).Task;
+        _f.Advance(TimeSpan.FromSeconds(running.TimeoutSeconds + 1));
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(1, report.Recovered);
+        var task = await _f.GetAsync(running.Id);
+        Assert.Equal(BuquetTaskStatus.Pending, task.Status);
+        Assert.Equal(1, task.RetryCount);
+        Assert.False(await _f.ExistsAsync(TaskKeys.Lease(running.Shard, running.LeaseExpiresAt!.Value, running.Id)));
+        Assert.True(await _f.ExistsAsync(TaskKeys.Ready(task.Shard, task.AvailableAt, task.Id)));
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_NoRetryLeft_TaskFailed()
+    {
+        var running = (await _f.RunningAsync(edit: t => t with { MaxRetries = 0 })).Task;
+        _f.Advance(TimeSpan.FromSeconds(running.TimeoutSeconds + 1));
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(1, report.FailedAfterMaxRetries);
+        Assert.Equal(BuquetTaskStatus.Failed, (await _f.GetAsync(running.Id)).Status);
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_LeaseNotExpired_TaskUntouched()
+    {
+        var running = await _f.RunningAsync();
+        _f.Advance(TimeSpan.FromSeconds(running.Task.TimeoutSeconds - 5));
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(0, report.Recovered);
+        var stored = await _f.Repo.GetAsync(running.Task.Id);
+        Assert.Equal(running.ETag, stored!.ETag);
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_LeaseKeysInFutureBuckets_NotRead()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _f.RunningAsync();
+        }
+
+        _f.Advance(TimeSpan.FromSeconds(90)); // leases expire in 300 s: their buckets are still ahead
+        _f.Store.Reset();
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(0, report.KeysExamined);
+        Assert.Equal(0, _f.Store.Snapshot()[StoreOperation.Get]);
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_OrphanLeaseKey_Deleted()
+    {
+        var orphan = TaskKeys.Lease("3", _f.Now.AddMinutes(-5), Guid.Parse("3a000000-0000-4000-8000-000000000000"));
+        await _f.Inner.PutAsync(orphan, ReadOnlyMemory<byte>.Empty, PutCondition.None);
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(1, report.OrphansDeleted);
+        Assert.False(await _f.ExistsAsync(orphan));
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_LeaseKeyOfFinishedTask_Deleted()
+    {
+        var running = await _f.RunningAsync();
+        var done = await _f.Repo.CompleteAsync(running, null);
+        var stale = TaskKeys.Lease(running.Task.Shard, running.Task.LeaseExpiresAt!.Value, running.Task.Id);
+        await _f.Inner.PutAsync(stale, ReadOnlyMemory<byte>.Empty, PutCondition.None); // as if the completion's index delete was lost
+        _f.Advance(TimeSpan.FromMinutes(10));
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(CasStatus.Written, done.Status);
+        Assert.Equal(1, report.StaleKeysDeleted);
+        Assert.False(await _f.ExistsAsync(stale));
+        Assert.Equal(BuquetTaskStatus.Completed, (await _f.GetAsync(running.Task.Id)).Status);
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_KeyLeftBehindByLeaseExtension_DeletedAndTaskKeepsRunning()
+    {
+        var running = await _f.RunningAsync();
+        var oldKey = TaskKeys.Lease(running.Task.Shard, running.Task.LeaseExpiresAt!.Value, running.Task.Id);
+        var extended = await _f.Repo.ExtendLeaseAsync(running, TimeSpan.FromMinutes(30));
+        await _f.Inner.PutAsync(oldKey, ReadOnlyMemory<byte>.Empty, PutCondition.None); // the extension's index DELETE was lost
+        _f.Advance(TimeSpan.FromSeconds(running.Task.TimeoutSeconds + 1));
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(0, report.Recovered);
+        Assert.Equal(1, report.StaleKeysDeleted);
+        Assert.False(await _f.ExistsAsync(oldKey));
+        var task = extended.Snapshot!.Task;
+        Assert.True(await _f.ExistsAsync(TaskKeys.Lease(task.Shard, task.LeaseExpiresAt!.Value, task.Id)));
+        Assert.Equal(BuquetTaskStatus.Running, (await _f.GetAsync(task.Id)).Status);
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_MalformedTask_CountedAndOthersStillRecovered()
+    {
+        var good = (await _f.RunningAsync(shard: "5")).Task;
+        var badId = Guid.Parse("50000000-0000-4000-8000-000000000000");
+        await _f.Inner.PutAsync(TaskKeys.Task("5", badId), "{not json"u8.ToArray(), PutCondition.None);
+        await _f.Inner.PutAsync(TaskKeys.Lease("5", _f.Now, badId), ReadOnlyMemory<byte>.Empty, PutCondition.None);
+        _f.Advance(TimeSpan.FromSeconds(good.TimeoutSeconds + 1));
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(1, report.Malformed);
+        Assert.Equal(1, report.Recovered);
+        Assert.Equal(BuquetTaskStatus.Pending, (await _f.GetAsync(good.Id)).Status);
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_MoreKeysThanBudget_CursorContinuesAndWraps()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await _f.RunningAsync(shard: "7", edit: t => t with { MaxRetries = 0 })).Task.Id);
+        }
+
+        _f.Advance(TimeSpan.FromSeconds(301));
+        var recovery = NewRecovery(maxKeys: 2);
+
+        var first = await recovery.RunCycleAsync();
+        Assert.Equal(2, first.FailedAfterMaxRetries);
+        Assert.NotNull(recovery.CursorOf("7"));
+        var second = await recovery.RunCycleAsync();
+        Assert.Equal(2, second.FailedAfterMaxRetries);
+        var third = await recovery.RunCycleAsync();
+        Assert.Equal(1, third.FailedAfterMaxRetries);
+        Assert.Null(recovery.CursorOf("7")); // listing ended: wrapped to the start
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(BuquetTaskStatus.Failed, (await _f.GetAsync(id)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_PrefixLengthTwo_ScansAll256Shards()
+    {
+        var f = new MaintenanceFixture(shardPrefixLength: 2);
+        var running = (await f.RunningAsync(shard: "e7")).Task;
+        f.Advance(TimeSpan.FromSeconds(running.TimeoutSeconds + 1));
+
+        var report = await NewRecovery(f: f).RunCycleAsync();
+
+        Assert.Equal(256, report.ShardsScanned);
+        Assert.Equal(1, report.Recovered);
+        Assert.Equal(BuquetTaskStatus.Pending, (await f.GetAsync(running.Id)).Status);
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_TwoMonitorsInParallel_EachTaskRecoveredOnce()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 24; i++)
+        {
+            ids.Add((await _f.RunningAsync()).Task.Id);
+        }
+
+        _f.Advance(TimeSpan.FromSeconds(301));
+        // Different jitter, so the two monitors' recoveries differ byte-wise (identical bodies would make a lost CAS
+        // indistinguishable from a landed one, which the repository then rightly reports as written).
+        var a = new LeaseRecovery(_f.Repo, () => 0.1);
+        var b = new LeaseRecovery(_f.Repo, () => 0.9);
+
+        var reports = await Task.WhenAll(Task.Run(() => a.RunCycleAsync()), Task.Run(() => b.RunCycleAsync()));
+
+        Assert.Equal(24, reports.Sum(r => r.Recovered));
+        foreach (var id in ids)
+        {
+            var task = await _f.GetAsync(id);
+            Assert.Equal(BuquetTaskStatus.Pending, task.Status);
+            Assert.Equal(1, task.RetryCount);
+        }
+    }
+}
