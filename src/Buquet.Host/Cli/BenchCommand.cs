@@ -22,6 +22,7 @@ internal static partial class BenchCommand
         BenchQueueCommand.Configure(command, host);
         command.Subcommands.Add(CreateStore(host));
         command.Subcommands.Add(CreateCost(host));
+        command.Subcommands.Add(BenchWorkerProcessCommand.Create(host));
         return command;
     }
 
