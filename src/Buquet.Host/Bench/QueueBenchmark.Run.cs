@@ -45,6 +45,9 @@ internal sealed partial class QueueBenchmark
         progress($"Submitted {keys.Count} task(s) in {time.GetElapsedTime(start).TotalSeconds:0.0} s; waiting for them to finish.");
         await WaitTerminalAsync([.. keys], ct);
         var wall = time.GetElapsedTime(start);
+
+        // Worker processes rewrite their counts every CountsFile.Period: wait for the writes that cover the last task.
+        await Task.Delay(CountsFile.Period * 3, time, ct);
         var workerCounts = CountsFile.Minus(WorkerCountsNow(), workersBefore);
         var producerCounts = _producerStore.Snapshot();
         var samples = Sample(cpu);
