@@ -5,5 +5,6 @@ return await new CliApp([
     .. CliApp.OperatorCommands,
     WorkerCommand.Create,
     DemoCommand.Create,
+    ServeCommand.Create,
     BenchCommand.Create,
 ]) { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }.RunAsync(args);

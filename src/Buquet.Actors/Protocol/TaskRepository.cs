@@ -164,7 +164,14 @@ internal sealed partial class TaskRepository
             return new ClaimOutcome(ClaimStatus.Claimed, fresh);
         }
 
-        return fresh is null ? new ClaimOutcome(ClaimStatus.NotFound, null) : new ClaimOutcome(ClaimStatus.AlreadyClaimed, null, "Another worker claimed the task first.");
+        // Only a task now running under another lease was claimed by someone else; a task cancelled, expired, finished
+        // or re-queued since the candidate was read is simply no longer available as read (the next poll sees it anew).
+        return fresh switch
+        {
+            null => new ClaimOutcome(ClaimStatus.NotFound, null),
+            { Task.Status: BuquetTaskStatus.Running } => new ClaimOutcome(ClaimStatus.AlreadyClaimed, null, "Another worker claimed the task first."),
+            _ => new ClaimOutcome(ClaimStatus.NotAvailable, null, $"Task {fresh.Task.Id} changed to {fresh.Task.Status} after it was read; not claimed."),
+        };
     }
 
     /// <summary>T3 by the lease holder. With the held ETag still current this is one PUT (no GET) plus index upkeep.</summary>

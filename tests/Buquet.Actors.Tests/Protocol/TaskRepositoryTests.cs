@@ -126,6 +126,31 @@ public sealed class TaskRepositoryTests
     }
 
     [Fact]
+    public async Task ClaimAsync_CandidateCancelledSinceRead_NotAvailableNotAlreadyClaimed()
+    {
+        var snap = await CreateAsync();
+        Assert.Equal(CasStatus.Written, (await _repo.ApplyAsync(snap, (t, now) => TaskTransitions.Cancel(t, now, new CancelRequest(null, null)))).Status);
+
+        var outcome = await _repo.ClaimAsync(snap, "w1");
+
+        Assert.Equal(ClaimStatus.NotAvailable, outcome.Status);
+        Assert.Contains("Cancelled", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(BuquetTaskStatus.Cancelled, (await _repo.GetAsync(snap.Task.Id))!.Task.Status);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_CandidateClaimedByAnotherSinceRead_AlreadyClaimed()
+    {
+        var snap = await CreateAsync();
+        Assert.True((await _repo.ClaimAsync(snap, "w-first")).Claimed);
+
+        var outcome = await _repo.ClaimAsync(snap, "w-second");
+
+        Assert.Equal(ClaimStatus.AlreadyClaimed, outcome.Status);
+        Assert.Equal("w-first", (await _repo.GetAsync(snap.Task.Id))!.Task.WorkerId);
+    }
+
+    [Fact]
     public async Task ClaimAsync_ExpiredTask_MarksExpiredAndDeletesReadyIndex()
     {
         var snap = await CreateAsync(t => t with { ExpiresAt = t.CreatedAt.AddSeconds(1) });

@@ -112,8 +112,16 @@ public sealed class MonitorActorTests : IAsyncDisposable
         var repo = new TaskRepository(broken, new StoreClock(_f.Inner, _f.Time, TimeSpan.FromHours(1)));
         var running = (await _f.RunningAsync()).Task;
         _f.Advance(TimeSpan.FromSeconds(301));
-        _system.ActorOf(MaintenanceSupervision.Supervised(MaintenanceMonitor.Props(Fast, repo, MaintenanceFixture.NoJitter, _listener), "monitor", () => 0), "supervisor");
-        await _listener.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // the first check crashed the child
+        var supervisor = _system.ActorOf(MaintenanceSupervision.Supervised(MaintenanceMonitor.Props(Fast, repo, MaintenanceFixture.NoJitter, _listener), "monitor", () => 0), "supervisor");
+
+        // The first check crashes the child; wait until the supervisor has scheduled its restart (signal, not sleep).
+        var started = TimeProvider.System.GetTimestamp();
+        while ((await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, Guard)).Count == 0)
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < Guard, "the monitor never crashed");
+        }
+
+        Assert.True(_listener.LastSender is null); // nothing was reported by the crashed child
 
         broken.Down = false;
         _f.Advance(MaintenanceSupervision.MinBackoff);

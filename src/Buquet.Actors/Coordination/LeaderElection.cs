@@ -1,0 +1,97 @@
+using Buquet.Actors.Protocol;
+
+namespace Buquet.Actors.Coordination;
+
+/// <summary>
+/// Leadership over an <see cref="ObjectLease"/> for one candidate: call <see cref="RunRoundAsync"/> every
+/// <see cref="RenewInterval"/> (a third of the TTL); act as leader only while <see cref="IsLeaderAt"/> and, before
+/// effectful writes, <see cref="FenceAsync"/> say so. Not thread-safe: one owner (an actor) drives it.
+/// </summary>
+internal sealed class LeaderElection
+{
+    // Immutable after construction.
+    private readonly ObjectLease _lease;
+    private readonly IStoreClock _clock;
+
+    public LeaderElection(ObjectLease lease, IStoreClock clock, string candidateId, TimeSpan? safetyMargin = null)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentException.ThrowIfNullOrEmpty(candidateId);
+        _lease = lease;
+        _clock = clock;
+        CandidateId = candidateId;
+        SafetyMargin = safetyMargin ?? lease.Ttl / 10;
+        if (SafetyMargin < TimeSpan.Zero || SafetyMargin >= lease.Ttl / 3)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(safetyMargin), SafetyMargin, $"The safety margin must be at least 0 and less than a third of the TTL ({lease.Ttl}).");
+        }
+    }
+
+    public string CandidateId { get; }
+
+    /// <summary>Trust ends this long before the grant's expiry (store clocks of two processes differ by up to their sync error).</summary>
+    public TimeSpan SafetyMargin { get; }
+
+    /// <summary>How often to call <see cref="RunRoundAsync"/>: a third of the lease TTL.</summary>
+    public TimeSpan RenewInterval => _lease.Ttl / 3;
+
+    // Confined to the owner.
+    /// <summary>The grant of the current term, when this candidate believes it leads.</summary>
+    public LeaseGrant? Grant { get; private set; }
+
+    /// <summary>Renews a held lease or tries to acquire one. Returns whether this candidate leads afterwards.</summary>
+    public async Task<bool> RunRoundAsync(CancellationToken ct = default)
+    {
+        if (Grant is { } held)
+        {
+            var renewed = await _lease.RenewAsync(held, ct);
+            Grant = renewed.Grant;
+            if (renewed.IsHeld)
+            {
+                return await IsLeaderNowAsync(ct);
+            }
+        }
+
+        var acquired = await _lease.TryAcquireAsync(CandidateId, ct);
+        Grant = acquired.Grant;
+        return acquired.IsHeld && await IsLeaderNowAsync(ct);
+    }
+
+    /// <summary>True while the grant is trusted at <paramref name="now"/> (store clock): before expiry minus the margin.</summary>
+    public bool IsLeaderAt(DateTimeOffset now) => Grant is { } g && now < g.ExpiresAt - SafetyMargin;
+
+    /// <summary>The fencing check before a leader's writes: trusted locally and still the stored term (one GET).
+    /// False clears the grant: the caller is deposed and must stop.</summary>
+    public async Task<bool> FenceAsync(CancellationToken ct = default)
+    {
+        if (Grant is not { } g || !IsLeaderAt(await _clock.NowAsync(ct)))
+        {
+            return false;
+        }
+
+        if (await _lease.VerifyAsync(g, ct))
+        {
+            return true;
+        }
+
+        Grant = null;
+        return false;
+    }
+
+    /// <summary>Gives up leadership (release the term so a standby takes over at once).</summary>
+    public async Task ResignAsync(CancellationToken ct = default)
+    {
+        if (Grant is { } g)
+        {
+            Grant = null;
+            await _lease.ReleaseAsync(g, ct);
+        }
+    }
+
+    /// <summary>Forgets the grant without touching the store (a crash, for tests; or after losing the store).</summary>
+    public void Forget() => Grant = null;
+
+    private async Task<bool> IsLeaderNowAsync(CancellationToken ct) => IsLeaderAt(await _clock.NowAsync(ct));
+}

@@ -1,0 +1,66 @@
+using Buquet.Actors.Client;
+using Buquet.Actors.Coordination;
+using Buquet.Actors.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Buquet.Actors.Scheduling;
+
+/// <summary>
+/// One scheduler process's logic, free of timers: a leader election on <see cref="LeaseKey"/> and a tick that runs
+/// only while this node leads, fenced before its writes. The scheduler actor calls <see cref="RunLeaseRoundAsync"/>
+/// every third of the lease TTL and <see cref="RunTickAsync"/> every tick interval. Not thread-safe: one owner.
+/// </summary>
+internal sealed class SchedulerNode
+{
+    /// <summary>The scheduler's leader lease, outside every buquet prefix.</summary>
+    public const string LeaseKey = "leader/scheduler.json";
+
+    // Immutable after construction.
+    private readonly IStoreClock _clock;
+    private readonly SchedulerTick _tick;
+    private readonly ILogger _logger;
+
+    public SchedulerNode(
+        BuquetClient client, string nodeId, TimeSpan leaseTtl, ILogger? logger = null, Func<double>? random = null, ScheduleExtensions? defaults = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _clock = client.Clock;
+        _logger = logger ?? NullLogger.Instance;
+        Election = new LeaderElection(new ObjectLease(client.Store, client.Clock, LeaseKey, leaseTtl), client.Clock, nodeId);
+        _tick = new SchedulerTick(client, _logger, random, defaults);
+    }
+
+    public LeaderElection Election { get; }
+
+    public string NodeId => Election.CandidateId;
+
+    /// <summary>Renews or acquires leadership; returns whether this node leads.</summary>
+    public async Task<bool> RunLeaseRoundAsync(CancellationToken ct = default)
+    {
+        var wasLeader = Election.Grant is not null;
+        var leads = await Election.RunRoundAsync(ct);
+        if (leads != wasLeader)
+        {
+            _logger.LogInformation(
+                leads ? "Scheduler {NodeId} leads (fencing token {Token})" : "Scheduler {NodeId} stands by (token {Token})",
+                NodeId, Election.Grant?.FencingToken);
+        }
+
+        return leads;
+    }
+
+    /// <summary>Ticks when this node leads (trusted now; fenced before writes); <c>null</c> when it stands by.</summary>
+    public async Task<SchedulerTickReport?> RunTickAsync(CancellationToken ct = default)
+    {
+        if (!Election.IsLeaderAt(await _clock.NowAsync(ct)))
+        {
+            return null;
+        }
+
+        return await _tick.RunAsync(Election.FenceAsync, ct);
+    }
+
+    /// <summary>Releases leadership so a standby takes over at once (graceful stop).</summary>
+    public Task ResignAsync(CancellationToken ct = default) => Election.ResignAsync(ct);
+}
