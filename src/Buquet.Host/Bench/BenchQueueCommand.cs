@@ -20,9 +20,10 @@ internal static class BenchQueueCommand
         var timeout = new Option<string>("--timeout") { Description = "Longest wait for every task to finish.", HelpName = "DUR", DefaultValueFactory = _ => "10m" };
         var idle = new Option<string?>("--idle") { Description = "Idle mode: workers on an empty queue this long, then one task (pickup after idle).", HelpName = "DUR" };
         var ceiling = new Option<string>("--ceiling-duration") { Description = "Per-phase duration of the store ceiling measured first (0 skips it).", HelpName = "DUR", DefaultValueFactory = _ => "3s" };
+        var ceilingJson = new Option<string?>("--ceiling-json") { Description = "Take the store ceiling from a 'bench store --json' report instead of measuring it.", HelpName = "PATH" };
         var ceilingConcurrency = new Option<int>("--ceiling-concurrency") { Description = "Concurrency of the store ceiling measurement.", HelpName = "N", DefaultValueFactory = _ => 16 };
         var workDir = new Option<string?>("--work-dir") { Description = "Directory for worker count files and logs (default: a temp directory).", HelpName = "DIR" };
-        foreach (var o in new Option[] { workers, concurrency, tasks, handler, sleepMs, producers, rate, timeout, idle, ceiling, ceilingConcurrency, workDir })
+        foreach (var o in new Option[] { workers, concurrency, tasks, handler, sleepMs, producers, rate, timeout, idle, ceiling, ceilingJson, ceilingConcurrency, workDir })
         {
             command.Options.Add(o);
         }
@@ -50,8 +51,8 @@ internal static class BenchQueueCommand
             var description = BenchCommand.Describe(options.Store);
             void Progress(string line) => ctx.Environment.Error.WriteLine(line);
 
-            StoreCeiling? storeCeiling = null;
-            if (settings.CeilingDuration > TimeSpan.Zero)
+            StoreCeiling? storeCeiling = ctx.Parse.GetValue(ceilingJson) is { } ceilingFile ? ReadCeiling(ceilingFile) : null;
+            if (storeCeiling is null && settings.CeilingDuration > TimeSpan.Zero)
             {
                 Progress($"Measuring the store ceiling ({settings.CeilingDuration.TotalSeconds:0.#} s per phase, concurrency {settings.CeilingConcurrency}).");
                 var phases = await new StoreBenchmark(store, new StoreBenchSettings(settings.CeilingConcurrency, settings.CeilingDuration, null, 800, 100, true), ctx.Time).RunAsync(ct);
@@ -76,6 +77,27 @@ internal static class BenchQueueCommand
             var unfinished = (run ?? idleResult?.FirstTask) is { } r ? r.Submitted - r.Completed : 0;
             return unfinished == 0 ? ExitCodes.Ok : ExitCodes.InfrastructureError;
         });
+    }
+
+    /// <summary>The <c>ceiling</c> object of a <c>buquet bench store --json</c> report.</summary>
+    private static StoreCeiling ReadCeiling(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw CliException.User($"--ceiling-json '{path}' does not exist.", "Pass the file written by 'buquet bench store --json > FILE'.");
+        }
+
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+            var c = doc.RootElement.GetProperty("ceiling");
+            double? Rate(string name) => c.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble() : null;
+            return new StoreCeiling(Rate("put_per_second"), Rate("get_per_second"), Rate("list_per_second"), Rate("delete_per_second"));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw CliException.User($"--ceiling-json '{path}' is not a 'bench store --json' report: {e.Message}", "Pass the file written by 'buquet bench store --json > FILE'.");
+        }
     }
 
     /// <summary>The flags that give a worker process the same store and queue as this process (credentials come from the environment).</summary>

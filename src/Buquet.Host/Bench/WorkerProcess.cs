@@ -90,7 +90,7 @@ internal sealed class WorkerProcess : IDisposable
 
     public ProcessStats Stats() => _process.HasExited ? ProcessStats.Zero : ProcessStats.Read(_process.Id);
 
-    /// <summary>SIGINT (the worker drains and writes its final counts), then SIGKILL after <paramref name="grace"/>.</summary>
+    /// <summary>SIGTERM (the worker drains and writes its final counts), then SIGKILL after <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (_process.HasExited)
@@ -98,7 +98,7 @@ internal sealed class WorkerProcess : IDisposable
             return;
         }
 
-        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
         {
             if (kill is not null)
             {
