@@ -1,6 +1,6 @@
 using Buquet.Host.Cli;
 
-// The `buquet` executable: the operator CLI (and, registered here as one line each, the worker service and demo).
+// The `buquet` executable: the operator CLI, the worker service, the demo and the dashboard; one line per command.
 return await new CliApp([
     .. CliApp.OperatorCommands,
     WorkerCommand.Create,

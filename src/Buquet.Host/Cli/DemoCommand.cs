@@ -158,6 +158,7 @@ internal static class DemoCommand
             {
                 ["ok"] = ok,
                 ["directory"] = Path.GetFullPath(root),
+                ["objects"] = Path.Combine(Path.GetFullPath(root), "objects"),
                 ["elapsed_seconds"] = Math.Round(elapsed.TotalSeconds, 2),
                 ["tasks"] = new JsonArray([.. tasks.Select(t => (JsonNode)new JsonObject
                 {
@@ -187,10 +188,17 @@ internal static class DemoCommand
         ctx.Output.Line(ok
             ? $"[green]All {tasks.Count} tasks reached their expected state[/] in {elapsed.TotalSeconds:0.0} s."
             : $"[red]Some tasks did not reach their expected state[/] within {Limit.TotalSeconds:0} s.");
-        ctx.Output.Line($"Objects are on disk under [bold]{CliOutput.Esc(full)}[/]:");
-        ctx.Output.Line($"  tasks:        {CliOutput.Esc(Path.Combine(full, "tasks"))}   (one JSON object per task, every version kept)");
-        ctx.Output.Line($"  ready index:  {CliOutput.Esc(Path.Combine(full, "ready"))}");
-        ctx.Output.Line($"  lease index:  {CliOutput.Esc(Path.Combine(full, "leases"))}");
+        var objects = Path.Combine(full, "objects");
+        var firstTask = Directory.Exists(objects)
+            ? Directory.EnumerateDirectories(objects).FirstOrDefault(d => d.Contains(tasks[0].Task.Id.ToString(), StringComparison.Ordinal) && d.Contains("tasks", StringComparison.Ordinal))
+            : null;
+        ctx.Output.Line($"Objects are on disk under [bold]{CliOutput.Esc(objects)}[/]: one directory per key (URL-encoded),");
+        ctx.Output.Line("  holding 'current' (the latest body) and 'versions/' (every version): tasks/…, ready/… (ready index), leases/… (lease index).");
+        if (firstTask is not null)
+        {
+            ctx.Output.Line($"  e.g. {CliOutput.Esc(Path.Combine(firstTask, "current"))}");
+        }
+
         ctx.Output.Line($"Inspect one: buquet history {tasks[0].Task.Id} --store local --local-path {CliOutput.Esc(full)}");
     }
 }

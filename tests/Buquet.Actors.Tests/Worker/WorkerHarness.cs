@@ -138,3 +138,11 @@ internal sealed class WorkerHarness : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Helpers for test handlers.</summary>
+internal static class TestHandlers
+{
+    /// <summary>Blocks until the context's token fires, then throws <see cref="OperationCanceledException"/>.</summary>
+    public static Task WaitForCancellationAsync(Buquet.Actors.Worker.Handlers.TaskContext ctx) =>
+        new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task.WaitAsync(ctx.CancellationToken);
+}

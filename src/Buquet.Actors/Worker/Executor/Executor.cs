@@ -15,7 +15,7 @@ internal static class Executor
     public sealed record CancelExecution(TaskCancellationReason Reason) : IExecutorMessage;
 
     /// <summary>To the parent: the execution is over and its concurrency slot is free.</summary>
-    public sealed record ExecutionFinished(Guid TaskId, string TaskType, ExecutionResult Result, string? Detail) : IExecutorMessage;
+    public sealed record ExecutionFinished(Guid TaskId, string TaskType, ExecutionResult Outcome, string? Detail) : IExecutorMessage;
 
     internal sealed class Start
     {

@@ -77,7 +77,11 @@ internal sealed partial class WorkerSupervisorActor
         }
 
         _abandoned = [.. _inFlight.Keys];
-        _logger.LogWarning("Shutdown grace passed; leaving {Count} task(s) to lease expiry", _abandoned.Count);
+        if (_abandoned.Count > 0)
+        {
+            _logger.LogWarning("Shutdown grace passed; leaving {Count} task(s) to lease expiry", _abandoned.Count);
+        }
+
         foreach (var entry in _inFlight.Values)
         {
             Context.Unwatch(entry.Executor);

@@ -161,10 +161,10 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
         {
             Context.Unwatch(entry.Executor);
             ReleaseType(entry.TaskType);
-            _registry?.Tell(new Registry.WorkerHeartbeat.TaskFinished(finished.TaskId, finished.Result is ExecutionResult.Failed or ExecutionResult.Discarded));
+            _registry?.Tell(new Registry.WorkerHeartbeat.TaskFinished(finished.TaskId, finished.Outcome is ExecutionResult.Failed or ExecutionResult.Discarded));
         }
 
-        _logger.LogInformation("Task {TaskId} ({TaskType}) finished: {Result}", finished.TaskId, finished.TaskType, finished.Result);
+        _logger.LogInformation("Task {TaskId} ({TaskType}) finished: {Result}", finished.TaskId, finished.TaskType, finished.Outcome);
         Context.System.EventStream.Publish(finished);
         AfterSlotChange();
     }

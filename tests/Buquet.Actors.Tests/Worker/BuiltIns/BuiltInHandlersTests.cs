@@ -48,7 +48,7 @@ public sealed class BuiltInHandlersTests : IAsyncDisposable
 
         var finished = await _h.PumpUntilFinishedAsync(1, TimeSpan.FromSeconds(1));
 
-        Assert.Equal(Buquet.Actors.Worker.Executor.ExecutionResult.Retried, finished[0].Result);
+        Assert.Equal(Buquet.Actors.Worker.Executor.ExecutionResult.Retried, finished[0].Outcome);
         Assert.Equal("Task execution timed out", (await _h.GetAsync(task.Id)).LastError);
     }
 
@@ -65,7 +65,7 @@ public sealed class BuiltInHandlersTests : IAsyncDisposable
         Assert.Equal(3, done.Attempt);
         Assert.Equal(2, done.RetryCount);
         Assert.Equal(3, done.Output!.Value.GetProperty("attempt").GetInt64());
-        Assert.Equal(2, finished.Count(f => f.Result == Buquet.Actors.Worker.Executor.ExecutionResult.Retried));
+        Assert.Equal(2, finished.Count(f => f.Outcome == Buquet.Actors.Worker.Executor.ExecutionResult.Retried));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+                await TestHandlers.WaitForCancellationAsync(ctx);
             }
             finally
             {
@@ -37,7 +37,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
         var finished = await _h.PumpUntilFinishedAsync(1, Second);
 
         Assert.Equal(TaskCancellationReason.Timeout, await cancelled.Task);
-        Assert.Equal(ExecutionResult.Retried, finished[0].Result);
+        Assert.Equal(ExecutionResult.Retried, finished[0].Outcome);
         var after = await _h.GetAsync(task.Id);
         Assert.Equal(BuquetTaskStatus.Pending, after.Status);
         Assert.Equal(OutcomePolicy.TimeoutError, after.LastError);
@@ -59,7 +59,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
 
         var first = await _h.PumpUntilFinishedAsync(1, Second);
         Assert.Equal(stubborn.Id, first[0].TaskId);
-        Assert.Equal(ExecutionResult.Failed, first[0].Result);
+        Assert.Equal(ExecutionResult.Failed, first[0].Outcome);
 
         // The only slot is free again: another task runs although the stubborn handler is still running.
         var quick = await _h.Client.SubmitAsync("quick", new { });
@@ -86,7 +86,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
             started.SetResult();
             try
             {
-                await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+                await TestHandlers.WaitForCancellationAsync(ctx);
             }
             catch (OperationCanceledException)
             {
@@ -107,7 +107,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
         var finished = await _h.PumpUntilFinishedAsync(1, Second);
 
         Assert.Equal(TaskCancellationReason.LeaseLost, await reason.Task);
-        Assert.Equal(ExecutionResult.Discarded, finished[0].Result);
+        Assert.Equal(ExecutionResult.Discarded, finished[0].Outcome);
         var after = await _h.GetAsync(task.Id);
         Assert.Equal(BuquetTaskStatus.Running, after.Status);
         Assert.Equal(thief, after.LeaseId);
@@ -147,7 +147,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
 
         release.SetResult();
         var finished = await _h.PumpUntilFinishedAsync(1, TimeSpan.FromMilliseconds(100));
-        Assert.Equal(ExecutionResult.Completed, finished[0].Result);
+        Assert.Equal(ExecutionResult.Completed, finished[0].Outcome);
         Assert.Equal(BuquetTaskStatus.Completed, (await _h.GetAsync(task.Id)).Status);
     }
 
@@ -158,7 +158,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
         var handlers = new TaskHandlerRegistry().Add<object>("work", async (_, ctx) =>
         {
             started.SetResult();
-            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+            await TestHandlers.WaitForCancellationAsync(ctx);
         });
         var task = await _h.Client.SubmitAsync("work", new { }, Timeout(60));
         _h.StartWorker(WorkerHarness.Settings(), handlers);
@@ -168,7 +168,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
         Assert.Equal(TaskOperationStatus.CancellationRequested, cancel.Status);
         var finished = await _h.PumpUntilFinishedAsync(1, Second);
 
-        Assert.Equal(ExecutionResult.Failed, finished[0].Result);
+        Assert.Equal(ExecutionResult.Failed, finished[0].Outcome);
         var after = await _h.GetAsync(task.Id);
         Assert.Equal(BuquetTaskStatus.Failed, after.Status);
         Assert.Equal(OutcomePolicy.CancelRequestedError, after.LastError);

@@ -67,7 +67,7 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
         gate.Release.SetResult();
         var finished = await _h.PumpUntilFinishedAsync(12);
 
-        Assert.All(finished, f => Assert.Equal(ExecutionResult.Completed, f.Result));
+        Assert.All(finished, f => Assert.Equal(ExecutionResult.Completed, f.Outcome));
         Assert.True(gate.Peak <= 3, $"peak {gate.Peak}");
         Assert.Equal(3, gate.Peak);
     }
@@ -166,7 +166,7 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+                await TestHandlers.WaitForCancellationAsync(ctx);
             }
             finally
             {
