@@ -71,6 +71,7 @@ internal static class QueueBenchReport
             ["throughput_tasks_per_second"] = Math.Round(run.Throughput, 2),
             ["wall_seconds"] = Math.Round(run.WallTime.TotalSeconds, 3),
             ["latency_clock"] = run.Tasks.All(t => t.FromVersions) ? "store: last-modified of the task object's versions" : "store clock of each writer: created_at / completed_at (no versions: pickup unknown)",
+            ["latency_resolution_ms"] = WholeSeconds(run.Tasks) ? 1000 : 1,
             ["latency_ms"] = new JsonObject
             {
                 ["submit"] = run.SubmitLatency.ToJson(),
@@ -93,6 +94,10 @@ internal static class QueueBenchReport
             ["workers"] = WorkersJson(run.Workers),
         };
     }
+
+    /// <summary>True when the store stamps whole seconds (moto's version listing): pickup and end-to-end are then ±1 s.</summary>
+    private static bool WholeSeconds(IReadOnlyList<TaskTimings> tasks) =>
+        tasks.Count > 0 && tasks.All(t => t.Submitted.Millisecond == 0 && (t.Claimed?.Millisecond ?? 0) == 0 && (t.Finished?.Millisecond ?? 0) == 0);
 
     private static JsonArray WorkersJson(IReadOnlyList<WorkerSample> samples) =>
         new([.. samples.Select(w => (JsonNode)new JsonObject
