@@ -6,4 +6,5 @@ return await new CliApp([
     WorkerCommand.Create,
     DemoCommand.Create,
     ServeCommand.Create,
+    BenchCommand.Create,
 ]) { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }.RunAsync(args);

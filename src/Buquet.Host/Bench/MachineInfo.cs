@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+
+namespace Buquet.Host.Bench;
+
+/// <summary>What the report says about the machine: cores, OS, runtime, load average (Linux).</summary>
+internal static class MachineInfo
+{
+    public static JsonObject ToJson() => new()
+    {
+        ["processors"] = Environment.ProcessorCount,
+        ["os"] = RuntimeInformation.OSDescription,
+        ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
+        ["runtime"] = RuntimeInformation.FrameworkDescription,
+        ["load_average"] = LoadAverage() is { } l ? new JsonArray([.. l.Select(x => (JsonNode)x)]) : null,
+    };
+
+    /// <summary>The 1, 5 and 15 minute load averages from /proc/loadavg; null elsewhere.</summary>
+    public static double[]? LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return [.. parts.Take(3).Select(p => double.Parse(p, CultureInfo.InvariantCulture))];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    public static string Describe()
+    {
+        var load = LoadAverage() is { } l ? string.Join(' ', l.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture))) : "n/a";
+        return $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, load average {load}";
+    }
+}

@@ -1,0 +1,149 @@
+using Buquet.Actors.Client;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+
+namespace Buquet.Host.Bench;
+
+/// <summary>What one queue run measured.</summary>
+internal sealed record QueueRunResult(
+    int Submitted,
+    IReadOnlyList<TaskTimings> Tasks,
+    LatencySummary SubmitLatency,
+    RequestCounts ProducerCounts,
+    RequestCounts WorkerCounts,
+    IReadOnlyList<WorkerSample> Workers,
+    TimeSpan WallTime)
+{
+    public int Completed => Tasks.Count(t => t.Status == BuquetTaskStatus.Completed);
+
+    /// <summary>Completed tasks per second between the first submit and the last finish (store clock).</summary>
+    public double Throughput
+    {
+        get
+        {
+            var done = Tasks.Where(t => t.Finished is not null).ToArray();
+            if (done.Length == 0)
+            {
+                return 0;
+            }
+
+            var span = done.Max(t => t.Finished!.Value) - Tasks.Min(t => t.Submitted);
+            return span > TimeSpan.Zero ? Completed / span.TotalSeconds : 0;
+        }
+    }
+
+    public RequestMix PerCompletedTask => RequestMix.From(CountsFile.Sum([ProducerCounts, WorkerCounts])).Per(Completed);
+}
+
+/// <summary>A worker process's resources over a run.</summary>
+internal sealed record WorkerSample(string Id, int Pid, double RssMb, double PeakRssMb, double CpuSeconds, int? ExitCode);
+
+/// <summary>What the idle mode measured.</summary>
+internal sealed record IdleResult(TimeSpan Duration, int Workers, RequestCounts WorkerCounts, IReadOnlyList<WorkerSample> Samples, QueueRunResult FirstTask)
+{
+    public RequestMix PerWorkerMinute => RequestMix.From(WorkerCounts).Per(Workers * Duration.TotalMinutes);
+}
+
+/// <summary>
+/// <c>buquet bench</c>: N worker processes (real OS processes of this host, each counting its store requests), a producer in
+/// this process submitting M tasks, a wait until every task is terminal, then timings from the store and requests per task.
+/// </summary>
+internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOptions clientOptions, QueueBenchSettings settings, IReadOnlyList<string> workerArgs, TimeProvider time, Action<string> progress)
+{
+    private readonly RequestCountingObjectStore _producerStore = new(store);
+    private readonly List<WorkerProcess> _workers = [];
+
+    /// <summary>Unique per run: worker ids and count files carry it.</summary>
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    public async Task<(QueueRunResult? Run, IdleResult? Idle)> RunAsync(CancellationToken ct)
+    {
+        settings.Validate();
+        Directory.CreateDirectory(settings.WorkDirectory);
+        var client = new BuquetClient(_producerStore, clientOptions, time);
+        try
+        {
+            await StartWorkersAsync(ct);
+            if (settings.Idle is { } idle)
+            {
+                return (null, await IdleAsync(client, idle, ct));
+            }
+
+            return (await ThroughputAsync(client, settings.Tasks, ct), null);
+        }
+        finally
+        {
+            await Task.WhenAll(_workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(60))));
+            foreach (var w in _workers)
+            {
+                w.Dispose();
+            }
+        }
+    }
+
+    private async Task StartWorkersAsync(CancellationToken ct)
+    {
+        for (var i = 0; i < settings.Workers; i++)
+        {
+            var id = $"bench-{RunId}-{i}";
+            _workers.Add(WorkerProcess.Start(id, Path.Combine(settings.WorkDirectory, id + ".counts.json"), workerArgs));
+        }
+
+        progress($"Started {settings.Workers} worker process(es) (pids {string.Join(", ", _workers.Select(w => w.Pid))}); waiting for them to register.");
+        var deadline = time.GetTimestamp();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (_workers.FirstOrDefault(w => w.HasExited) is { } dead)
+            {
+                throw new InvalidOperationException($"Worker process {dead.Id} exited with code {dead.ExitCode} before registering:\n{dead.Tail()}");
+            }
+
+            var registered = 0;
+            foreach (var w in _workers)
+            {
+                if (await store.HeadAsync(TaskKeys.Worker(w.Id), ct) is not null && CountsFile.Read(w.CountsFile) is not null)
+                {
+                    registered++;
+                }
+            }
+
+            if (registered == _workers.Count)
+            {
+                return;
+            }
+
+            if (time.GetElapsedTime(deadline) > TimeSpan.FromMinutes(3))
+            {
+                throw new TimeoutException($"Only {registered} of {_workers.Count} worker processes registered within 3 minutes:\n{_workers[0].Tail()}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct);
+        }
+    }
+
+    private RequestCounts WorkerCountsNow() =>
+        CountsFile.Sum(_workers.Select(w => CountsFile.Read(w.CountsFile)?.Counts ?? CountsFile.Empty));
+
+    private List<WorkerSample> Sample(IReadOnlyList<ProcessStats>? baseline = null) =>
+        [.. _workers.Select((w, i) =>
+        {
+            var s = w.Stats();
+            return new WorkerSample(w.Id, w.Pid, s.RssMb, s.PeakRssMb, s.CpuSeconds - (baseline?[i].CpuSeconds ?? 0), w.ExitCode);
+        })];
+
+    private async Task<IdleResult> IdleAsync(BuquetClient client, TimeSpan idle, CancellationToken ct)
+    {
+        // Let start-up (registration, probes, first polls) settle before the idle window opens.
+        await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
+        var before = WorkerCountsNow();
+        var cpu = _workers.Select(w => w.Stats()).ToArray();
+        progress($"Idle for {idle.TotalSeconds:0} s on an empty queue.");
+        await Task.Delay(idle, time, ct);
+        var counts = CountsFile.Minus(WorkerCountsNow(), before);
+        var samples = Sample(cpu);
+        progress("Submitting one task after the idle period.");
+        var first = await ThroughputAsync(client, 1, ct);
+        return new IdleResult(idle, _workers.Count, counts, samples, first);
+    }
+}
