@@ -26,6 +26,10 @@ internal enum S3FailureKind
 /// <summary>Maps AWSSDK exceptions to <see cref="S3FailureKind"/> (see docs/adr/0002-conditional-write-error-mapping.md).</summary>
 internal static class S3Errors
 {
+    /// <summary>True for AWS's 409 ConditionalRequestConflict: a concurrent conditional write was in flight.</summary>
+    public static bool IsInFlightConflict(Exception e) =>
+        e is AmazonServiceException { StatusCode: System.Net.HttpStatusCode.Conflict, ErrorCode: "ConditionalRequestConflict" };
+
     public static S3FailureKind Classify(Exception e)
     {
         if (e is AmazonServiceException s && s.StatusCode != 0)

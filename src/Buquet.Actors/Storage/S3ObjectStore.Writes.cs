@@ -49,7 +49,10 @@ public sealed partial class S3ObjectStore
                 throw S3Errors.Unavailable(what, kind, failure);
             }
 
-            if (kind is S3FailureKind.PreconditionFailed or S3FailureKind.NotFound && !ambiguous)
+            // A 409 ConditionalRequestConflict says another conditional write to the key was in flight, not that the
+            // precondition failed: for a create-only PUT the other write may never land, so reporting "exists" would
+            // lose the caller's object (found by the chaos harness). Like a 5xx, it is settled by re-reading.
+            if (kind is S3FailureKind.PreconditionFailed or S3FailureKind.NotFound && !ambiguous && !S3Errors.IsInFlightConflict(failure))
             {
                 return PutResult.PreconditionFailed;
             }
