@@ -24,9 +24,43 @@ internal sealed partial class ExecutorActor
         }
 
         var (result, detail) = await CommitAsync(decision);
+        RecordTelemetry(result, detail);
         Context.Parent.Tell(new Executor.ExecutionFinished(Task.Id, Task.TaskType, result, detail));
         Context.Stop(Self);
     }
+
+    /// <summary>buquet's metric names (protocol §6.5) and the per-execution Activity; see Diagnostics/BuquetTelemetry.</summary>
+    private void RecordTelemetry(ExecutionResult result, string? detail)
+    {
+        var duration = _startedAt == 0 ? (TimeSpan?)null : _runtime.Time.GetElapsedTime(_startedAt);
+        var type = Task.TaskType;
+        switch (result)
+        {
+            case ExecutionResult.Completed:
+                Diagnostics.BuquetTelemetry.TaskCompleted(type, duration ?? TimeSpan.Zero);
+                break;
+            case ExecutionResult.Failed or ExecutionResult.Retried:
+                Diagnostics.BuquetTelemetry.TaskFailed(type, FailureReason(detail), duration);
+                break;
+            case ExecutionResult.Rescheduled:
+                Diagnostics.BuquetTelemetry.TaskRescheduled(type, TimeSpan.Zero);
+                break;
+            default:
+                break;
+        }
+
+        Diagnostics.BuquetTelemetry.SetTaskOutcome(_activity, result.ToString().ToLowerInvariant(), detail);
+        _activity?.Dispose();
+        _activity = null;
+        _inFlight?.Dispose();
+        _inFlight = null;
+    }
+
+    private static Diagnostics.TaskFailureReason FailureReason(string? detail) =>
+        detail is null ? Diagnostics.TaskFailureReason.Retryable
+        : detail.Contains("timed out", StringComparison.OrdinalIgnoreCase) ? Diagnostics.TaskFailureReason.Timeout
+        : detail.StartsWith("Permanent error", StringComparison.Ordinal) ? Diagnostics.TaskFailureReason.Permanent
+        : Diagnostics.TaskFailureReason.Retryable;
 
     private async Task<(ExecutionResult Result, string? Detail)> CommitAsync(Decision decision)
     {

@@ -30,6 +30,9 @@ internal sealed partial class ExecutorActor : ReceiveActor
     private IActorRef? _renewer;
     private bool _finished;
     private JsonElement? _output;
+    private System.Diagnostics.Activity? _activity;
+    private Diagnostics.BuquetTelemetry.InFlightScope? _inFlight;
+    private long _startedAt;
 
     // Shared with the handler's threads (read through TaskContext).
     private volatile int _reason;
@@ -115,6 +118,9 @@ internal sealed partial class ExecutorActor : ReceiveActor
         Task<JsonElement?> running;
         try
         {
+            _activity = Diagnostics.BuquetTelemetry.StartTaskActivity(Task.Id, Task.TaskType, Task.Attempt, _runtime.Settings.WorkerId);
+            _inFlight = Diagnostics.BuquetTelemetry.TrackInFlight(Task.TaskType);
+            _startedAt = _runtime.Time.GetTimestamp();
             running = registration.Start(props => Context.ActorOf(props, "handler"), input, context, _runtime.Settings.Json);
         }
         catch (Exception ex)
