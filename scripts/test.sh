@@ -22,6 +22,14 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+# Browser tests (dashboard) drive Debian's Chromium through Playwright; no browser is ever downloaded.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "# installing chromium (apt-get)" >&2
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  ($apt_get update -qq && DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium) >"$work/apt-chromium.log" 2>&1 \
+    || { echo "# chromium install FAILED (browser tests will fail); see log below" >&2; tail -20 "$work/apt-chromium.log" >&2; }
+fi
+
 for b in $backends; do
   case "$b" in
     moto)

@@ -1,0 +1,78 @@
+using Buquet.Actors.Client;
+using Buquet.Actors.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Buquet.Host.Dashboard;
+
+/// <summary>Everything the endpoints share: client, cache, auth, readiness, metrics, and the refresh loop.</summary>
+internal sealed class DashboardRuntime(
+    BuquetClient client,
+    DashboardCache cache,
+    DashboardAuth auth,
+    StoreReadiness readiness,
+    PrometheusExporter exporter,
+    int shardPrefixLength,
+    TimeSpan workerHealthThreshold,
+    TimeProvider time) : IDisposable
+{
+    public BuquetClient Client { get; } = client;
+
+    public DashboardCache Cache { get; } = cache;
+
+    public DashboardAuth Auth { get; } = auth;
+
+    public StoreReadiness Readiness { get; } = readiness;
+
+    public PrometheusExporter Exporter { get; } = exporter;
+
+    public int ShardPrefixLength { get; } = shardPrefixLength;
+
+    public TimeSpan WorkerHealthThreshold { get; } = workerHealthThreshold;
+
+    public TimeProvider Time { get; } = time;
+
+    public TaskCompletionSource Warm { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task RunAsync(ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    if (!Readiness.IsReady)
+                    {
+                        if (await Readiness.ProbeAsync(Guid.NewGuid(), ct).ConfigureAwait(false))
+                        {
+                            continue;
+                        }
+
+                        logger.LogWarning("Store conformance probe failed: {Problem}", Readiness.Problem);
+                    }
+                    else if (!Cache.IsWarm)
+                    {
+                        await Cache.WarmUpAsync(ct).ConfigureAwait(false);
+                        Warm.TrySetResult();
+                        continue;
+                    }
+                    else
+                    {
+                        await Cache.RefreshAsync(ct).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Dashboard refresh failed; retrying at the next interval");
+                }
+
+                await Task.Delay(Cache.Options.RefreshInterval, Time, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    public void Dispose() => Exporter.Dispose();
+}
