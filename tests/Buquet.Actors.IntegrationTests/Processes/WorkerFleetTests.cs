@@ -61,7 +61,7 @@ public abstract class WorkerFleetTests(ITestOutputHelper output)
             {
                 tasks = await ListAllAsync(client);
                 var done = tasks.Values.Count(t => t.IsTerminal);
-                if (!killed && done >= count / 10)
+                if (!killed && done >= Math.Max(1, count / 20))
                 {
                     workers[0].Kill();
                     killed = true;
