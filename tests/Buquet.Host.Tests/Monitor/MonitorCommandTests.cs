@@ -5,7 +5,7 @@ using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Storage;
 using Buquet.Host.Tests.Support;
 
-namespace Buquet.Host.Tests.Monitor;
+namespace Buquet.Host.Tests.Cli.Monitor;
 
 /// <summary><c>buquet monitor</c> run as a real process against a local-directory store.</summary>
 public sealed class MonitorCommandTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Buquet.Host.Tests.Support;
 
-namespace Buquet.Host.Tests.Schedule;
+namespace Buquet.Host.Tests.Cli.Schedule;
 
 /// <summary>End-to-end runs of <c>buquet schedule ...</c> (the built executable) against a local-directory store and moto.</summary>
 public sealed class ScheduleCommandTests : IDisposable
