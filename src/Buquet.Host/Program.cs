@@ -1,10 +1,12 @@
 using Buquet.Host.Cli;
 using Buquet.Host.Cli.Schedule;
 
-// The `buquet` executable: the operator CLI (and, registered here as one line each, the worker service and demo).
+// The `buquet` executable: the operator CLI, the worker service, the demo and the dashboard; one line per command.
 return await new CliApp([
     .. CliApp.OperatorCommands,
+    WorkerCommand.Create,
+    DemoCommand.Create,
     ServeCommand.Create,
     ScheduleCommand.Create,
     MonitorCommand.Create,
-]).RunAsync(args);
+]) { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }.RunAsync(args);

@@ -100,7 +100,7 @@ public static class BuquetDefaults
     public const double PollingJitter = 0.1;
 
     /// <summary><c>buquet.worker.shard-leasing.enabled</c>.</summary>
-    public const bool ShardLeasingEnabled = false;
+    public const bool ShardLeasingEnabled = true;
 
     /// <summary><c>buquet.worker.shard-leasing.shards-per-worker</c>.</summary>
     public const int ShardLeasingShardsPerWorker = 16;

@@ -1,0 +1,69 @@
+using Buquet.Actors.Worker.Handlers;
+
+namespace Buquet.Actors.Hosting;
+
+/// <summary>Configures the worker registered by <see cref="BuquetHostingExtensions.AddBuquetWorker"/>: its handlers and overrides.</summary>
+public sealed class BuquetWorkerBuilder
+{
+    internal BuquetWorkerBuilder()
+    {
+    }
+
+    /// <summary>The handlers; built-ins are added at start unless <c>buquet.worker.built-in-handlers = false</c>.</summary>
+    public TaskHandlerRegistry Handlers { get; } = new();
+
+    /// <summary>Overrides <c>buquet.worker.id</c> (default: the configured id, else <c>worker-</c> + 8 hex digits).</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>Exit code when the actor system fails fatally (default 1).</summary>
+    public int FatalExitCode { get; set; } = 1;
+
+    /// <summary>Sets the exit code on a fatal failure; default writes <see cref="Environment.ExitCode"/>. Replace in tests.</summary>
+    public Action<int> SetExitCode { get; set; } = static code => Environment.ExitCode = code;
+
+    /// <summary>Registers a delegate handler whose result becomes the task's output.</summary>
+    /// <typeparam name="TMessage">The input type.</typeparam>
+    /// <typeparam name="TResult">The output type.</typeparam>
+    /// <param name="taskType">The task type.</param>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This builder.</returns>
+    public BuquetWorkerBuilder AddHandler<TMessage, TResult>(string taskType, Func<TMessage, TaskContext, Task<TResult>> handler)
+    {
+        Handlers.Add(taskType, handler);
+        return this;
+    }
+
+    /// <summary>Registers a delegate handler without output.</summary>
+    /// <typeparam name="TMessage">The input type.</typeparam>
+    /// <param name="taskType">The task type.</param>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This builder.</returns>
+    public BuquetWorkerBuilder AddHandler<TMessage>(string taskType, Func<TMessage, TaskContext, Task> handler)
+    {
+        Handlers.Add(taskType, handler);
+        return this;
+    }
+
+    /// <summary>Registers a handler actor class (a new instance per execution).</summary>
+    /// <typeparam name="THandler">The handler actor type.</typeparam>
+    /// <param name="taskType">The task type.</param>
+    /// <returns>This builder.</returns>
+    public BuquetWorkerBuilder AddHandler<THandler>(string taskType)
+        where THandler : TaskHandlerActor, new()
+    {
+        Handlers.AddActor<THandler>(taskType);
+        return this;
+    }
+
+    /// <summary>Registers a handler actor class built by <paramref name="factory"/> (called once per execution).</summary>
+    /// <typeparam name="THandler">The handler actor type.</typeparam>
+    /// <param name="taskType">The task type.</param>
+    /// <param name="factory">Builds an instance.</param>
+    /// <returns>This builder.</returns>
+    public BuquetWorkerBuilder AddHandler<THandler>(string taskType, Func<THandler> factory)
+        where THandler : TaskHandlerActor
+    {
+        Handlers.AddActor(taskType, factory);
+        return this;
+    }
+}

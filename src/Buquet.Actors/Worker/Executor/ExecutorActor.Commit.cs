@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Buquet.Actors.Worker.Executor;
+
+/// <summary>The commit facet: trust check, CAS write with fencing, report to the parent, stop.</summary>
+internal sealed partial class ExecutorActor
+{
+    private async Task FinishAsync(Decision decision)
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        Timers.CancelAll();
+        if (_renewer is not null)
+        {
+            Context.Unwatch(_renewer);
+            Context.Stop(_renewer);
+        }
+
+        var (result, detail) = await CommitAsync(decision);
+        Context.Parent.Tell(new Executor.ExecutionFinished(Task.Id, Task.TaskType, result, detail));
+        Context.Stop(Self);
+    }
+
+    private async Task<(ExecutionResult Result, string? Detail)> CommitAsync(Decision decision)
+    {
+        if (decision.Kind == DecisionKind.Discard)
+        {
+            _logger.LogWarning("Task {TaskId}: result discarded ({Detail})", Task.Id, decision.Error);
+            return (ExecutionResult.Discarded, decision.Error);
+        }
+
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                return await TryCommitAsync(decision);
+            }
+            catch (ObjectStoreUnavailableException ex)
+            {
+                // Writers back off with jitter and try again while the lease is still trusted.
+                _logger.LogWarning(ex, "Task {TaskId}: store unavailable while committing {Kind}; retrying in {Delay}", Task.Id, decision.Kind, backoff);
+                await System.Threading.Tasks.Task.Delay(backoff * (0.5 + _runtime.Random()), _runtime.Time);
+                backoff = backoff * 2 > _runtime.Settings.UnavailableBackoff * 4 ? _runtime.Settings.UnavailableBackoff * 4 : backoff * 2;
+            }
+        }
+    }
+
+    private async Task<(ExecutionResult Result, string? Detail)> TryCommitAsync(Decision decision)
+    {
+        {
+            var now = await _runtime.Clock.NowAsync();
+            if (now >= _trustedUntil)
+            {
+                // Never commit after trust ends: the task may already be recovered and running elsewhere.
+                _logger.LogWarning("Task {TaskId}: lease not trusted since {TrustedUntil:O} (now {Now:O}); result discarded", Task.Id, _trustedUntil, now);
+                return (ExecutionResult.Discarded, "lease not trusted");
+            }
+
+            var (outcome, result) = decision.Kind switch
+            {
+                DecisionKind.Complete => (await CompleteAsync(), ExecutionResult.Completed),
+                DecisionKind.Retry => (await _runtime.Repository.RetryAsync(_held, decision.Error!, _runtime.Random), ExecutionResult.Retried),
+                DecisionKind.Fail => (await _runtime.Repository.FailAsync(_held, decision.Error!), ExecutionResult.Failed),
+                _ => (await _runtime.Repository.RescheduleAsync(_held, decision.Delay), ExecutionResult.Rescheduled),
+            };
+            if (!outcome.Succeeded)
+            {
+                // CAS loss / fencing refusal: the task moved on without us; log and drop.
+                _logger.LogWarning("Task {TaskId}: {Kind} not written: {Status} {Refusal} {Message}", Task.Id, decision.Kind, outcome.Status, outcome.Refusal, outcome.Message);
+                return (ExecutionResult.Discarded, outcome.Message);
+            }
+
+            var status = outcome.Snapshot!.Task.Status;
+            result = status switch
+            {
+                BuquetTaskStatus.Failed => ExecutionResult.Failed,
+                BuquetTaskStatus.Completed => ExecutionResult.Completed,
+                _ => result,
+            };
+            return (result, decision.Error);
+        }
+    }
+
+    private Task<TransitionOutcome> CompleteAsync()
+    {
+        var output = _output;
+        if (output is { } element && _runtime.Settings.PayloadOffloadThreshold < long.MaxValue)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(element);
+            if (bytes.LongLength > _runtime.Settings.PayloadOffloadThreshold)
+            {
+                return OffloadAndCompleteAsync(bytes);
+            }
+        }
+
+        return _runtime.Repository.CompleteAsync(_held, output);
+    }
+
+    private async Task<TransitionOutcome> OffloadAndCompleteAsync(byte[] bytes)
+    {
+        var key = TaskKeys.PayloadOutput(Task.Id);
+        await _runtime.Store.PutAsync(key, bytes, PutCondition.None);
+        return await _runtime.Repository.CompleteAsync(_held, null, key);
+    }
+}

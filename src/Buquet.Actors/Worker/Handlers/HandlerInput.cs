@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace Buquet.Actors.Worker.Handlers;
+
+/// <summary>The task's input did not deserialize into the handler's message type: a permanent failure.</summary>
+internal sealed class InvalidTaskInputException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Input deserialization and output serialization shared by both handler styles.</summary>
+internal static class HandlerInput
+{
+    public static T Read<T>(string taskType, JsonElement? input, JsonSerializerOptions json)
+    {
+        if (typeof(T) == typeof(JsonElement))
+        {
+            return (T)(object)(input ?? JsonSerializer.SerializeToElement<object?>(null));
+        }
+
+        try
+        {
+            var value = input is { } element ? element.Deserialize<T>(json) : default;
+            if (value is null && typeof(T) != typeof(object) && Nullable.GetUnderlyingType(typeof(T)) is null)
+            {
+                throw new InvalidTaskInputException($"Invalid input for task type '{taskType}': expected a JSON {typeof(T).Name}, got null.");
+            }
+
+            return value!;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidTaskInputException($"Invalid input for task type '{taskType}': cannot read it as {typeof(T).Name}: {ex.Message}", ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new InvalidTaskInputException($"Invalid input for task type '{taskType}': cannot read it as {typeof(T).Name}: {ex.Message}", ex);
+        }
+    }
+
+    public static JsonElement? Write<TResult>(TResult result, JsonSerializerOptions json) => result switch
+    {
+        null => null,
+        JsonElement element => element.ValueKind == JsonValueKind.Undefined ? null : element.Clone(),
+        _ => JsonSerializer.SerializeToElement(result, json),
+    };
+}

@@ -1,0 +1,13 @@
+using Buquet.Actors.Kernel;
+
+namespace Buquet.Actors.Worker.Supervisor;
+
+/// <summary>
+/// The optional actors the supervisor starts beside the poller, each under a backoff supervisor: the maintenance
+/// monitor, the registry heartbeat, and the shard-lease owner (given the supervisor as its subscriber; when present
+/// the poller polls only the shards it reports).
+/// </summary>
+internal sealed record WorkerCompanions(Props? Monitor = null, Props? Registry = null, Func<IActorRef, Props>? ShardLease = null)
+{
+    public static WorkerCompanions None { get; } = new();
+}

@@ -1,0 +1,78 @@
+using Buquet.Actors.Kernel;
+
+namespace Buquet.Actors.Worker.Supervisor;
+
+/// <summary>Protocol of the worker supervisor, the root of one worker's actor tree (INTERNAL API).</summary>
+internal static class WorkerSupervisor
+{
+    /// <summary>Marker for the supervisor's messages.</summary>
+    public interface IWorkerSupervisorMessage;
+
+    /// <summary>Phased shutdown: stop claiming, drain, cancel, release. Replies <see cref="ShutdownCompleted"/>.</summary>
+    public sealed class Shutdown : IWorkerSupervisorMessage
+    {
+        public static readonly Shutdown Instance = new();
+
+        private Shutdown()
+        {
+        }
+    }
+
+    /// <summary>Reply to <see cref="Shutdown"/>.</summary>
+    /// <param name="Abandoned">Tasks still running at the end of the grace period, left to lease expiry.</param>
+    public sealed record ShutdownCompleted(IReadOnlyList<Guid> Abandoned);
+
+    /// <summary>Asks for a <see cref="WorkerStatus"/>.</summary>
+    public sealed class GetStatus : IWorkerSupervisorMessage
+    {
+        public static readonly GetStatus Instance = new();
+
+        private GetStatus()
+        {
+        }
+    }
+
+    /// <summary>The shards to poll (from the shard-lease owner); forwarded to the poller.</summary>
+    public sealed record OwnedShards(IReadOnlyList<string> Shards) : IWorkerSupervisorMessage;
+
+    /// <summary>Published on the event stream when a task is claimed by this worker.</summary>
+    public sealed record TaskStarted(string WorkerId, Guid TaskId, string TaskType, long Attempt);
+
+    internal sealed class DrainExpired
+    {
+        public static readonly DrainExpired Instance = new();
+
+        private DrainExpired()
+        {
+        }
+    }
+
+    internal sealed class GraceExpired
+    {
+        public static readonly GraceExpired Instance = new();
+
+        private GraceExpired()
+        {
+        }
+    }
+
+    /// <summary>Props for the supervisor.</summary>
+    /// <param name="runtime">The worker's services.</param>
+    /// <param name="shards">Initial shards to poll (all, or the configured list; the shard-lease owner narrows them).</param>
+    /// <param name="onStopped">Release work run at the end of shutdown (shard leases, deregistration); may be null.</param>
+    /// <param name="companions">Monitor, registry and shard-lease actors to run beside the poller.</param>
+    public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped = null, WorkerCompanions? companions = null) =>
+        Kernel.Props.Create(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None));
+}
+
+/// <summary>Worker lifecycle phase.</summary>
+internal enum WorkerPhase
+{
+    Running,
+    Draining,
+    Cancelling,
+    Stopped,
+}
+
+/// <summary>A snapshot of the supervisor's state.</summary>
+internal sealed record WorkerStatus(WorkerPhase Phase, IReadOnlyList<Guid> InFlight, int Claiming, int Free, IReadOnlyDictionary<string, int> PerType);

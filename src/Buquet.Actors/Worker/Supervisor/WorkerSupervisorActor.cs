@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using Buquet.Actors.Kernel;
+using Buquet.Actors.Worker.Claimer;
+using Buquet.Actors.Worker.Executor;
+using Buquet.Actors.Worker.Poller;
+using Microsoft.Extensions.Logging;
+using ClaimerProtocol = Buquet.Actors.Worker.Claimer.Claimer;
+using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
+using PollerProtocol = Buquet.Actors.Worker.Poller.Poller;
+
+namespace Buquet.Actors.Worker.Supervisor;
+
+/// <summary>
+/// The root of one worker: owns the poller (under a backoff supervisor), one claimer per candidate and one executor
+/// (with its lease renewer) per claimed task; enforces the global and per-type concurrency limits; runs the phased
+/// shutdown (see WorkerSupervisorActor.Shutdown.cs).
+/// </summary>
+internal sealed partial class WorkerSupervisorActor : ReceiveActor
+{
+    // Immutable after construction.
+    private readonly WorkerRuntime _runtime;
+    private readonly IReadOnlyList<string> _initialShards;
+    private readonly Func<Task>? _onStopped;
+    private readonly WorkerCompanions _companions;
+    private readonly ILogger _logger;
+
+    // Actor-confined.
+    private readonly Dictionary<Guid, InFlight> _inFlight = [];
+    private readonly HashSet<Guid> _claiming = [];
+    private readonly Dictionary<string, int> _perType = new(StringComparer.Ordinal);
+    private IActorRef? _poller;
+    private IActorRef? _registry;
+    private IActorRef? _shardLease;
+    private int _batchPending;
+    private int _batchClaimed;
+
+    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped, WorkerCompanions companions)
+    {
+        _companions = companions;
+        _runtime = runtime;
+        _initialShards = shards;
+        _onStopped = onStopped;
+        _logger = runtime.LoggerFactory.CreateLogger<WorkerSupervisorActor>();
+        Receive<PollerProtocol.Started>(_ => Sender?.Tell(new PollerProtocol.Capacity(Free)));
+        Receive<PollerProtocol.Candidates>(OnCandidates);
+        Receive<ClaimerProtocol.ReserveTypeSlot>(OnReserveTypeSlot);
+        Receive<ClaimerProtocol.ClaimResult>(OnClaimResult);
+        Receive<ExecutorProtocol.ExecutionFinished>(OnExecutionFinished);
+        Receive<Terminated>(OnTerminated);
+        Receive<WorkerSupervisor.OwnedShards>(m => _poller?.Tell(new PollerProtocol.SetShards(m.Shards)));
+        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new PollerProtocol.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
+        Receive<WorkerSupervisor.GetStatus>(_ => Sender?.Tell(Status()));
+        ReceiveShutdown();
+    }
+
+    private int Slots => _inFlight.Count + _claiming.Count;
+
+    private int Free => _phase == WorkerPhase.Running ? Math.Max(0, _runtime.Settings.Concurrency - Slots) : 0;
+
+    protected override void PreStart()
+    {
+        var pollerProps = PollerProtocol.Props(_runtime, Self, _initialShards);
+        var backoff = Backoff.OnFailure(pollerProps, "poller", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2)
+            .WithAutoReset(TimeSpan.FromMinutes(1))
+            .WithRandom(_runtime.Random);
+        _poller = Context.ActorOf(BackoffSupervisor.Props(backoff), "poller-supervisor");
+        if (_companions.Monitor is { } monitor)
+        {
+            Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor, "monitor", _runtime.Random), "monitor-supervisor");
+        }
+
+        if (_companions.Registry is { } registry)
+        {
+            _registry = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(registry, "registry", _runtime.Random), "registry-supervisor");
+        }
+
+        if (_companions.ShardLease is { } shardLease)
+        {
+            _shardLease = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(shardLease(Self), "shard-lease", _runtime.Random), "shard-lease-supervisor");
+        }
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.Stopping;
+
+    private void OnCandidates(PollerProtocol.Candidates candidates)
+    {
+        _batchPending = 0;
+        _batchClaimed = 0;
+        foreach (var candidate in candidates.Items)
+        {
+            if (Free <= 0)
+            {
+                break;
+            }
+
+            if (_inFlight.ContainsKey(candidate.TaskId) || !_claiming.Add(candidate.TaskId))
+            {
+                continue;
+            }
+
+            _batchPending++;
+            Context.ActorOf(ClaimerProtocol.Props(_runtime, candidate.TaskId, candidate.TaskKey), "claim-" + candidate.TaskId.ToString("N"));
+        }
+
+        if (_batchPending == 0)
+        {
+            _poller?.Tell(new PollerProtocol.BatchResult(0));
+        }
+
+        AssertInvariants();
+    }
+
+    private void OnReserveTypeSlot(ClaimerProtocol.ReserveTypeSlot request)
+    {
+        var count = _perType.GetValueOrDefault(request.TaskType);
+        var granted = _phase == WorkerPhase.Running
+            && (!_runtime.Settings.PerTypeConcurrency.TryGetValue(request.TaskType, out var limit) || count < limit);
+        if (granted)
+        {
+            _perType[request.TaskType] = count + 1;
+        }
+
+        Sender?.Tell(new ClaimerProtocol.TypeSlotResult(granted));
+    }
+
+    private void OnClaimResult(ClaimerProtocol.ClaimResult result)
+    {
+        _claiming.Remove(result.TaskId);
+        if (result.Claimed && result.TaskType is { } type)
+        {
+            var snapshot = result.Snapshot!;
+            var claimedAt = snapshot.Task.UpdatedAt;
+            var executor = Context.ActorOf(ExecutorProtocol.Props(_runtime, snapshot, claimedAt), "task-" + result.TaskId.ToString("N"));
+            Context.Watch(executor);
+            _inFlight[result.TaskId] = new InFlight(type, executor);
+            _batchClaimed++;
+            _registry?.Tell(new Registry.WorkerHeartbeat.TaskStarted(result.TaskId));
+            Context.System.EventStream.Publish(new WorkerSupervisor.TaskStarted(_runtime.Settings.WorkerId, result.TaskId, type, snapshot.Task.Attempt));
+        }
+        else
+        {
+            if (result.TypeSlotReserved && result.TaskType is { } reserved)
+            {
+                ReleaseType(reserved);
+            }
+
+            _logger.LogDebug("Task {TaskId} not claimed: {Status} {Detail}", result.TaskId, result.Status, result.Detail);
+        }
+
+        if (_batchPending > 0 && --_batchPending == 0 && _phase == WorkerPhase.Running)
+        {
+            _poller?.Tell(new PollerProtocol.BatchResult(_batchClaimed));
+        }
+
+        AfterSlotChange();
+    }
+
+    private void OnExecutionFinished(ExecutorProtocol.ExecutionFinished finished)
+    {
+        if (_inFlight.Remove(finished.TaskId, out var entry))
+        {
+            Context.Unwatch(entry.Executor);
+            ReleaseType(entry.TaskType);
+            _registry?.Tell(new Registry.WorkerHeartbeat.TaskFinished(finished.TaskId, finished.Outcome is ExecutionResult.Failed or ExecutionResult.Discarded));
+        }
+
+        _logger.LogInformation("Task {TaskId} ({TaskType}) finished: {Result}", finished.TaskId, finished.TaskType, finished.Outcome);
+        Context.System.EventStream.Publish(finished);
+        AfterSlotChange();
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        // An executor that stopped without reporting (it crashed): its lease expires and the monitor recovers the task.
+        foreach (var (id, entry) in _inFlight)
+        {
+            if (entry.Executor.Equals(terminated.ActorRef))
+            {
+                _inFlight.Remove(id);
+                ReleaseType(entry.TaskType);
+                _logger.LogWarning("Executor of task {TaskId} stopped without finishing; the task is left to lease expiry", id);
+                Context.System.EventStream.Publish(new ExecutorProtocol.ExecutionFinished(id, entry.TaskType, ExecutionResult.Discarded, "executor stopped"));
+                break;
+            }
+        }
+
+        AfterSlotChange();
+    }
+
+    private void ReleaseType(string taskType)
+    {
+        if (_perType.TryGetValue(taskType, out var count))
+        {
+            if (count <= 1)
+            {
+                _perType.Remove(taskType);
+            }
+            else
+            {
+                _perType[taskType] = count - 1;
+            }
+        }
+    }
+
+    private void AfterSlotChange()
+    {
+        if (_phase == WorkerPhase.Running)
+        {
+            _poller?.Tell(new PollerProtocol.Capacity(Free));
+        }
+        else
+        {
+            CheckDrained();
+        }
+
+        AssertInvariants();
+    }
+
+    private WorkerStatus Status() => new(_phase, [.. _inFlight.Keys], _claiming.Count, Free, new Dictionary<string, int>(_perType));
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(Slots <= _runtime.Settings.Concurrency, "more tasks in flight than the concurrency limit");
+        Debug.Assert(_perType.Values.Sum() <= Slots, "per-type reservations exceed the slots in use");
+    }
+
+    private sealed record InFlight(string TaskType, IActorRef Executor);
+}

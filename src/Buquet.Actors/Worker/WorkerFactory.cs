@@ -1,0 +1,81 @@
+using Buquet.Actors.Configuration;
+using Buquet.Actors.Kernel;
+using Buquet.Actors.Worker.Maintenance;
+using Buquet.Actors.Worker.Registry;
+using Buquet.Actors.Worker.ShardLease;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Buquet.Actors.Worker.Handlers;
+using Buquet.Actors.Worker.Supervisor;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Buquet.Actors.Worker;
+
+/// <summary>Builds a worker's runtime and starts its supervisor in an actor system (INTERNAL API; hosting and tests).</summary>
+internal static class WorkerFactory
+{
+    public const string SupervisorName = "worker";
+
+    public static WorkerRuntime CreateRuntime(
+        IObjectStore store,
+        WorkerSettings settings,
+        TaskHandlerRegistry handlers,
+        int shardPrefixLength,
+        TimeProvider? time = null,
+        Func<double>? random = null,
+        ILoggerFactory? loggerFactory = null,
+        IStoreClock? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(handlers);
+        settings.Validate();
+        KeyComponents.ValidateWorkerId(settings.WorkerId);
+        var logs = loggerFactory ?? NullLoggerFactory.Instance;
+        var timeProvider = time ?? TimeProvider.System;
+        var repository = new TaskRepository(store, clock ?? new StoreClock(store, timeProvider), shardPrefixLength, logs.CreateLogger<TaskRepository>());
+        return new WorkerRuntime(settings, repository, handlers, timeProvider, random ?? DefaultRandom, logs);
+    }
+
+    /// <summary>The shards polled when shard leasing is off: the configured list, or every shard of the space.</summary>
+    public static IReadOnlyList<string> PolledShards(WorkerRuntime runtime) =>
+        runtime.Settings.Shards.Count > 0 ? runtime.Settings.Shards : runtime.Repository.Shards.All;
+
+    /// <summary>Starts the supervisor (named <see cref="SupervisorName"/>) polling <paramref name="shards"/> (default: <see cref="PolledShards"/>).</summary>
+    public static IActorRef Start(ActorSystem system, WorkerRuntime runtime, IReadOnlyList<string>? shards = null, Func<Task>? onStopped = null, string name = SupervisorName, WorkerCompanions? companions = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return system.ActorOf(WorkerSupervisor.Props(runtime, shards ?? (companions?.ShardLease is null ? PolledShards(runtime) : []), onStopped, companions), name);
+    }
+
+    /// <summary>
+    /// The companion actors configured in <paramref name="options"/>: the monitor (<c>monitor.enabled</c>), the
+    /// registry heartbeat (always), and shard leases (<c>worker.shard-leasing.enabled</c>).
+    /// </summary>
+    public static WorkerCompanions Companions(BuquetOptions options, WorkerRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(runtime);
+        var logs = runtime.LoggerFactory;
+        var id = runtime.Settings.WorkerId;
+        Props? monitor = options.Monitor.Enabled
+            ? MaintenanceMonitor.Props(MaintenanceMonitor.Settings.FromOptions(options.Monitor), runtime.Repository, runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Monitor"))
+            : null;
+        ShardLeaseManager? manager = options.Worker.ShardLeasing.Enabled
+            ? new ShardLeaseManager(runtime.Store, runtime.Clock, runtime.Time, id, ShardLeaseSettings.From(options), null, logs.CreateLogger<ShardLeaseManager>())
+            : null;
+        var polled = PolledShards(runtime);
+        var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>());
+        var heartbeat = WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"));
+        Func<IActorRef, Props>? shardLease = manager is null
+            ? null
+            : subscriber => ShardLeasing.Props(manager, StoreBackoff.Default, runtime.Random, subscriber, null, logs.CreateLogger("Buquet.Actors.Worker.ShardLease"));
+        return new WorkerCompanions(monitor, heartbeat, shardLease);
+    }
+
+    /// <summary>A new worker id like buquet's default: <c>worker-</c> and 8 hex digits.</summary>
+    public static string NewWorkerId() => "worker-" + Guid.NewGuid().ToString("N")[..8];
+
+    private static double DefaultRandom() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+}

@@ -1,0 +1,24 @@
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Buquet.Actors.Worker.Handlers;
+using Microsoft.Extensions.Logging;
+
+namespace Buquet.Actors.Worker;
+
+/// <summary>The shared, thread-safe services every worker actor uses (immutable after construction).</summary>
+internal sealed record WorkerRuntime(
+    WorkerSettings Settings,
+    TaskRepository Repository,
+    TaskHandlerRegistry Handlers,
+    TimeProvider Time,
+    Func<double> Random,
+    ILoggerFactory LoggerFactory)
+{
+    public IObjectStore Store => Repository.Store;
+
+    public IStoreClock Clock => Repository.Clock;
+
+    /// <summary>True when this worker may claim tasks of <paramref name="taskType"/>.</summary>
+    public bool Claims(string taskType) =>
+        Handlers.Handles(taskType) && (Settings.TaskTypes.Count == 0 || Settings.TaskTypes.Contains(taskType, StringComparer.Ordinal));
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Buquet.Actors.Configuration;
+
+namespace Buquet.Actors.Worker;
+
+/// <summary>Polling cadence: adaptive (min → ×multiplier → max while idle) or fixed, with jitter.</summary>
+internal sealed record PollingSettings(PollingStrategy Strategy, TimeSpan MinInterval, TimeSpan MaxInterval, double Multiplier, TimeSpan FixedInterval, double Jitter)
+{
+    public static PollingSettings FromOptions(PollingOptions o) =>
+        new(o.Strategy, o.MinInterval, o.MaxInterval, o.BackoffMultiplier, o.Interval, o.Jitter);
+}
+
+/// <summary>Everything the worker actors need from configuration, validated once.</summary>
+internal sealed record WorkerSettings
+{
+    /// <summary>Grace after a handler's timeout before an execution that ignores cancellation is abandoned.</summary>
+    public static readonly TimeSpan TimeoutGraceDefault = TimeSpan.FromSeconds(5);
+
+    public required string WorkerId { get; init; }
+
+    public int Concurrency { get; init; } = 8;
+
+    public IReadOnlyDictionary<string, int> PerTypeConcurrency { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Shards polled when shard leasing is off (empty = all shards of the space).</summary>
+    public IReadOnlyList<string> Shards { get; init; } = [];
+
+    /// <summary>Task types this worker may claim (empty = all with handlers).</summary>
+    public IReadOnlyList<string> TaskTypes { get; init; } = [];
+
+    public int ReadyPageSize { get; init; } = 100;
+
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromMinutes(5);
+
+    public double LeaseRenewFraction { get; init; } = 1.0 / 3;
+
+    public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan TimeoutGrace { get; init; } = TimeoutGraceDefault;
+
+    public TimeSpan UnavailableBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public PollingSettings Polling { get; init; } = new(PollingStrategy.Adaptive, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), 2.0, TimeSpan.FromMilliseconds(500), 0.1);
+
+    public long PayloadOffloadThreshold { get; init; } = long.MaxValue;
+
+    public JsonSerializerOptions Json { get; init; } = new(JsonSerializerDefaults.Web);
+
+    public static WorkerSettings FromOptions(BuquetOptions options, string workerId)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var w = options.Worker;
+        return new WorkerSettings
+        {
+            WorkerId = workerId,
+            Concurrency = w.Concurrency,
+            PerTypeConcurrency = new Dictionary<string, int>(w.PerTypeConcurrency, StringComparer.Ordinal),
+            Shards = [.. w.Shards],
+            TaskTypes = [.. w.TaskTypes],
+            ReadyPageSize = w.ReadyPageSize,
+            LeaseTtl = w.LeaseTtl,
+            LeaseRenewFraction = w.LeaseRenewFraction,
+            DrainDeadline = w.DrainDeadline,
+            ShutdownGrace = w.ShutdownGrace,
+            Polling = PollingSettings.FromOptions(w.Polling),
+            PayloadOffloadThreshold = options.Queue.PayloadOffloadEnabled ? options.Queue.PayloadOffloadThreshold : long.MaxValue,
+        };
+    }
+
+    public void Validate()
+    {
+        if (Concurrency < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Concurrency), Concurrency, "Worker concurrency must be at least 1.");
+        }
+
+        foreach (var (type, limit) in PerTypeConcurrency)
+        {
+            if (limit < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(PerTypeConcurrency), limit, $"Per-type concurrency for '{type}' must be at least 1.");
+            }
+        }
+
+        if (LeaseRenewFraction is < 0 or >= 1 || double.IsNaN(LeaseRenewFraction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LeaseRenewFraction), LeaseRenewFraction, "Lease renew fraction must be in [0, 1).");
+        }
+    }
+}

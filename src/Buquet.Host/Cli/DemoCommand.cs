@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Buquet.Actors.Client;
+using Buquet.Actors.Kernel;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Buquet.Actors.Worker;
+using Buquet.Actors.Worker.BuiltIns;
+using Buquet.Actors.Worker.Handlers;
+using Buquet.Actors.Worker.Supervisor;
+using Buquet.Host.Output;
+using Spectre.Console;
+
+namespace Buquet.Host.Cli;
+
+/// <summary>
+/// <c>buquet demo</c>: no setup. A local-directory store in a fresh temp directory (or --dir), a worker with the
+/// built-in handlers, a mixed batch (successes, retries, a permanent failure, a reschedule, a delayed task, a cancelled
+/// task), live progress, then a per-task summary and where the objects are on disk. Finishes in well under 30 s.
+/// </summary>
+internal static class DemoCommand
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(25);
+
+    private sealed record DemoTask(string Label, TaskRecord Task, BuquetTaskStatus Expected);
+
+    public static Command Create(CliHost host)
+    {
+        var dir = new Option<string>("--dir") { Description = "Directory for the demo's store (default: a new temp directory).", HelpName = "PATH" };
+        var command = new Command("demo", "Run a self-contained demo: a local store, a worker and a mixed batch of tasks, with live progress.") { dir };
+        host.SetAction(command, async (ctx, ct) =>
+        {
+            var root = ctx.Parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "buquet-demo-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(root);
+            var store = new LocalDirectoryObjectStore(root, ctx.Time, versioning: true, flushToDisk: false);
+            var client = new BuquetClient(store, new BuquetClientOptions(), ctx.Time);
+            await using var system = ActorSystem.Create("buquet-demo", new ActorSystemOptions { TimeProvider = ctx.Time });
+            var settings = new WorkerSettings
+            {
+                WorkerId = "worker-demo",
+                Concurrency = 4,
+                Polling = new PollingSettings(Buquet.Actors.Configuration.PollingStrategy.Adaptive, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), 2.0, TimeSpan.FromMilliseconds(250), 0.1),
+                DrainDeadline = TimeSpan.FromSeconds(3),
+                ShutdownGrace = TimeSpan.FromSeconds(2),
+            };
+            var runtime = WorkerFactory.CreateRuntime(store, settings, new TaskHandlerRegistry().AddBuiltIns(ctx.Time), 1, ctx.Time, system.Random);
+            var worker = WorkerFactory.Start(system, runtime);
+
+            var tasks = await SubmitBatchAsync(client, ct);
+            var started = ctx.Time.GetTimestamp();
+            if (ctx.Json || ctx.Environment.IsOutputRedirected)
+            {
+                await WaitAsync(client, tasks, ctx.Time, started, _ => { }, ct);
+            }
+            else
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Environment.Out) });
+                await console.Live(Table(tasks)).StartAsync(async live =>
+                    await WaitAsync(client, tasks, ctx.Time, started, current =>
+                    {
+                        live.UpdateTarget(Table(current));
+                        live.Refresh();
+                    }, ct));
+            }
+
+            await worker.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, TimeSpan.FromSeconds(10), ct);
+            var final = await RefreshAsync(client, tasks, ct);
+            var ok = final.All(t => t.Task.Status == t.Expected);
+            Report(ctx, final, root, ctx.Time.GetElapsedTime(started), ok);
+            return ok ? ExitCodes.Ok : ExitCodes.InfrastructureError;
+        });
+        return command;
+    }
+
+    private static async Task<List<DemoTask>> SubmitBatchAsync(BuquetClient client, CancellationToken ct)
+    {
+        var fast = new RetryPolicy(200, 1000, 2.0, 0.1);
+        var list = new List<DemoTask>();
+        async Task Add(string label, string type, object input, BuquetTaskStatus expected, SubmitOptions? options = null) =>
+            list.Add(new DemoTask(label, await client.SubmitAsync(type, input, (options ?? new SubmitOptions()) with { RetryPolicy = fast }, ct), expected));
+
+        for (var i = 1; i <= 4; i++)
+        {
+            await Add($"echo #{i}", BuiltInHandlers.Echo, new { greeting = "hello", n = i }, BuquetTaskStatus.Completed);
+        }
+
+        await Add("sleep 1.5 s", BuiltInHandlers.Sleep, new { ms = 1500 }, BuquetTaskStatus.Completed);
+        await Add("sleep 0.5 s", BuiltInHandlers.Sleep, new { ms = 500 }, BuquetTaskStatus.Completed);
+        await Add("fails twice, then succeeds", BuiltInHandlers.Fail, new { times = 2 }, BuquetTaskStatus.Completed);
+        await Add("fails once, then succeeds", BuiltInHandlers.Fail, new { times = 1 }, BuquetTaskStatus.Completed);
+        await Add("permanent failure (retries used up)", BuiltInHandlers.Fail, new { times = 99 }, BuquetTaskStatus.Failed, new SubmitOptions { MaxRetries = 1 });
+        await Add("rescheduled twice (1 s)", BuiltInHandlers.Reschedule, new { times = 2, delay_s = 1 }, BuquetTaskStatus.Completed);
+        await Add("delayed 3 s", BuiltInHandlers.Echo, new { delayed = true }, BuquetTaskStatus.Completed, new SubmitOptions { Delay = TimeSpan.FromSeconds(3) });
+        var cancelled = await client.SubmitAsync(BuiltInHandlers.Echo, new { never = true }, new SubmitOptions { Delay = TimeSpan.FromMinutes(10) }, ct);
+        await client.CancelAsync(cancelled.Id, "cancelled by the demo", "buquet-demo", ct);
+        list.Add(new DemoTask("cancelled before it ran", cancelled, BuquetTaskStatus.Cancelled));
+        return list;
+    }
+
+    private static async Task WaitAsync(BuquetClient client, List<DemoTask> tasks, TimeProvider time, long started, Action<List<DemoTask>> show, CancellationToken ct)
+    {
+        while (true)
+        {
+            var current = await RefreshAsync(client, tasks, ct);
+            show(current);
+            if (current.All(t => t.Task.IsTerminal) || time.GetElapsedTime(started) > Limit)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, ct);
+        }
+    }
+
+    private static async Task<List<DemoTask>> RefreshAsync(BuquetClient client, List<DemoTask> tasks, CancellationToken ct)
+    {
+        var result = new List<DemoTask>(tasks.Count);
+        foreach (var t in tasks)
+        {
+            result.Add(t with { Task = await client.GetAsync(t.Task.Id, ct) ?? t.Task });
+        }
+
+        return result;
+    }
+
+    private static Table Table(List<DemoTask> tasks)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]buquet demo[/]");
+        table.AddColumns("Task", "Type", "Status", "Attempts", "Retries", "Resched.", "Last error / output");
+        foreach (var t in tasks)
+        {
+            var r = t.Task;
+            var colour = r.Status switch
+            {
+                BuquetTaskStatus.Completed => "green",
+                BuquetTaskStatus.Failed => "red",
+                BuquetTaskStatus.Running => "yellow",
+                BuquetTaskStatus.Cancelled => "grey",
+                _ => "blue",
+            };
+            var detail = r.Status == BuquetTaskStatus.Completed ? r.Output?.GetRawText() : r.LastError;
+            table.AddRow(
+                CliOutput.Esc(t.Label), CliOutput.Esc(r.TaskType), $"[{colour}]{r.Status.ToString().ToLowerInvariant()}[/]",
+                r.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), r.RetryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                r.RescheduleCount.ToString(System.Globalization.CultureInfo.InvariantCulture), CliOutput.Esc(Truncate(detail, 60)));
+        }
+
+        return table;
+    }
+
+    private static string Truncate(string? text, int max) => text is null ? string.Empty : text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private static void Report(CliContext ctx, List<DemoTask> tasks, string root, TimeSpan elapsed, bool ok)
+    {
+        if (ctx.Json)
+        {
+            ctx.Output.WriteJson(new JsonObject
+            {
+                ["ok"] = ok,
+                ["directory"] = Path.GetFullPath(root),
+                ["objects"] = Path.Combine(Path.GetFullPath(root), "objects"),
+                ["elapsed_seconds"] = Math.Round(elapsed.TotalSeconds, 2),
+                ["tasks"] = new JsonArray([.. tasks.Select(t => (JsonNode)new JsonObject
+                {
+                    ["label"] = t.Label,
+                    ["id"] = t.Task.Id.ToString(),
+                    ["task_type"] = t.Task.TaskType,
+                    ["status"] = t.Task.Status.ToString().ToLowerInvariant(),
+                    ["expected"] = t.Expected.ToString().ToLowerInvariant(),
+                    ["attempt"] = t.Task.Attempt,
+                    ["retry_count"] = t.Task.RetryCount,
+                    ["reschedule_count"] = t.Task.RescheduleCount,
+                    ["last_error"] = t.Task.LastError,
+                })]),
+            });
+            return;
+        }
+
+        if (ctx.Environment.IsOutputRedirected)
+        {
+            foreach (var t in tasks)
+            {
+                ctx.Output.Plain($"{t.Task.Id}  {t.Task.TaskType,-18} {t.Task.Status.ToString().ToLowerInvariant(),-10} attempts={t.Task.Attempt} retries={t.Task.RetryCount} reschedules={t.Task.RescheduleCount}  {t.Label}");
+            }
+        }
+
+        var full = Path.GetFullPath(root);
+        ctx.Output.Line(ok
+            ? $"[green]All {tasks.Count} tasks reached their expected state[/] in {elapsed.TotalSeconds:0.0} s."
+            : $"[red]Some tasks did not reach their expected state[/] within {Limit.TotalSeconds:0} s.");
+        var objects = Path.Combine(full, "objects");
+        var firstTask = Directory.Exists(objects)
+            ? Directory.EnumerateDirectories(objects).FirstOrDefault(d => d.Contains(tasks[0].Task.Id.ToString(), StringComparison.Ordinal) && d.Contains("tasks", StringComparison.Ordinal))
+            : null;
+        ctx.Output.Line($"Objects are on disk under [bold]{CliOutput.Esc(objects)}[/]: one directory per key (URL-encoded),");
+        ctx.Output.Line("  holding 'current' (the latest body) and 'versions/' (every version): tasks/…, ready/… (ready index), leases/… (lease index).");
+        if (firstTask is not null)
+        {
+            ctx.Output.Line($"  e.g. {CliOutput.Esc(Path.Combine(firstTask, "current"))}");
+        }
+
+        ctx.Output.Line($"Inspect one: buquet history {tasks[0].Task.Id} --store local --local-path {CliOutput.Esc(full)}");
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using Buquet.Actors.Configuration;
+using Buquet.Actors.Hosting;
+using Buquet.Actors.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Buquet.Host.Cli;
+
+/// <summary>
+/// <c>buquet worker</c>: runs the worker service (built-in handlers plus any registered) until SIGTERM/SIGINT, then
+/// drains gracefully: stop claiming, finish in-flight tasks until the drain deadline, cancel, release, deregister.
+/// </summary>
+internal static class WorkerCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var id = new Option<string>("--id") { Description = "Worker id (default: worker-<8 hex>).", HelpName = "ID" };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Tasks executed at once (default from buquet.worker.concurrency).", HelpName = "N" };
+        var shards = new Option<string>("--shards") { Description = "Comma-separated shards to poll (default: all).", HelpName = "LIST" };
+        var indexMode = new Option<string>("--index-mode") { Description = "hybrid, index-only or log-scan.", HelpName = "MODE" };
+        var noMonitor = new Option<bool>("--no-monitor") { Description = "Do not run the embedded timeout monitor and index sweeper." };
+        var command = new Command("worker", "Run a worker: claim and execute tasks until stopped (SIGTERM/SIGINT drain gracefully).")
+        {
+            id, concurrency, shards, indexMode, noMonitor,
+        };
+        host.SetAction(command, async (ctx, ct) =>
+        {
+            var p = ctx.Parse;
+            var flags = new List<KeyValuePair<string, string?>>();
+            void Add(string flag, string? value)
+            {
+                if (value is not null)
+                {
+                    flags.Add(new(flag, value));
+                }
+            }
+
+            Add("id", p.GetValue(id));
+            Add("concurrency", p.GetValue(concurrency)?.ToString(CultureInfo.InvariantCulture));
+            Add("shards", p.GetValue(shards));
+            Add("index-mode", p.GetValue(indexMode));
+            if (p.GetValue(noMonitor))
+            {
+                Add("no-monitor", "true");
+            }
+
+            var configuration = HostBootstrap.BuildConfiguration(
+                p.GetValue(host.Globals.Config), ctx.Environment.Variables, [.. host.Globals.Overrides(p), .. BuquetCommandLine.Map(flags)]);
+            var options = BuquetOptions.Load(configuration);
+            IObjectStore store = ctx.Environment.OpenStore is { } open
+                ? await open(options, ct)
+                : await ObjectStoreFactory.CreateAsync(options.Store, ctx.Time, ct);
+
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Worker.DrainDeadline + options.Worker.ShutdownGrace + TimeSpan.FromSeconds(15));
+            builder.Services.AddSingleton(ctx.Time);
+            builder.Services.AddSingleton(store);
+            builder.Services.AddBuquet(configuration).AddBuquetWorker();
+            using var app = builder.Build();
+            ctx.Output.Line($"[bold]buquet worker[/] on {Output.CliOutput.Esc(Describe(options.Store))}; Ctrl+C to stop (drain up to {options.Worker.DrainDeadline.TotalSeconds:0}s).");
+            await app.RunAsync(ct);
+            return Environment.ExitCode != 0 ? Environment.ExitCode : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static string Describe(StoreOptions store) => store.Kind switch
+    {
+        StoreKind.S3 => $"s3://{store.S3.Bucket}" + (string.IsNullOrEmpty(store.S3.Endpoint) ? string.Empty : $" at {store.S3.Endpoint}"),
+        StoreKind.Local => $"local directory {Path.GetFullPath(store.Local.Path)}",
+        _ => store.Kind.ToString().ToLowerInvariant(),
+    };
+}

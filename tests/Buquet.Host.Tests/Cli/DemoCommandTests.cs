@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Buquet.Host.Cli;
+using Buquet.Host.Tests.Support;
+
+namespace Buquet.Host.Tests.Cli;
+
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public async Task Demo_JsonOutput_EveryTaskReachesItsExpectedStateOnDisk()
+    {
+        using var dir = new TempDirectory();
+
+        var run = await InProcessCli.RunAsync(["demo", "--dir", dir.Path, "--json"], commands: [.. CliApp.OperatorCommands, DemoCommand.Create]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        Assert.True(doc.RootElement.GetProperty("ok").GetBoolean());
+        var tasks = doc.RootElement.GetProperty("tasks").EnumerateArray().ToList();
+        Assert.All(tasks, t => Assert.Equal(t.GetProperty("expected").GetString(), t.GetProperty("status").GetString()));
+        Assert.Contains(tasks, t => t.GetProperty("status").GetString() == "failed");
+        Assert.Contains(tasks, t => t.GetProperty("status").GetString() == "cancelled");
+        Assert.Contains(tasks, t => t.GetProperty("reschedule_count").GetInt64() == 2);
+        var objects = doc.RootElement.GetProperty("objects").GetString()!;
+        Assert.Contains(Directory.EnumerateDirectories(objects), d => d.Contains(tasks[0].GetProperty("id").GetString()!, StringComparison.Ordinal));
+    }
+}
