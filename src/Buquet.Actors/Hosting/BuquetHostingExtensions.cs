@@ -3,6 +3,7 @@ using Buquet.Actors.Configuration;
 using Buquet.Actors.Kernel;
 using Buquet.Actors.Kernel.Hosting;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.BuiltIns;
@@ -142,5 +143,13 @@ internal sealed class WorkerInstance(
         var wait = o.Worker.DrainDeadline + o.Worker.ShutdownGrace + TimeSpan.FromSeconds(5);
         system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Drain, "worker-drain", ct =>
             supervisor.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, wait, ct));
+        if (o.Scheduler.Enabled)
+        {
+            // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).
+            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), time, logs.CreateLogger<BuquetClient>());
+            var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, Scheduler.Settings.FromConfig(o.Scheduler, id), logs), "scheduler");
+            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Drain, "scheduler-resign", ct =>
+                scheduler.Ask<Scheduler.ResignResult>(Scheduler.Resign.Instance, TimeSpan.FromSeconds(10), ct));
+        }
     }
 }
