@@ -21,22 +21,7 @@ internal static class HostBootstrap
     public static BuquetClientOptions ClientOptions(BuquetOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var q = options.Queue;
-        return new BuquetClientOptions
-        {
-            ShardPrefixLength = q.ShardPrefixLength,
-            OffloadLargePayloads = q.PayloadOffloadEnabled,
-            PayloadOffloadThresholdBytes = (int)Math.Clamp(q.PayloadOffloadThreshold, 0, int.MaxValue),
-            DefaultTimeout = q.DefaultTimeout,
-            DefaultMaxRetries = q.DefaultMaxRetries,
-            DefaultRetryPolicy = new RetryPolicy(
-                (long)q.RetryPolicy.InitialInterval.TotalMilliseconds,
-                (long)q.RetryPolicy.MaxInterval.TotalMilliseconds,
-                q.RetryPolicy.Multiplier,
-                q.RetryPolicy.JitterPercent),
-            IdempotencyTtl = q.IdempotencyTtl,
-            ClockResyncInterval = options.Clock.SyncInterval,
-        };
+        return Buquet.Actors.Hosting.BuquetHostingExtensions.ClientOptions(options);
     }
 
     /// <summary>Opens the configured store (see <see cref="ObjectStoreFactory"/>).</summary>
