@@ -125,15 +125,27 @@ public sealed class FaultProxyTests
     }
 
     [Fact]
-    public async Task PutAsync_Conflict409OnCleanAttempt_PreconditionFailedAndNothingWritten()
+    public async Task PutAsync_Conflict409WithNoCompetingWrite_SettledByRereadAndWritten()
     {
+        // A 409 ConditionalRequestConflict means "another conditional write was in flight", not "the precondition
+        // failed": when the re-read shows the ETag still current, the in-flight write never landed and ours may.
         await using var env = await ProxiedMoto.StartAsync();
         var seed = await env.Store.PutAsync("k", Bytes("seed"), PutCondition.None);
         env.Proxy.Faults.Enqueue(FaultKind.Conflict, RequestFilter.ConditionalPut);
         var put = await env.Store.PutAsync("k", Bytes("ours"), PutCondition.IfMatch(seed.ETag!));
-        Assert.Equal(PutStatus.PreconditionFailed, put.Status);
-        Assert.Equal("seed", Text(await env.Store.GetAsync("k")));
+        Assert.Equal(PutStatus.Written, put.Status);
+        Assert.Equal("ours", Text(await env.Store.GetAsync("k")));
         Assert.Equal(1, env.Proxy.Faults.Counts()[FaultKind.Conflict]);
+    }
+
+    [Fact]
+    public async Task PutAsync_CreateOnlyConflict409WhileKeyAbsent_WrittenNotReportedAsExisting()
+    {
+        await using var env = await ProxiedMoto.StartAsync();
+        env.Proxy.Faults.Enqueue(FaultKind.Conflict, RequestFilter.ConditionalPut);
+        var put = await env.Store.PutAsync("fresh", Bytes("ours"), PutCondition.IfNoneMatch);
+        Assert.Equal(PutStatus.Written, put.Status);
+        Assert.Equal("ours", Text(await env.Store.GetAsync("fresh")));
     }
 
     [Fact]

@@ -136,7 +136,7 @@ public static class BuquetDefaults
     public const int MonitorMaxObjectsPerSweep = 1000;
 
     /// <summary><c>buquet.scheduler.enabled</c>.</summary>
-    public const bool SchedulerEnabled = false;
+    public const bool SchedulerEnabled = true;
 
     /// <summary><c>buquet.scheduler.tick-interval</c> (buquet <c>schedule run --interval 60</c>).</summary>
     public static readonly TimeSpan SchedulerTickInterval = TimeSpan.FromSeconds(60);

@@ -40,7 +40,7 @@ public sealed class MonitorOptions
 public sealed class SchedulerOptions
 {
     /// <summary>Run the scheduler in this process (<c>enabled</c>); several schedulers are safe, one leader ticks.</summary>
-    /// <value>The default is false.</value>
+    /// <value>The default is true: every worker runs a scheduler; one leader ticks.</value>
     public bool Enabled { get; set; } = BuquetDefaults.SchedulerEnabled;
 
     /// <summary>How often due schedules are checked (<c>tick-interval</c>).</summary>
