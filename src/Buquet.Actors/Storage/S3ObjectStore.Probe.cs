@@ -52,9 +52,26 @@ public sealed partial class S3ObjectStore
 
         S3ProbeResult Broken(string problem, bool unquoted = false) => new(false, problem, unquoted, false, versioning);
 
+        // A create that was retried (or silently re-sent by the HTTP stack on a reset connection) after its first copy
+        // landed comes back as 412: the key then holds our own body, which is a success, not a refusal.
+        async Task<string?> OursAlreadyThereAsync(string body)
+        {
+            try
+            {
+                using var got = await s3.GetObjectAsync(bucket, key, ct).ConfigureAwait(false);
+                using var reader = new StreamReader(got.ResponseStream);
+                return await reader.ReadToEndAsync(ct).ConfigureAwait(false) == body ? ETags.Quote(got.ETag) : null;
+            }
+            catch (AmazonS3Exception)
+            {
+                return null;
+            }
+        }
+
         try
         {
-            var first = await PutAsync("probe-1", PutCondition.IfNoneMatch, false).ConfigureAwait(false);
+            var first = await PutAsync("probe-1", PutCondition.IfNoneMatch, false).ConfigureAwait(false)
+                ?? await OursAlreadyThereAsync("probe-1").ConfigureAwait(false);
             if (first is null)
             {
                 return Broken("a create-only PUT (If-None-Match: *) of a fresh key was refused.");
