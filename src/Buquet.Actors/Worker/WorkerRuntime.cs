@@ -21,4 +21,7 @@ internal sealed record WorkerRuntime(
     /// <summary>True when this worker may claim tasks of <paramref name="taskType"/>.</summary>
     public bool Claims(string taskType) =>
         Handlers.Handles(taskType) && (Settings.TaskTypes.Count == 0 || Settings.TaskTypes.Contains(taskType, StringComparer.Ordinal));
+
+    /// <summary>Idle flag and fleet size shared by this worker's actors.</summary>
+    public WorkerActivity Activity { get; } = new();
 }
