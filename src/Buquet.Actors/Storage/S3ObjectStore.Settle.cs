@@ -27,6 +27,9 @@ public sealed partial class S3ObjectStore
     /// <summary>Conditional writes answered as refused or failed that the re-read proved to have landed, reported as written.</summary>
     public long SettledAsOurs => Interlocked.Read(ref _settledAsOurs);
 
+    /// <summary>Raised after each settling HEAD (true when the key or version was found), for request accounting (<see cref="RequestCountingObjectStore"/>).</summary>
+    internal event Action<bool>? SettleReadMade;
+
     /// <summary>Where "settled as ours" is logged (debug). Nothing by default.</summary>
     internal ILogger Logger { get; set; } = NullLogger.Instance;
 
@@ -99,14 +102,16 @@ public sealed partial class S3ObjectStore
     }
 
     /// <summary>HEAD of the key (or one version): ETag, version id and write token; null when missing.</summary>
-    private Task<TokenHead?> HeadTokenAsync(string key, string? versionId, CancellationToken ct)
+    private async Task<TokenHead?> HeadTokenAsync(string key, string? versionId, CancellationToken ct)
     {
         Interlocked.Increment(ref _settleReads);
-        return _retry.RunAsync<TokenHead?>($"HEAD '{key}' in '{_bucket}' (settling a conditional write)", async c =>
+        var head = await _retry.RunAsync<TokenHead?>($"HEAD '{key}' in '{_bucket}' (settling a conditional write)", async c =>
         {
             var r = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key, VersionId = versionId }, c).ConfigureAwait(false);
             return new TokenHead(ETags.Quote(r.ETag), r.VersionId, r.Metadata[WriteTokenMetadata]);
-        }, (_, _) => null, ct);
+        }, (_, _) => null, ct).ConfigureAwait(false);
+        SettleReadMade?.Invoke(head is not null);
+        return head;
     }
 
     private sealed record TokenHead(string ETag, string? VersionId, string? Token);

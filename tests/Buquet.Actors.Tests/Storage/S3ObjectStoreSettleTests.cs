@@ -116,4 +116,26 @@ public sealed class S3ObjectStoreSettleTests
         Assert.Equal("v", Encoding.UTF8.GetString(s3.Body("k")!));
         Assert.Equal(0, store.SettledAsOurs);
     }
+
+    [Fact]
+    public async Task ObjectLeaseRenewAsync_RenewalLandedThenResentInto412_RenewedNotLost()
+    {
+        // Before settling, a holder whose renewal landed but was answered 412 (the re-sent copy) believed it had lost
+        // its own lease and stopped work it still held.
+        var (store, s3) = await CreateAsync();
+        using var _ = store;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var clock = new Buquet.Actors.Protocol.StoreClock(store, time, TimeSpan.FromHours(1));
+        var lease = new Buquet.Actors.Coordination.ObjectLease(store, clock, "locks/settle-test", TimeSpan.FromSeconds(30));
+        var acquired = await lease.TryAcquireAsync("holder-a");
+        Assert.True(acquired.IsHeld);
+        time.Advance(TimeSpan.FromSeconds(10));
+        s3.Faults.Enqueue(FakeS3Fault.LandThenResendInto412);
+
+        var renewed = await lease.RenewAsync(acquired.Grant!);
+
+        Assert.Equal(Buquet.Actors.Coordination.LeaseStatus.Renewed, renewed.Status);
+        Assert.True(await lease.VerifyAsync(renewed.Grant!));
+        Assert.Equal(1, store.SettledAsOurs);
+    }
 }
