@@ -87,7 +87,7 @@ public sealed partial class BuquetClient
             var scope = IdempotencyGuard.ScopeFor(options.IdempotencyScope, taskType);
             var keyHash = Hashes.IdempotencyKeyHash(scope, idemKey);
             var record = new IdempotencyRecord(idemKey, keyHash, id, TaskKeys.Task(shard, id), now,
-                SafeTime.Add(now, options.IdempotencyTtl ?? _options.IdempotencyTtl), taskType, CanonicalJson.InputHash(element));
+                SafeTime.Add(now, options.IdempotencyTtl ?? _options.IdempotencyTtl), taskType, CanonicalJson.InputHash(input, _options.SerializerOptions));
             var decision = await _idempotency.CheckAsync(record, scope, now, cancellationToken);
             if (!decision.Proceed)
             {
