@@ -49,6 +49,26 @@ internal static class Poller
         }
     }
 
+    /// <summary>Time to HEAD the wake-up hint.</summary>
+    internal sealed class HintTick
+    {
+        public static readonly HintTick Instance = new();
+
+        private HintTick()
+        {
+        }
+    }
+
+    /// <summary>Time to count the live workers under <c>workers/</c> (while idle).</summary>
+    internal sealed class CensusTick
+    {
+        public static readonly CensusTick Instance = new();
+
+        private CensusTick()
+        {
+        }
+    }
+
     /// <summary>Props for a poller reporting to <paramref name="supervisor"/>, starting with <paramref name="shards"/>.</summary>
     public static Props Props(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards) =>
         Kernel.Props.Create(() => new PollerActor(runtime, supervisor, shards));
