@@ -146,10 +146,10 @@ internal sealed partial class TaskRepository
         var (newReady, newLease) = IndexKeysOf(after);
         foreach (var key in new[] { newReady != oldReady ? newReady : null, newLease != oldLease ? newLease : null })
         {
-            if (key is not null && await BestEffortAsync(key, put: true, cancellationToken) && key == newReady)
+            if (key is not null && await BestEffortAsync(key, put: true, cancellationToken) && key == newReady && _wakeHints is { } hints)
             {
                 // A task became ready: wake idle workers (rate-limited, never fails the transition; ADR 0008).
-                _wakeHints?.Notify();
+                await hints.NotifyAsync();
             }
         }
 

@@ -21,9 +21,10 @@ internal static class WakeHints
 
 /// <summary>
 /// Touches <see cref="WakeHints.Key"/> with an unconditional PUT at most once per <see cref="MinGap"/>: the first
-/// notification touches at once; notifications within the gap are folded into one trailing touch at the end of the gap,
-/// so the last task of a burst is never left without a hint. Touches run in the background and never fail a caller:
-/// failures are logged and counted. Thread-safe.
+/// notification touches at once (the caller awaits it, so a short-lived producer does not exit before its hint lands);
+/// notifications within the gap are folded into one trailing touch at the end of the gap, run in the background, so
+/// the last task of a burst is never left without a hint. A touch never fails a caller: failures are logged and
+/// counted. Thread-safe.
 /// </summary>
 internal sealed class WakeHintPublisher
 {
@@ -65,34 +66,31 @@ internal sealed class WakeHintPublisher
     /// <summary>Touches that failed (logged; never surfaced to the caller).</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
-    /// <summary>A task became ready: touch now, or once at the end of the current gap. Never blocks, never throws.</summary>
-    public void Notify()
+    /// <summary>
+    /// A task became ready: touch now (the returned task completes when that touch has finished; it never faults), or,
+    /// within the gap, once at its end in the background (the returned task is then already complete).
+    /// </summary>
+    public Task NotifyAsync()
     {
-        bool start;
         lock (_gate)
         {
             if (_inFlight || _timer is not null)
             {
                 _trailing = true;
-                return;
+                return Task.CompletedTask;
             }
 
-            start = DueLocked(out var wait);
-            if (!start)
+            if (!DueLocked(out var wait))
             {
                 _trailing = true;
                 ArmLocked(wait);
+                return Task.CompletedTask;
             }
-            else
-            {
-                BeginLocked();
-            }
+
+            BeginLocked();
         }
 
-        if (start)
-        {
-            Launch();
-        }
+        return Launch();
     }
 
     /// <summary>Completes when the touch started last has finished (tests, shutdown).</summary>
@@ -128,7 +126,7 @@ internal sealed class WakeHintPublisher
     private void ArmLocked(TimeSpan wait) =>
         _timer = _time.CreateTimer(_ => OnTimer(), null, wait, Timeout.InfiniteTimeSpan);
 
-    private void Launch()
+    private Task Launch()
     {
         var touch = TouchAsync();
         lock (_gate)
@@ -138,6 +136,8 @@ internal sealed class WakeHintPublisher
                 _current = touch;
             }
         }
+
+        return touch;
     }
 
     private void OnTimer()
@@ -156,7 +156,7 @@ internal sealed class WakeHintPublisher
 
         if (start)
         {
-            Launch();
+            _ = Launch();
         }
     }
 
@@ -201,7 +201,7 @@ internal sealed class WakeHintPublisher
 
         if (start)
         {
-            Launch();
+            _ = Launch();
         }
     }
 }

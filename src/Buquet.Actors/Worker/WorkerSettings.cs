@@ -25,10 +25,10 @@ internal sealed record PollingSettings(PollingStrategy Strategy, TimeSpan MinInt
     public TimeSpan ActiveHintInterval => MinInterval > TimeSpan.FromMilliseconds(250) ? MinInterval : TimeSpan.FromMilliseconds(250);
 
     /// <summary>How often an idle worker counts the live workers under <c>workers/</c>.</summary>
-    public TimeSpan FleetCensusInterval { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan FleetCensusInterval { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>A registry entry written within this window counts as a live worker in the census.</summary>
-    public TimeSpan FleetWindow { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan FleetWindow { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>One idle worker's hint-check period for a fleet of <paramref name="fleetSize"/> workers.</summary>
     public TimeSpan IdleHintInterval(int fleetSize)

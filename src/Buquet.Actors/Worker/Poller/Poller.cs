@@ -49,6 +49,19 @@ internal static class Poller
         }
     }
 
+    /// <summary>Asks the poller for its <see cref="State"/> (tests, diagnostics).</summary>
+    public sealed class GetState : IPollerMessage
+    {
+        public static readonly GetState Instance = new();
+
+        private GetState()
+        {
+        }
+    }
+
+    /// <summary>The poller's state: polls made, idle flag, hint-triggered wake-ups.</summary>
+    public sealed record State(int Polls, bool Idle, int HintWakeUps) : IPollerMessage;
+
     /// <summary>Time to HEAD the wake-up hint.</summary>
     internal sealed class HintTick
     {

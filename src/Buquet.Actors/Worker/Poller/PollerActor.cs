@@ -50,6 +50,7 @@ internal sealed partial class PollerActor : ReceiveActor
         ReceiveAsync<Poller.PollTick>(_ => PollAsync());
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync());
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync());
+        Receive<Poller.GetState>(_ => Sender?.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
         Receive<Poller.Capacity>(OnCapacity);
         Receive<Poller.BatchResult>(OnBatchResult);
         Receive<Poller.SetShards>(m =>
