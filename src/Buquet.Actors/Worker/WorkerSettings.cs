@@ -13,7 +13,7 @@ internal sealed record PollingSettings(PollingStrategy Strategy, TimeSpan MinInt
     public TimeSpan IdleMaxInterval { get; init; } = BuquetDefaults.PollingIdleMaxInterval;
 
     /// <summary>Consecutive empty polls with nothing in flight before the worker is idle.</summary>
-    public int IdleAfterEmptyPolls { get; init; } = 8;
+    public int IdleAfterEmptyPolls { get; init; } = 6;
 
     /// <summary>Fleet-wide target period of hint checks while idle.</summary>
     public TimeSpan HintInterval { get; init; } = BuquetDefaults.PollingHintInterval;
