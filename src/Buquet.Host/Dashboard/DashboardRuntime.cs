@@ -61,9 +61,9 @@ internal sealed class DashboardRuntime(
                     }
                     else if (!Cache.IsWarm)
                     {
+                        // The warm-up listed everything: the first bounded refresh waits for the interval.
                         await Cache.WarmUpAsync(ct).ConfigureAwait(false);
                         Warm.TrySetResult();
-                        continue;
                     }
                     else
                     {
