@@ -45,8 +45,11 @@ internal static class DashboardBenchReport
             ["sse"] = new JsonObject
             {
                 ["clients"] = r.Sse.Clients,
-                ["refresh_without_clients"] = r.Sse.RefreshWithout.ToJson(),
-                ["refresh_with_clients"] = r.Sse.RefreshWith.ToJson(),
+                ["refreshes"] = r.Settings.Refreshes,
+                ["per_refresh_without_clients"] = r.Sse.RefreshWithout.ToJson(),
+                ["per_refresh_with_clients"] = r.Sse.RefreshWith.ToJson(),
+                ["new_task_refreshes_until_visible"] = r.Sse.Delivery.Refreshes,
+                ["new_task_requests_until_visible"] = r.Sse.Delivery.Total.ToJson(),
                 ["requests_between_refreshes"] = r.Sse.BetweenRefreshes.ToJson(),
                 ["per_client_requests"] = Math.Round(r.Sse.PerClient, 3),
                 ["clients_updated"] = r.Sse.ClientsUpdated,
@@ -68,8 +71,9 @@ internal static class DashboardBenchReport
         yield return Row("refresh, nothing changed (mean)", r.Unchanged.PerRefresh, $"max {r.Unchanged.MaxPerRefresh} over {r.Unchanged.Refreshes} refreshes");
         yield return Row($"refresh after {r.Changed.Changed} changed (first)", r.Changed.FirstRefresh, string.Empty);
         yield return Row($"  until all {r.Changed.Changed} visible (sum)", r.Changed.UntilVisible.Total, $"{r.Changed.UntilVisible.Refreshes} refreshes, max {r.Changed.UntilVisible.MaxPerRefresh}");
-        yield return Row("refresh, 0 SSE clients", r.Sse.RefreshWithout, "one new task");
-        yield return Row($"refresh, {r.Sse.Clients} SSE clients", r.Sse.RefreshWith, $"one new task; {r.Sse.ClientsUpdated} clients got it");
+        yield return Row("refresh, 0 SSE clients (mean)", r.Sse.RefreshWithout, "nothing changed");
+        yield return Row($"refresh, {r.Sse.Clients} SSE clients (mean)", r.Sse.RefreshWith, "nothing changed");
+        yield return Row("  new task until pushed (sum)", r.Sse.Delivery.Total, $"{r.Sse.Delivery.Refreshes} refreshes; {r.Sse.ClientsUpdated} of {r.Sse.Clients} clients got it");
         yield return Row("SSE clients between refreshes", r.Sse.BetweenRefreshes, string.Create(CultureInfo.InvariantCulture, $"per client: {r.Sse.PerClient:0.###} requests"));
     }
 }

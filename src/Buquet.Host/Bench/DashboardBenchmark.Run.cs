@@ -60,15 +60,13 @@ internal sealed partial class DashboardBenchmark
     private async Task<SsePhase> WithClientsAsync(DashboardServer server, CancellationToken ct)
     {
         var cache = server.Runtime.Cache;
-        await _producer.SubmitAsync("bench.dashboard.live", new { before = true }, cancellationToken: ct).ConfigureAwait(false);
-        _counting.Reset();
-        await cache.RefreshAsync(ct).ConfigureAwait(false);
-        var without = RequestMix.From(_counting.SnapshotAndReset());
+        var without = await RefreshesAsync(cache, settings.Refreshes, ct).ConfigureAwait(false);
 
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = Timeout.InfiniteTimeSpan };
         var clients = new List<(HttpResponseMessage Response, StreamReader Reader)>();
         try
         {
+            _counting.Reset();
             for (var i = 0; i < settings.Clients; i++)
             {
                 var response = await http.GetAsync(new Uri(LiveQuery, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
@@ -79,10 +77,22 @@ internal sealed partial class DashboardBenchmark
             }
 
             var between = RequestMix.From(_counting.SnapshotAndReset());
-            var task = await _producer.SubmitAsync("bench.dashboard.live", new { after = true }, cancellationToken: ct).ConfigureAwait(false);
-            _counting.Reset();
-            await cache.RefreshAsync(ct).ConfigureAwait(false);
-            var with = RequestMix.From(_counting.SnapshotAndReset());
+            var with = await RefreshesAsync(cache, settings.Refreshes, ct).ConfigureAwait(false);
+
+            // One new task, refreshed until the cache has it; every client must receive it.
+            var task = await _producer.SubmitAsync("bench.dashboard.live", new { live = true }, cancellationToken: ct).ConfigureAwait(false);
+            var refreshes = 0;
+            while (!cache.Snapshot.Tasks.Any(t => t.Id == task.Id))
+            {
+                if (++refreshes > 1000)
+                {
+                    throw new InvalidOperationException($"The dashboard did not show task {task.Id:D} after 1000 refreshes.");
+                }
+
+                await cache.RefreshAsync(ct).ConfigureAwait(false);
+            }
+
+            var delivery = RequestMix.From(_counting.SnapshotAndReset());
             var updated = 0;
             foreach (var (_, reader) in clients)
             {
@@ -91,7 +101,7 @@ internal sealed partial class DashboardBenchmark
             }
 
             between = between.Plus(RequestMix.From(_counting.SnapshotAndReset()));
-            return new SsePhase(settings.Clients, without, with, between, updated);
+            return new SsePhase(settings.Clients, without.PerRefresh, with.PerRefresh, between, updated, new Phase(delivery, refreshes, 0));
         }
         finally
         {

@@ -132,10 +132,10 @@ internal sealed record Phase(RequestMix Total, int Refreshes, double Seconds, do
 internal sealed record ChangePhase(int Changed, RequestMix FirstRefresh, Phase UntilVisible);
 
 /// <summary>
-/// Server-sent-event clients: a refresh without and with them connected, the requests counted while they stayed
-/// connected between refreshes, and how many received the update.
+/// Server-sent-event clients: the mean refresh without and with them connected (nothing changed), the requests counted
+/// while they were connected outside refreshes, and the refreshes until a new task reached them.
 /// </summary>
-internal sealed record SsePhase(int Clients, RequestMix RefreshWithout, RequestMix RefreshWith, RequestMix BetweenRefreshes, int ClientsUpdated)
+internal sealed record SsePhase(int Clients, RequestMix RefreshWithout, RequestMix RefreshWith, RequestMix BetweenRefreshes, int ClientsUpdated, Phase Delivery)
 {
     public double PerClient => Math.Max(0, RefreshWith.Total - RefreshWithout.Total + BetweenRefreshes.Total) / Clients;
 }
