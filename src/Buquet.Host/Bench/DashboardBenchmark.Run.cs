@@ -31,6 +31,13 @@ internal sealed partial class DashboardBenchmark
             else
             {
                 var claim = await _producer.Repository.ClaimAsync(task.Id, "bench-dashboard-worker", token).ConfigureAwait(false);
+                for (var attempt = 0; !claim.Claimed && attempt < 20; attempt++)
+                {
+                    // Stores stamping whole seconds (moto) can report a just-submitted task as not yet available.
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), time, token).ConfigureAwait(false);
+                    claim = await _producer.Repository.ClaimAsync(task.Id, "bench-dashboard-worker", token).ConfigureAwait(false);
+                }
+
                 if (!claim.Claimed)
                 {
                     throw new InvalidOperationException($"Claiming task {task.Id:D} failed: {claim.Message}");

@@ -137,7 +137,14 @@ internal sealed record ChangePhase(int Changed, RequestMix FirstRefresh, Phase U
 /// </summary>
 internal sealed record SsePhase(int Clients, RequestMix RefreshWithout, RequestMix RefreshWith, RequestMix BetweenRefreshes, int ClientsUpdated, Phase Delivery)
 {
-    public double PerClient => Math.Max(0, RefreshWith.Total - RefreshWithout.Total + BetweenRefreshes.Total) / Clients;
+    /// <summary>
+    /// Extra requests per connected client: the difference of the cache's own requests (LIST, GET, DELETE) per refresh
+    /// with and without clients, plus whatever was counted outside refreshes. Store-clock syncs (PUT + HEAD every 5 s of
+    /// wall time) are left out: they follow elapsed time, not clients.
+    /// </summary>
+    public double PerClient => Math.Max(0, Data(RefreshWith) - Data(RefreshWithout) + BetweenRefreshes.Total) / Clients;
+
+    private static double Data(RequestMix m) => m.List + m.Get + m.Delete;
 }
 
 internal sealed record DashboardBenchResult(
