@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using Buquet.Actors.ChaosTests.History;
-using Buquet.Actors.ChaosTests.Log;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.ChaosTests.Proxy;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;

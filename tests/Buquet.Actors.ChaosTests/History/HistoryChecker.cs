@@ -1,4 +1,4 @@
-using Buquet.Actors.ChaosTests.Log;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Protocol;
 
 namespace Buquet.Actors.ChaosTests.History;
@@ -9,7 +9,7 @@ namespace Buquet.Actors.ChaosTests.History;
 /// executions per task are counted and duplicates classified; concurrent executions of one task are measured against
 /// the lease TTL; the time from each kill to the next start of every task the killed worker was running is measured.
 /// </summary>
-public static class HistoryChecker
+internal static class HistoryChecker
 {
     private const int Examples = 5;
 

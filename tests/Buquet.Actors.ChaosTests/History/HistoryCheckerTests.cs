@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Buquet.Actors.ChaosTests.Log;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Protocol;
 
 namespace Buquet.Actors.ChaosTests.History;

@@ -1,6 +1,7 @@
 using System.Text;
+using Buquet.Actors.Diagnostics;
 
-namespace Buquet.Actors.ChaosTests.Log;
+namespace Buquet.Actors.Tests.Diagnostics;
 
 public sealed class ExecutionLogTests : IDisposable
 {
@@ -52,8 +53,8 @@ public sealed class ExecutionLogTests : IDisposable
             for (var i = 0; i < PerThread; i++)
             {
                 var task = Guid.NewGuid();
-                var exec = w.Start(task, 1, "buquet.echo", T0.AddMilliseconds(i), T0);
-                w.End(exec, task, 1, "buquet.echo", ExecutionOutcomes.Completed, T0.AddMilliseconds(i + 5));
+                var exec = w.Start(task, 1, "buquet.echo", null, T0.AddMilliseconds(i), T0);
+                w.End(exec, task, 1, "buquet.echo", null, ExecutionOutcomes.Completed, T0.AddMilliseconds(i + 5));
             }
         });
         writers.ForEach(w => w.Dispose());
@@ -75,9 +76,9 @@ public sealed class ExecutionLogTests : IDisposable
         using (var w = new ExecutionLogWriter(_dir, "w-1", 77))
         {
             path = w.FilePath;
-            var done = w.Start(task, 1, null, T0);
-            w.End(done, task, 1, null, ExecutionOutcomes.Retry, T0.AddSeconds(1));
-            w.Start(task, 2, null, T0.AddSeconds(2));
+            var done = w.Start(task, 1, null, null, T0);
+            w.End(done, task, 1, null, null, ExecutionOutcomes.Retry, T0.AddSeconds(1));
+            w.Start(task, 2, null, null, T0.AddSeconds(2));
         }
 
         File.AppendAllText(path, "{\"v\":1,\"ev\":\"end\",\"exec\":\"6f1c", Encoding.UTF8);
@@ -95,8 +96,8 @@ public sealed class ExecutionLogTests : IDisposable
         using var a = new ExecutionLogWriter(_dir, "w-1", 5);
         using var b = new ExecutionLogWriter(_dir, "w-1", 5);
         Assert.NotEqual(a.FilePath, b.FilePath);
-        a.Start(Guid.NewGuid(), 1, null, T0);
-        b.Start(Guid.NewGuid(), 1, null, T0);
+        a.Start(Guid.NewGuid(), 1, null, null, T0);
+        b.Start(Guid.NewGuid(), 1, null, null, T0);
         Assert.Equal(2, ExecutionLogReader.ReadDirectory(_dir).Executions.Count);
     }
 
