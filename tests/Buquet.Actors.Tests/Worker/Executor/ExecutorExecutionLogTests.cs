@@ -26,10 +26,10 @@ public sealed class ExecutorExecutionLogTests : IAsyncDisposable
         var handlerSawStart = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var log = new ExecutionLogWriter(_dir, "worker-test", 4242);
         var handlers = new TaskHandlerRegistry()
-            .Add<object, string>("log.ok", (_, _) =>
+            .Add<object, string>("log.ok", (_, ctx) =>
             {
                 // The start line is on disk before the handler runs.
-                handlerSawStart.TrySetResult(ExecutionLogReader.ReadDirectory(_dir).Executions.Count == 1);
+                handlerSawStart.TrySetResult(ExecutionLogReader.ReadDirectory(_dir).Executions.Any(x => x.TaskId == ctx.Task.Id && x.End is null));
                 return Task.FromResult("done");
             })
             .Add<object>("log.bad", (_, _) => throw new InvalidOperationException("boom"));
