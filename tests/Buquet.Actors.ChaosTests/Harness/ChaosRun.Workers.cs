@@ -10,6 +10,12 @@ public sealed partial class ChaosRun
 {
     private readonly List<string> _unexpectedExits = [];
 
+    /// <summary>
+    /// Longest acceptable exit after SIGTERM: the worker's own bound (drain-deadline 5 s + shutdown-grace 3 s + the host's
+    /// 15 s margin) plus 5 s.
+    /// </summary>
+    private static readonly TimeSpan SigtermBar = TimeSpan.FromSeconds(28);
+
     private string ConfigPath => Path.Combine(_dir, "chaos.conf");
 
     private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
@@ -32,8 +38,14 @@ public sealed partial class ChaosRun
             shutdown-grace = 3s
             heartbeat-interval = 2s
             polling {
-              min-interval = 50ms
-              max-interval = 500ms
+              min-interval = 100ms
+              max-interval = 1s
+            }
+            # Short shard leases so a killed worker's shards move on quickly; 8 each: two live workers cover all 16.
+            shard-leasing {
+              shards-per-worker = 8
+              lease-ttl = 6s
+              renewal-interval = 2s
             }
           }
           monitor {
@@ -68,6 +80,8 @@ public sealed partial class ChaosRun
             ["BUQUET_EXECUTION_LOG"] = ExecLogDir,
             ["DOTNET_gcServer"] = "0",
             ["DOTNET_TieredPGO"] = "0",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
         };
         return WorkerProcess.Start(id, "dotnet", [host, .. args], env, Path.Combine(_dir, $"{id}.log"));
     }
@@ -107,9 +121,9 @@ public sealed partial class ChaosRun
         if (sigterm)
         {
             w.Terminate();
-            if (!await w.WaitForExitAsync(TimeSpan.FromSeconds(20)))
+            if (!await w.WaitForExitAsync(SigtermBar))
             {
-                _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not exit within 20 s of SIGTERM (killed)");
+                _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not exit within {SigtermBar.TotalSeconds:0} s of SIGTERM (killed)");
                 _kills.Add(new WorkerKill(w.WorkerId, w.Pid, TimeProvider.System.GetUtcNow() + _storeOffset, "SIGKILL"));
                 w.Kill();
             }
@@ -157,23 +171,33 @@ public sealed partial class ChaosRun
 
         foreach (var w in _workers.OfType<WorkerProcess>())
         {
-            if (!await w.WaitForExitAsync(TimeSpan.FromSeconds(20)))
+            if (!await w.WaitForExitAsync(SigtermBar))
             {
-                _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not stop within 20 s of the final SIGTERM");
+                _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not stop within {SigtermBar.TotalSeconds:0} s of the final SIGTERM");
                 w.Kill();
             }
         }
     }
 
-    /// <summary>GETs the tasks not yet terminal every second until none is left or the run clock reaches <paramref name="until"/>.</summary>
-    private async Task WaitAllTerminalAsync(BuquetClient truth, IReadOnlyList<Guid> ids, TimeSpan until, CancellationToken ct)
+    /// <summary>
+    /// GETs the tasks not yet terminal every second until none is left, the run clock reaches <paramref name="until"/>,
+    /// or (with <paramref name="stall"/>) no task became terminal for that long: stuck, not slow. Returns how many are left.
+    /// </summary>
+    private async Task<int> WaitAllTerminalAsync(BuquetClient truth, IReadOnlyList<Guid> ids, TimeSpan until, CancellationToken ct, TimeSpan? stall = null)
     {
         var remaining = ids.ToList();
         var lastSay = TimeSpan.Zero;
-        while (remaining.Count > 0 && _clock.Elapsed < until)
+        var lastProgress = _clock.Elapsed;
+        while (remaining.Count > 0 && _clock.Elapsed < until && (stall is null || _clock.Elapsed - lastProgress < stall))
         {
             var states = await FinalStateReader.ReadAsync(truth, remaining, 16, ct);
+            var before = remaining.Count;
             remaining = remaining.Where(id => states[id].Status is not (BuquetTaskStatus.Completed or BuquetTaskStatus.Failed or BuquetTaskStatus.Cancelled or BuquetTaskStatus.Expired or BuquetTaskStatus.Archived)).ToList();
+            if (remaining.Count < before)
+            {
+                lastProgress = _clock.Elapsed;
+            }
+
             if (_clock.Elapsed - lastSay > TimeSpan.FromSeconds(10))
             {
                 lastSay = _clock.Elapsed;
@@ -185,6 +209,8 @@ public sealed partial class ChaosRun
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
         }
+
+        return remaining.Count;
     }
 
     /// <summary>

@@ -39,6 +39,13 @@ public sealed record ChaosSettings
     /// <summary>The worker monitor's check interval. Env BUQUET_CHAOS_MONITOR_INTERVAL; default 2 s.</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Longest acceptable time from a kill to the next start of each task the killed worker was running; null (the
+    /// default) only measures it, since under a backlog it includes queueing behind other tasks. A task never restarted
+    /// fails the run either way. Env BUQUET_CHAOS_MAX_RECOVERY ("45s").
+    /// </summary>
+    public TimeSpan? MaxRecovery { get; init; }
+
     /// <summary>Multiplier of the proxy's fault probabilities (0 = no proxy faults). Env BUQUET_CHAOS_FAULTS; default 1.</summary>
     public double FaultIntensity { get; init; } = 1;
 
@@ -89,6 +96,7 @@ public sealed record ChaosSettings
             LeaseTtl = ParseDuration(env, "BUQUET_CHAOS_LEASE_TTL") ?? TimeSpan.FromSeconds(10),
             MonitorInterval = ParseDuration(env, "BUQUET_CHAOS_MONITOR_INTERVAL") ?? TimeSpan.FromSeconds(2),
             FaultIntensity = Double(env, "BUQUET_CHAOS_FAULTS") ?? 1,
+            MaxRecovery = ParseDuration(env, "BUQUET_CHAOS_MAX_RECOVERY"),
             ReportPath = env("BUQUET_CHAOS_REPORT") is { Length: > 0 } r ? r : null,
             HostDll = env("BUQUET_CHAOS_HOST_DLL") is { Length: > 0 } h ? h : null,
             Keep = env("BUQUET_CHAOS_KEEP") is "1" or "true",

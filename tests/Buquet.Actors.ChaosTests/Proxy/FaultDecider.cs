@@ -146,7 +146,9 @@ public sealed class FaultDecider
             return FaultKind.SlowDown;
         }
 
-        if (request.IsConditionalPut && Draw(p.ConflictProbability))
+        // AWS answers 409 only while another conditional write to the same key is in flight; the start-up probe's key
+        // is fresh and private, so a 409 there cannot happen on a real store (and would fail the probe: docs/reliability.md).
+        if (request.IsConditionalPut && !request.Target.Contains("/.buquet/probe/", StringComparison.Ordinal) && Draw(p.ConflictProbability))
         {
             return FaultKind.Conflict;
         }

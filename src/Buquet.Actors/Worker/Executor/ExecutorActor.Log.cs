@@ -6,29 +6,52 @@ namespace Buquet.Actors.Worker.Executor;
 /// <summary>
 /// The execution-log facet (<c>buquet.worker.execution-log</c>): a start line right before the handler starts, an end
 /// line with the outcome right after the commit (or when the executor is stopped before it could commit). Times are
-/// the store clock as of the claim advanced by this process's monotonic clock (no request), and the local wall clock.
+/// the worker's store clock (cached, advanced by the monotonic clock; the claim and the commit have just used it) and
+/// the local wall clock.
 /// </summary>
 internal sealed partial class ExecutorActor
 {
     private Guid? _executionId;
 
-    /// <summary>The store's time: the claim's store time plus the monotonic time elapsed since.</summary>
-    private DateTimeOffset StoreNow() => _claimedAt + _runtime.Time.GetElapsedTime(_claimedTimestamp);
+    /// <summary>Fallback when the store clock cannot answer: the claim's store time plus the monotonic time since.</summary>
+    private DateTimeOffset EstimatedStoreNow() => _claimedAt + _runtime.Time.GetElapsedTime(_claimedTimestamp);
 
-    private void LogStart()
+    private async ValueTask<DateTimeOffset> StoreNowAsync()
     {
-        if (_runtime.ExecutionLog is { } log)
+        try
         {
-            _executionId = log.Start(Task.Id, Task.Attempt, Task.TaskType, Task.LeaseId, StoreNow(), _runtime.Time.GetUtcNow());
+            return await _runtime.Clock.NowAsync();
+        }
+        catch (Storage.ObjectStoreUnavailableException)
+        {
+            return EstimatedStoreNow();
         }
     }
 
-    private void LogEnd(string outcome)
+    private async Task LogStartAsync()
+    {
+        if (_runtime.ExecutionLog is { } log)
+        {
+            _executionId = log.Start(Task.Id, Task.Attempt, Task.TaskType, Task.LeaseId, await StoreNowAsync(), _runtime.Time.GetUtcNow());
+        }
+    }
+
+    private async Task LogEndAsync(string outcome)
     {
         if (_runtime.ExecutionLog is { } log && _executionId is { } id)
         {
             _executionId = null;
-            log.End(id, Task.Id, Task.Attempt, Task.TaskType, Task.LeaseId, outcome, StoreNow(), _runtime.Time.GetUtcNow());
+            log.End(id, Task.Id, Task.Attempt, Task.TaskType, Task.LeaseId, outcome, await StoreNowAsync(), _runtime.Time.GetUtcNow());
+        }
+    }
+
+    /// <summary>From PostStop (no awaiting there): the estimate.</summary>
+    private void LogAbandoned()
+    {
+        if (_runtime.ExecutionLog is { } log && _executionId is { } id)
+        {
+            _executionId = null;
+            log.End(id, Task.Id, Task.Attempt, Task.TaskType, Task.LeaseId, ExecutionOutcomes.Abandoned, EstimatedStoreNow(), _runtime.Time.GetUtcNow());
         }
     }
 

@@ -76,7 +76,7 @@ internal sealed partial class ExecutorActor : ReceiveActor
         {
             // Stopped from outside (crash, shutdown grace over): the lease is left to expire; cancel the handler.
             CancelHandler(TaskCancellationReason.Shutdown);
-            LogEnd(Diagnostics.ExecutionOutcomes.Abandoned);
+            LogAbandoned();
         }
 
         _cts.Dispose();
@@ -117,6 +117,7 @@ internal sealed partial class ExecutorActor : ReceiveActor
             return;
         }
 
+        await LogStartAsync();
         var context = new TaskContext(Task, deadline, _cts.Token, ExtendLeaseAsync, () => (TaskCancellationReason)_reason, _logger);
         Task<JsonElement?> running;
         try
@@ -124,7 +125,6 @@ internal sealed partial class ExecutorActor : ReceiveActor
             _activity = Diagnostics.BuquetTelemetry.StartTaskActivity(Task.Id, Task.TaskType, Task.Attempt, _runtime.Settings.WorkerId);
             _inFlight = Diagnostics.BuquetTelemetry.TrackInFlight(Task.TaskType);
             _startedAt = _runtime.Time.GetTimestamp();
-            LogStart();
             running = registration.Start(props => Context.ActorOf(props, "handler"), input, context, _runtime.Settings.Json);
         }
         catch (Exception ex)

@@ -53,6 +53,20 @@ public sealed class BuiltInHandlersTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Sleep_IgnoringCancellation_AbandonedOnlyAfterTimeoutPlusGrace()
+    {
+        var task = await _h.Client.SubmitAsync(BuiltInHandlers.Sleep, new { ms = 60_000, ignore_cancellation = true }, new SubmitOptions { Timeout = TimeSpan.FromSeconds(5) });
+        var started = _h.Clock.GetUtcNow();
+        _h.StartWorker(WorkerHarness.Settings(), Handlers());
+
+        var finished = await _h.PumpUntilFinishedAsync(1, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(Buquet.Actors.Worker.Executor.ExecutionResult.Retried, finished[0].Outcome);
+        Assert.True(_h.Clock.GetUtcNow() - started >= TimeSpan.FromSeconds(5) + Buquet.Actors.Worker.WorkerSettings.TimeoutGraceDefault, "a handler honouring cancellation would finish at the timeout");
+        Assert.Equal(BuquetTaskStatus.Pending, (await _h.GetAsync(task.Id)).Status);
+    }
+
+    [Fact]
     public async Task Fail_FailsFirstAttemptsThenSucceeds()
     {
         var task = await _h.Client.SubmitAsync(BuiltInHandlers.Fail, new { times = 2 });
