@@ -87,8 +87,11 @@ internal sealed class RgwInstance : IDisposable
         RetryMaxDelay = TimeSpan.FromMilliseconds(500),
     };
 
-    /// <summary>SIGTERMs the radosgw daemon, waits for it to exit, starts it again and waits until it answers; returns the downtime.</summary>
-    public async Task<TimeSpan> RestartGatewayAsync()
+    /// <summary>
+    /// Kills the radosgw daemon, keeps it down for <paramref name="downFor"/> (the outage the workers must ride out),
+    /// starts it again and waits until it answers; returns the whole downtime.
+    /// </summary>
+    public async Task<TimeSpan> RestartGatewayAsync(TimeSpan downFor)
     {
         var clock = Stopwatch.StartNew();
         var pid = int.Parse(await File.ReadAllTextAsync(Path.Combine(Dir, "run/client.rgw.a.pid")), System.Globalization.CultureInfo.InvariantCulture);
@@ -98,6 +101,7 @@ internal sealed class RgwInstance : IDisposable
             await gateway.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
 
+        await Task.Delay(downFor);
         var (code, output) = await RunAsync("radosgw", ["-c", Path.Combine(Dir, "ceph.conf"), "-n", "client.rgw.a"], [], TimeSpan.FromSeconds(30));
         if (code != 0)
         {

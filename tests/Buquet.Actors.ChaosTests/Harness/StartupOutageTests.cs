@@ -16,7 +16,7 @@ public sealed class StartupOutageTests
         await using var proxy = await FaultProxy.StartAsync(moto, new FaultDecider(FaultPlan.None, 9));
         using var direct = await S3ObjectStore.CreateAsync(ProxiedMoto.StoreOptions(moto, bucket));
         using var fleet = new WorkerFleet(proxy.Address.ToString(), bucket, "shard-leasing.enabled = false", "store.max-retries = 0");
-        proxy.Faults.StartBlackhole(TimeSpan.FromSeconds(8));
+        proxy.Faults.StartBlackhole(TimeSpan.FromMinutes(5));
 
         var worker = fleet.Start("outage-w1");
 
@@ -26,6 +26,7 @@ public sealed class StartupOutageTests
         Assert.Null(await direct.HeadAsync("workers/outage-w1.json"));
 
         // The partition ends: the worker starts, registers and executes.
+        proxy.Faults.EndBlackhole();
         await fleet.WaitUntilAsync(async () => await direct.HeadAsync("workers/outage-w1.json") is not null, TimeSpan.FromSeconds(90), "registration after the partition");
         var client = new BuquetClient(direct);
         var task = await client.SubmitAsync("buquet.echo", new { hello = "after the outage" });

@@ -39,12 +39,16 @@ public sealed class StoreRestartTests(ITestOutputHelper output)
         }
 
         await fleet.WaitUntilAsync(async () => (await TerminalAsync(client, ids())) >= 30, TimeSpan.FromSeconds(90), "30 tasks done before the restart");
-        var downtime = await rgw.RestartGatewayAsync();
+        var downtime = await rgw.RestartGatewayAsync(TimeSpan.FromSeconds(5));
         output.WriteLine($"radosgw restarted; down for {downtime.TotalSeconds:0.0} s");
         await submitted;
         await fleet.WaitUntilAsync(async () => (await TerminalAsync(client, ids())) == Tasks, TimeSpan.FromSeconds(120), "every task terminal after the restart");
         Assert.All(workers, w => Assert.False(w.HasExited, $"{w.WorkerId} exited:\n{w.Tail()}"));
         await fleet.StopAllAsync();
+        foreach (var w in workers)
+        {
+            output.WriteLine($"{w.WorkerId}: {w.Tail(2000).Split('\n').Count(l => l.Contains("unavailable", StringComparison.OrdinalIgnoreCase))} log lines about the store being unavailable");
+        }
 
         var report = HistoryChecker.Check(plan, await FinalStateReader.ReadAsync(client, ids()), fleet.ReadLog(), new HistoryCheckOptions
         {

@@ -72,6 +72,19 @@ public sealed class FaultDecider
         }
     }
 
+    /// <summary>Ends a blackhole now: requests from here on are forwarded (requests already held keep their deadline).</summary>
+    public void EndBlackhole()
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_blackholeUntil > now)
+            {
+                _blackholeUntil = now;
+            }
+        }
+    }
+
     /// <summary>Scheduled faults not yet applied.</summary>
     public int PendingScheduled
     {
