@@ -49,6 +49,9 @@ public sealed partial class ChaosRun
             }
           }
           monitor {
+            # The crash-window repair (a running task whose lease key was never written) runs in the sweeper: see
+            # docs/reliability.md, finding 7.
+            sweep-interval = 10s
             check-interval = {{Ms(_s.MonitorInterval)}}
             worker-health-threshold = {{Ms(_s.MonitorInterval * 3)}}
           }
