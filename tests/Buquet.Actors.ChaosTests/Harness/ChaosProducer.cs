@@ -44,7 +44,9 @@ public static class ChaosProducer
                 < 0.97 => ("buquet.fail", new Dictionary<string, object> { ["times"] = 1 }, 3, false),
                 < 0.99 => ("buquet.fail", new Dictionary<string, object> { ["times"] = 100 }, 2, true),
                 < 0.995 => ("buquet.sleep", new Dictionary<string, object> { ["ms"] = hang }, 1, true),
-                _ => ("buquet.sleep", new Dictionary<string, object> { ["ms"] = hang, ["ignore_cancellation"] = true }, 1, true),
+                // 3 × the timeout: abandoned (timeout + 5 s grace) long before it returns; a shorter sleep can still
+                // finish inside the renewed lease, and a clean success after a cancellation counts.
+                _ => ("buquet.sleep", new Dictionary<string, object> { ["ms"] = hang * 2, ["ignore_cancellation"] = true }, 1, true),
             };
             var options = new SubmitOptions
             {

@@ -18,6 +18,14 @@ public sealed partial class ChaosRun
 
     private string ConfigPath => Path.Combine(_dir, "chaos.conf");
 
+    /// <summary>
+    /// BUQUET_CHAOS_SHARD_LEASING=1 keeps shard leasing on (short leases, 8 shards per worker so two live workers cover
+    /// all 16); by default every worker polls every shard (docs/reliability.md, finding 8).
+    /// </summary>
+    private static string ShardLeasing() => Environment.GetEnvironmentVariable("BUQUET_CHAOS_SHARD_LEASING") is "1" or "true"
+        ? "shard-leasing { shards-per-worker = 8, lease-ttl = 6s, renewal-interval = 2s }"
+        : "shard-leasing.enabled = false";
+
     private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 
     private void WriteConfig() => File.WriteAllText(ConfigPath, $$"""
@@ -41,12 +49,7 @@ public sealed partial class ChaosRun
               min-interval = 100ms
               max-interval = 1s
             }
-            # Short shard leases so a killed worker's shards move on quickly; 8 each: two live workers cover all 16.
-            shard-leasing {
-              shards-per-worker = 8
-              lease-ttl = 6s
-              renewal-interval = 2s
-            }
+            {{ShardLeasing()}}
           }
           monitor {
             # The crash-window repair (a running task whose lease key was never written) runs in the sweeper: see

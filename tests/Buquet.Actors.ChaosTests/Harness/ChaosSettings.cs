@@ -12,8 +12,17 @@ public sealed record ChaosSettings
     /// <summary>Seed of every random choice (faults, kills, task mix). Env BUQUET_CHAOS_SEED; default random and printed.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Tasks to submit. Env BUQUET_CHAOS_TASKS; default 2000.</summary>
-    public int Tasks { get; init; } = 2000;
+    /// <summary>
+    /// Tasks to submit. Env BUQUET_CHAOS_TASKS; default 300, the largest size that finished inside the suite's 4-minute
+    /// budget with margin on the shared 2-core machine (docs/reliability.md, finding 4).
+    /// </summary>
+    public int Tasks { get; init; } = DefaultTasks;
+
+    /// <summary>Default of <see cref="Tasks"/>.</summary>
+    public const int DefaultTasks = 300;
+
+    /// <summary>Default of <see cref="Duration"/>.</summary>
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(210);
 
     /// <summary>Worker processes. Env BUQUET_CHAOS_WORKERS; default 3.</summary>
     public int Workers { get; init; } = 3;
@@ -21,8 +30,8 @@ public sealed record ChaosSettings
     /// <summary>Concurrency per worker. Env BUQUET_CHAOS_CONCURRENCY; default 8.</summary>
     public int Concurrency { get; init; } = 8;
 
-    /// <summary>Longest run (submission and kills spread over it; then a settle phase without faults). Env BUQUET_CHAOS_DURATION ("4m", "30m"); default 3 minutes.</summary>
-    public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(3);
+    /// <summary>Longest run (submission and kills spread over it; then a settle phase without faults). Env BUQUET_CHAOS_DURATION ("4m", "30m"); default 3.5 minutes.</summary>
+    public TimeSpan Duration { get; init; } = DefaultDuration;
 
     /// <summary>Submission spread: tasks go out over this much of the run. Env BUQUET_CHAOS_SUBMIT_OVER; default a third of <see cref="Duration"/>.</summary>
     public TimeSpan SubmitOver { get; init; } = TimeSpan.FromMinutes(1);
@@ -82,11 +91,11 @@ public sealed record ChaosSettings
     public static ChaosSettings FromEnvironment(Func<string, string?>? env = null)
     {
         env ??= Environment.GetEnvironmentVariable;
-        var duration = ParseDuration(env, "BUQUET_CHAOS_DURATION") ?? TimeSpan.FromMinutes(3);
+        var duration = ParseDuration(env, "BUQUET_CHAOS_DURATION") ?? DefaultDuration;
         return new ChaosSettings
         {
             Seed = Int(env, "BUQUET_CHAOS_SEED") ?? Random.Shared.Next(1, int.MaxValue),
-            Tasks = Int(env, "BUQUET_CHAOS_TASKS") ?? 2000,
+            Tasks = Int(env, "BUQUET_CHAOS_TASKS") ?? DefaultTasks,
             Workers = Int(env, "BUQUET_CHAOS_WORKERS") ?? 3,
             Concurrency = Int(env, "BUQUET_CHAOS_CONCURRENCY") ?? 8,
             Duration = duration,

@@ -109,6 +109,31 @@ public sealed class ExecutionLogTests : IDisposable
     }
 
     [Fact]
+    public void Format_LeaseId_RoundTrips()
+    {
+        var lease = Guid.NewGuid();
+        var entry = new ExecutionLogEntry(ExecutionEvent.Start, Guid.NewGuid(), Guid.NewGuid(), 2, "w-1", 9, T0, "buquet.echo", null, T0.AddSeconds(300), lease);
+
+        var parsed = ExecutionLogFormat.Parse(ExecutionLogFormat.Format(entry));
+
+        Assert.Equal(lease, parsed.LeaseId);
+        Assert.Equal(T0.AddSeconds(300), parsed.LocalAt);
+        Assert.Equal(entry, parsed);
+    }
+
+    [Fact]
+    public void Append_AfterDispose_DroppedWithoutThrowing()
+    {
+        var w = new ExecutionLogWriter(_dir, "w-1", 3);
+        w.Start(Guid.NewGuid(), 1, null, null, T0);
+        w.Dispose();
+
+        w.Start(Guid.NewGuid(), 1, null, null, T0);
+
+        Assert.Single(ExecutionLogReader.ReadDirectory(_dir).Executions);
+    }
+
+    [Fact]
     public void ReadDirectory_Missing_EmptyLog()
     {
         var log = ExecutionLogReader.ReadDirectory(_dir);
