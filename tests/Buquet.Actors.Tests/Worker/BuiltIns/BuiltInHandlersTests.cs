@@ -57,12 +57,13 @@ public sealed class BuiltInHandlersTests : IAsyncDisposable
     {
         var task = await _h.Client.SubmitAsync(BuiltInHandlers.Sleep, new { ms = 60_000, ignore_cancellation = true }, new SubmitOptions { Timeout = TimeSpan.FromSeconds(5) });
         var started = _h.Clock.GetUtcNow();
-        _h.StartWorker(WorkerHarness.Settings(), Handlers());
+        var settings = WorkerHarness.Settings();
+        _h.StartWorker(settings, Handlers());
 
         var finished = await _h.PumpUntilFinishedAsync(1, TimeSpan.FromSeconds(1));
 
         Assert.Equal(Buquet.Actors.Worker.Executor.ExecutionResult.Retried, finished[0].Outcome);
-        Assert.True(_h.Clock.GetUtcNow() - started >= TimeSpan.FromSeconds(5) + Buquet.Actors.Worker.WorkerSettings.TimeoutGraceDefault, "a handler honouring cancellation would finish at the timeout");
+        Assert.True(_h.Clock.GetUtcNow() - started >= TimeSpan.FromSeconds(5) + settings.TimeoutGrace, "a handler honouring cancellation would finish at the timeout");
         Assert.Equal(BuquetTaskStatus.Pending, (await _h.GetAsync(task.Id)).Status);
     }
 
