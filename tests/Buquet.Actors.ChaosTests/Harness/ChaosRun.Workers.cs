@@ -21,6 +21,12 @@ public sealed partial class ChaosRun
 
     private string ConfigPath => Path.Combine(_dir, "chaos.conf");
 
+    /// <summary>
+    /// The index sweeper's period: BUQUET_CHAOS_SWEEP_INTERVAL, default 10s. A soak with thousands of tasks needs more
+    /// (every pass walks every object, and moto's LIST cost grows with the bucket).
+    /// </summary>
+    private static string SweepInterval() => Environment.GetEnvironmentVariable("BUQUET_CHAOS_SWEEP_INTERVAL") is { Length: > 0 } v ? v : "10s";
+
     /// <summary>Waits for a SIGTERMed worker: slower than <see cref="SigtermBar"/> is counted (finding 6), slower than <see cref="SigtermHang"/> (90 s) fails.</summary>
     private async Task<bool> WaitForSigtermExitAsync(WorkerProcess w)
     {
@@ -71,7 +77,7 @@ public sealed partial class ChaosRun
           monitor {
             # The crash-window repair (a running task whose lease key was never written) runs in the sweeper: see
             # docs/reliability.md, finding 7.
-            sweep-interval = 10s
+            sweep-interval = {{SweepInterval()}}
             check-interval = {{Ms(_s.MonitorInterval)}}
             worker-health-threshold = {{Ms(_s.MonitorInterval * 3)}}
           }
