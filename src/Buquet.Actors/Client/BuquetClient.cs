@@ -49,7 +49,8 @@ public sealed partial class BuquetClient
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         Clock = clock ?? new StoreClock(store, timeProvider, options.ClockResyncInterval);
-        _repository = new TaskRepository(store, Clock, options.ShardPrefixLength, _logger);
+        var hints = options.WakeHints ? new WakeHintPublisher(store, timeProvider, null, _logger) : null;
+        _repository = new TaskRepository(store, Clock, options.ShardPrefixLength, _logger, hints);
         _idempotency = new IdempotencyGuard(store, _logger);
     }
 
@@ -87,7 +88,7 @@ public sealed partial class BuquetClient
             var scope = IdempotencyGuard.ScopeFor(options.IdempotencyScope, taskType);
             var keyHash = Hashes.IdempotencyKeyHash(scope, idemKey);
             var record = new IdempotencyRecord(idemKey, keyHash, id, TaskKeys.Task(shard, id), now,
-                SafeTime.Add(now, options.IdempotencyTtl ?? _options.IdempotencyTtl), taskType, CanonicalJson.InputHash(element));
+                SafeTime.Add(now, options.IdempotencyTtl ?? _options.IdempotencyTtl), taskType, CanonicalJson.InputHash(input, _options.SerializerOptions));
             var decision = await _idempotency.CheckAsync(record, scope, now, cancellationToken);
             if (!decision.Proceed)
             {

@@ -13,7 +13,8 @@ namespace Buquet.Actors.Storage;
 /// <item>A compare-and-swap put (<see cref="PutCondition.IfMatch"/>) succeeds for exactly one of any number of
 /// concurrent writers holding the same ETag; on a missing key it is <see cref="PutStatus.PreconditionFailed"/>.</item>
 /// <item>A conditional write never reports a lost race for a write that landed, nor a win for one that did not:
-/// ambiguous transport failures are resolved by re-reading.</item>
+/// ambiguous transport failures, and refusals that may answer a silently re-sent copy of a landed write, are
+/// resolved by re-reading.</item>
 /// <item>ETags are returned in S3's quoted form (<c>"md5hex"</c>) and are accepted back in that form.</item>
 /// <item>Listing is in ascending ordinal (UTF-8 byte) order of keys.</item>
 /// </list>

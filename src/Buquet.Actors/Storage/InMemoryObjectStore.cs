@@ -98,8 +98,7 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
     /// <inheritdoc />
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var max = Math.Clamp(request.MaxKeys, 1, 1000);
+        var max = ListPaging.PageSize(request);
         var after = request.ContinuationToken ?? request.StartAfter;
         lock (_gate)
         {

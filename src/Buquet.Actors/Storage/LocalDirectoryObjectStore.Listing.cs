@@ -6,13 +6,7 @@ public sealed partial class LocalDirectoryObjectStore
     /// <inheritdoc />
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.MaxKeys < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), request.MaxKeys, "MaxKeys must be at least 1.");
-        }
-
-        var max = Math.Min(request.MaxKeys, 1000);
+        var max = ListPaging.PageSize(request);
         var after = request.ContinuationToken ?? request.StartAfter;
         var encodedPrefix = EncodePrefix(request.Prefix);
         var candidates = new List<(string Key, string Dir)>();

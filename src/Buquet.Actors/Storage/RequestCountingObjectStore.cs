@@ -47,12 +47,23 @@ internal sealed record RequestCounts(IReadOnlyDictionary<(StoreOperation Operati
 /// <summary>
 /// Counts requests to an inner store by operation (GET, PUT, LIST, DELETE, HEAD) and outcome. Thread-safe.
 /// Version reads count as GET, version listings as LIST, server-time probes as PUT + HEAD (what the S3 store does).
+/// When the inner store is an <see cref="S3ObjectStore"/>, the HEADs it makes to settle refused conditional writes
+/// (one per lost race) are counted too, as HEAD.
 /// </summary>
-internal sealed class RequestCountingObjectStore(IObjectStore inner) : IObjectStore
+internal sealed class RequestCountingObjectStore : IObjectStore
 {
     private readonly ConcurrentDictionary<(StoreOperation, StoreOutcome), long> _counts = new();
 
-    public IObjectStore Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
+    public RequestCountingObjectStore(IObjectStore inner)
+    {
+        Inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        if (inner is S3ObjectStore s3)
+        {
+            s3.SettleReadMade += found => Add(StoreOperation.Head, found ? StoreOutcome.Ok : StoreOutcome.NotFound);
+        }
+    }
+
+    public IObjectStore Inner { get; }
 
     public StoreCapabilities Capabilities => Inner.Capabilities;
 

@@ -8,18 +8,13 @@ public sealed partial class S3ObjectStore
     /// <inheritdoc />
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.MaxKeys < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), request.MaxKeys, "MaxKeys must be at least 1.");
-        }
-
+        var max = ListPaging.PageSize(request);
         var s3Request = new ListObjectsV2Request
         {
             BucketName = _bucket,
             Prefix = request.Prefix.Length == 0 ? null : request.Prefix,
             StartAfter = request.StartAfter,
-            MaxKeys = Math.Min(request.MaxKeys, 1000),
+            MaxKeys = max,
             ContinuationToken = request.ContinuationToken,
         };
         return _retry.RunAsync($"LIST '{request.Prefix}' in '{_bucket}'", async c =>

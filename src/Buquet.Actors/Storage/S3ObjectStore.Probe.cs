@@ -46,7 +46,7 @@ public sealed partial class S3ObjectStore
         async Task<string?> PutAsync(string body, PutCondition condition, bool unquoted)
         {
             var r = await retry.RunAsync<PutObjectResponse?>($"probe PUT '{key}' in '{bucket}'",
-                c => RawPutAsync(s3, bucket, key, System.Text.Encoding.UTF8.GetBytes(body), condition, unquoted, c)!, (_, _) => null, ct).ConfigureAwait(false);
+                c => RawPutAsync(s3, bucket, key, System.Text.Encoding.UTF8.GetBytes(body), condition, unquoted, null, c)!, (_, _) => null, ct).ConfigureAwait(false);
             return r is null ? null : ETags.Quote(r.ETag);
         }
 

@@ -13,7 +13,7 @@ public sealed partial class S3ObjectStore
         ArgumentNullException.ThrowIfNull(condition);
         if (condition is PutCondition.NoneCondition)
         {
-            var r = await _retry.RunAsync($"PUT '{key}' in '{_bucket}'", c => RawPutAsync(_s3, _bucket, key, body, condition, Probe.UnquotedIfMatch, c), null, cancellationToken).ConfigureAwait(false);
+            var r = await _retry.RunAsync($"PUT '{key}' in '{_bucket}'", c => RawPutAsync(_s3, _bucket, key, body, condition, Probe.UnquotedIfMatch, null, c), null, cancellationToken).ConfigureAwait(false);
             return PutResult.Written(ETags.Quote(r.ETag), Capabilities.Versioning ? r.VersionId : null);
         }
 
@@ -21,13 +21,17 @@ public sealed partial class S3ObjectStore
     }
 
     /// <summary>
-    /// One attempt per loop, no SDK retry. A clean 412/409/404 answers the question. After any 5xx, throttle, timeout
-    /// or transport failure the outcome is ambiguous (RGW answers losing racers with 500; a timed-out write may have
-    /// landed), and every later answer, a 412 included, is checked by re-reading the key: our body there means we won.
+    /// One attempt per loop, no SDK retry; every attempt of one call carries the same write token (user metadata
+    /// <c>x-amz-meta-buquet-write</c>). A refusal is never taken at face value: a clean 412/404 may answer a copy of a
+    /// request that already landed (.NET's HTTP stack re-sends a request whose reused connection was reset), so it is
+    /// settled by one HEAD: our token on the key means we won. After any 409, 5xx, throttle, timeout or transport
+    /// failure the outcome is ambiguous (RGW answers losing racers with 500; a timed-out write may have landed) and
+    /// is resolved by re-reading too, retrying while the precondition still holds.
     /// </summary>
     private async Task<PutResult> ConditionalPutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken ct)
     {
         var what = $"conditional PUT '{key}' in '{_bucket}'";
+        var token = Guid.NewGuid().ToString("N");
         var ambiguous = false;
         for (var attempt = 0; ; attempt++)
         {
@@ -35,7 +39,7 @@ public sealed partial class S3ObjectStore
             S3FailureKind kind;
             try
             {
-                var r = await RawPutAsync(_s3, _bucket, key, body, condition, Probe.UnquotedIfMatch, ct).ConfigureAwait(false);
+                var r = await RawPutAsync(_s3, _bucket, key, body, condition, Probe.UnquotedIfMatch, token, ct).ConfigureAwait(false);
                 return PutResult.Written(ETags.Quote(r.ETag), Capabilities.Versioning ? r.VersionId : null);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
@@ -54,11 +58,11 @@ public sealed partial class S3ObjectStore
             // lose the caller's object (found by the chaos harness). Like a 5xx, it is settled by re-reading.
             if (kind is S3FailureKind.PreconditionFailed or S3FailureKind.NotFound && !ambiguous && !S3Errors.IsInFlightConflict(failure))
             {
-                return PutResult.PreconditionFailed;
+                return await SettleRefusalAsync(key, token, ct).ConfigureAwait(false);
             }
 
             ambiguous = true;
-            var resolved = await ResolveAsync(key, body, condition, ct).ConfigureAwait(false);
+            var resolved = await ResolveAsync(key, body, token, condition, ct).ConfigureAwait(false);
             if (resolved is not null)
             {
                 return resolved;
@@ -75,37 +79,8 @@ public sealed partial class S3ObjectStore
         }
     }
 
-    /// <summary>Written when our body is (or, with versions, was) stored; PreconditionFailed when another write won; null when nothing decided yet.</summary>
-    private async Task<PutResult?> ResolveAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken ct)
-    {
-        var current = await GetAsync(key, ct).ConfigureAwait(false);
-        if (current is not null && current.Body.Span.SequenceEqual(body.Span))
-        {
-            return PutResult.Written(current.ETag, current.VersionId);
-        }
-
-        if (Capabilities.Versioning)
-        {
-            // Our write may have landed and been replaced already: our body's MD5 among recent versions says so.
-            var ours = ETags.ForBody(body.Span);
-            var versions = await ListVersionsAsync(key, 1000, null, ct).ConfigureAwait(false);
-            var mine = versions.Versions.FirstOrDefault(v => !v.IsDeleteMarker && ETags.Equal(v.ETag, ours));
-            if (mine is not null)
-            {
-                return PutResult.Written(mine.ETag, mine.VersionId);
-            }
-        }
-
-        var stillPossible = condition switch
-        {
-            PutCondition.CreateOnlyCondition => current is null,
-            PutCondition.IfMatchCondition m => current is not null && ETags.Equal(current.ETag, m.ETag),
-            _ => true,
-        };
-        return stillPossible ? null : PutResult.PreconditionFailed;
-    }
-
-    internal static Task<PutObjectResponse> RawPutAsync(IAmazonS3 s3, string bucket, string key, ReadOnlyMemory<byte> body, PutCondition condition, bool unquotedIfMatch, CancellationToken ct)
+    /// <summary>One PutObject, no retry. <paramref name="writeToken"/>, when given, is stored as user metadata to recognise the write later.</summary>
+    internal static Task<PutObjectResponse> RawPutAsync(IAmazonS3 s3, string bucket, string key, ReadOnlyMemory<byte> body, PutCondition condition, bool unquotedIfMatch, string? writeToken, CancellationToken ct)
     {
         var request = new PutObjectRequest
         {
@@ -115,6 +90,11 @@ public sealed partial class S3ObjectStore
             AutoCloseStream = true,
             ContentType = "application/octet-stream",
         };
+        if (writeToken is not null)
+        {
+            request.Metadata.Add(WriteTokenMetadata, writeToken);
+        }
+
         switch (condition)
         {
             case PutCondition.CreateOnlyCondition:
@@ -132,7 +112,8 @@ public sealed partial class S3ObjectStore
     /// <remarks>
     /// S3 answers 204 for a missing key, so a HEAD decides <see cref="DeleteStatus.NotFound"/>. Where the server ignores
     /// If-Match on DELETE (<see cref="StoreCapabilities.ConditionalDelete"/> false, RGW 16.2) the ETag is compared by a
-    /// HEAD first, which is not atomic: use a CAS to a tombstone when it matters.
+    /// HEAD first, which is not atomic: use a CAS to a tombstone when it matters. A refused conditional DELETE is settled
+    /// by a HEAD: the key gone means the object we named (its ETag matched just before) was deleted.
     /// </remarks>
     public async Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default)
     {
@@ -175,7 +156,8 @@ public sealed partial class S3ObjectStore
             return status.Value;
         }
 
-        // Refused. After an ambiguous attempt, a vanished key means our earlier attempt deleted it.
-        return ambiguous && await HeadAsync(key, cancellationToken).ConfigureAwait(false) is null ? DeleteStatus.Deleted : DeleteStatus.PreconditionFailed;
+        // Refused, possibly answering a re-sent copy (or a retry) of a DELETE that already landed: the HEAD above saw
+        // our ETag a moment ago, so a vanished key means the object we named is gone. Settled by one more HEAD.
+        return await SettleDeleteRefusalAsync(key, ambiguous, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -23,6 +23,7 @@ internal static partial class BenchCommand
         command.Subcommands.Add(CreateStore(host));
         command.Subcommands.Add(CreateCost(host));
         command.Subcommands.Add(BenchWorkerProcessCommand.Create(host));
+        command.Subcommands.Add(BenchDashboardCommand.Create(host));
         return command;
     }
 

@@ -29,6 +29,12 @@ internal static class ServeCommand
             }
 
             var store = await ctx.GetStoreAsync(ct);
+            await using var prometheus = await WorkerCommand.StartPrometheusAsync(options, ct);
+            if (prometheus is not null)
+            {
+                Console.Out.WriteLine($"Prometheus metrics at {prometheus.Address}");
+            }
+
             try
             {
                 return await DashboardHost.ServeAsync(options, store, Console.Out, cancellationToken: ct);

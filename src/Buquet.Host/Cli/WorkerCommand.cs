@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
+using Buquet.Host.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -62,6 +64,15 @@ internal static class WorkerCommand
                 StartupJitter,
                 (attempt, e, wait) => ctx.Output.Warn($"store {Describe(options.Store)} not reachable at start-up (attempt {attempt}): {e.GetType().Name}: {e.Message}; retrying in {wait.TotalSeconds:0.0}s"),
                 ct);
+            var telemetry = options.Telemetry;
+            if (telemetry.PrometheusEnabled || !string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint))
+            {
+                // S3 requests by operation and outcome on the Buquet.Actors meter.
+                store = store as MeteredObjectStore ?? new MeteredObjectStore(store, time);
+            }
+
+            await using var prometheus = await StartPrometheusAsync(options, ct);
+            using var otlp = BuquetOtlp.Start(telemetry);
 
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Worker.DrainDeadline + options.Worker.ShutdownGrace + TimeSpan.FromSeconds(15));
@@ -70,6 +81,11 @@ internal static class WorkerCommand
             builder.Services.AddBuquet(configuration).AddBuquetWorker();
             using var app = builder.Build();
             ctx.Output.Line($"[bold]buquet worker[/] on {Output.CliOutput.Esc(Describe(options.Store))}; Ctrl+C to stop (drain up to {options.Worker.DrainDeadline.TotalSeconds:0}s).");
+            if (prometheus is not null)
+            {
+                ctx.Output.Line($"Prometheus metrics at {prometheus.Address}");
+            }
+
             await app.RunAsync(ct);
             return Environment.ExitCode != 0 ? Environment.ExitCode : ExitCodes.Ok;
         });
@@ -77,6 +93,23 @@ internal static class WorkerCommand
     }
 
     private static double StartupJitter() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
+
+    /// <summary>Starts <c>/metrics</c> on <c>buquet.telemetry.prometheus-port</c> when enabled; bad bind settings are user errors.</summary>
+    internal static async Task<PrometheusEndpoint?> StartPrometheusAsync(BuquetOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return await PrometheusEndpoint.StartIfEnabledAsync(options, ct);
+        }
+        catch (ArgumentException e)
+        {
+            throw CliException.User(e.Message, "Bind to 127.0.0.1, or set buquet.dashboard.access-token (or no-auth behind an authenticating proxy).");
+        }
+        catch (IOException e)
+        {
+            throw CliException.User($"Cannot serve Prometheus metrics on port {options.Telemetry.PrometheusPort}: {e.Message}", "Pick a free port with buquet.telemetry.prometheus-port.");
+        }
+    }
 
     internal static string Describe(StoreOptions store) => store.Kind switch
     {

@@ -134,6 +134,8 @@ internal sealed partial class DashboardCache
                 _malformed.ToDictionary(StringComparer.Ordinal),
                 IsWarm);
         }
+
+        Changes.Notify();
     }
 
     private sealed record CachedTask(TaskRecord Task, string? ETag, int Pass);

@@ -74,6 +74,9 @@ internal sealed partial class DashboardCache
 
     public DashboardCacheOptions Options => _options;
 
+    /// <summary>Bumped on every published snapshot; live streams (<c>/events</c>) wait on it.</summary>
+    public ChangeSignal Changes { get; } = new();
+
     /// <summary>The latest consistent view; never null.</summary>
     public DashboardSnapshot Snapshot => _snapshot;
 

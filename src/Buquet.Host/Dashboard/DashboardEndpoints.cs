@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Buquet.Host.Dashboard;
 
 /// <summary>Routes of the dashboard. Reads render from the cache; actions are anti-forgery-checked POSTs.</summary>
-internal static class DashboardEndpoints
+internal static partial class DashboardEndpoints
 {
     private const string HtmlType = "text/html; charset=utf-8";
 
@@ -41,7 +41,8 @@ internal static class DashboardEndpoints
         app.MapGet("/partials/tasks", (HttpContext ctx) => WithFilter(ctx, f => Fragment(DashboardViews.TaskTable(rt.Cache.Snapshot, f))));
         app.MapGet("/workers", (HttpContext ctx) => Page(ctx, rt, "Workers", "<h2>Workers</h2>" + DashboardViews.Workers(rt.Cache.Snapshot, rt.WorkerHealthThreshold)));
         app.MapGet("/partials/workers", () => Fragment(DashboardViews.Workers(rt.Cache.Snapshot, rt.WorkerHealthThreshold)));
-        app.MapGet("/schedules", (HttpContext ctx) => Page(ctx, rt, "Schedules", "<h2>Schedules</h2>" + DashboardViews.Schedules(rt.Cache.Snapshot)));
+        app.MapGet("/schedules", (HttpContext ctx, string? triggered, string? schedule) =>
+            Page(ctx, rt, "Schedules", "<h2>Schedules</h2>" + DashboardViews.TriggeredNotice(triggered, schedule) + DashboardViews.Schedules(rt.Cache.Snapshot)));
         app.MapGet("/partials/schedules", () => Fragment(DashboardViews.Schedules(rt.Cache.Snapshot)));
 
         app.MapGet("/tasks/{id}", async (HttpContext ctx, string id, string? done, string? error) =>
@@ -108,6 +109,8 @@ internal static class DashboardEndpoints
             return Results.Redirect(target);
         });
 
+        MapScheduleActions(app, rt);
+        MapLive(app, rt);
         MapLogin(app, rt);
     }
 

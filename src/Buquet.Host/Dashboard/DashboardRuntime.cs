@@ -33,6 +33,15 @@ internal sealed class DashboardRuntime(
 
     public TaskCompletionSource Warm { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private int _liveStreams;
+
+    /// <summary>Server-sent-event streams open now (<c>/events</c>).</summary>
+    public int LiveStreams => Volatile.Read(ref _liveStreams);
+
+    public void LiveStreamOpened() => Interlocked.Increment(ref _liveStreams);
+
+    public void LiveStreamClosed() => Interlocked.Decrement(ref _liveStreams);
+
     public async Task RunAsync(ILogger logger, CancellationToken ct)
     {
         try
@@ -52,9 +61,9 @@ internal sealed class DashboardRuntime(
                     }
                     else if (!Cache.IsWarm)
                     {
+                        // The warm-up listed everything: the first bounded refresh waits for the interval.
                         await Cache.WarmUpAsync(ct).ConfigureAwait(false);
                         Warm.TrySetResult();
-                        continue;
                     }
                     else
                     {

@@ -161,7 +161,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
     internal DashboardRuntime Runtime => _runtime;
 
-    private static IPAddress ParseBindAddress(string bindAddress)
+    internal static IPAddress ParseBindAddress(string bindAddress)
     {
         if (string.Equals(bindAddress, "localhost", StringComparison.OrdinalIgnoreCase))
         {

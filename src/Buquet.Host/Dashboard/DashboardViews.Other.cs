@@ -40,7 +40,7 @@ internal static partial class DashboardViews
     public static string Schedules(DashboardSnapshot snap)
     {
         var sb = new StringBuilder("<div id=\"schedules\" hx-get=\"/partials/schedules\" hx-trigger=\"every 5s\" hx-swap=\"outerHTML\">");
-        sb.Append("<table><tr><th>Schedule</th><th>Task type</th><th>Cron</th><th>Enabled</th><th>Next run</th><th>Last run</th><th>Last task</th></tr>");
+        sb.Append("<table><tr><th>Schedule</th><th>Task type</th><th>Cron</th><th>Enabled</th><th>Next run</th><th>Last run</th><th>Last task</th><th></th></tr>");
         foreach (var v in snap.Schedules)
         {
             var s = v.Schedule;
@@ -69,12 +69,12 @@ internal static partial class DashboardViews
                 sb.Append('—');
             }
 
-            sb.Append("</td></tr>");
+            sb.Append("</td><td><a class=\"button\" href=\"/schedules/").Append(E(Uri.EscapeDataString(s.Id))).Append("/trigger\">Trigger…</a></td></tr>");
         }
 
         if (snap.Schedules.Count == 0)
         {
-            sb.Append("<tr><td colspan=\"7\" class=\"muted\">No schedules.</td></tr>");
+            sb.Append("<tr><td colspan=\"8\" class=\"muted\">No schedules.</td></tr>");
         }
 
         sb.Append("</table></div>");

@@ -62,7 +62,8 @@ internal static class Html
         var sb = new StringBuilder();
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append(" · buquet</title>");
         sb.Append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><style>").Append(Style).Append("</style>");
-        sb.Append("<script src=\"/static/").Append(DashboardAssets.HtmxFile).Append("\"></script></head><body><header><span class=\"brand\">buquet</span>");
+        sb.Append("<script src=\"/static/").Append(DashboardAssets.HtmxFile).Append("\"></script>");
+        sb.Append("<script src=\"/static/").Append(DashboardAssets.LiveFile).Append("\" defer></script></head><body><header><span class=\"brand\">buquet</span>");
         foreach (var (href, name) in new[] { ("/", "Overview"), ("/tasks", "Tasks"), ("/workers", "Workers"), ("/schedules", "Schedules") })
         {
             sb.Append("<a href=\"").Append(href).Append('"').Append(name == active ? " class=\"on\"" : string.Empty).Append('>').Append(name).Append("</a>");

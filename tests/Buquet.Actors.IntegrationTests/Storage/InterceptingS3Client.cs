@@ -15,6 +15,12 @@ public enum PutFault
 
     /// <summary>Do not send it; throw HTTP 500 as RGW does to race losers.</summary>
     Fail500WithoutSending,
+
+    /// <summary>
+    /// Send it (it lands), then throw a clean HTTP 412, as the answer to a second copy re-sent by the HTTP stack would
+    /// be: nothing before it was ambiguous, so only a re-read can tell that the write landed.
+    /// </summary>
+    LandThenAnswer412,
 }
 
 /// <summary>An <see cref="IAmazonS3"/> that forwards to a real client and injects faults into conditional PUTs.</summary>
@@ -65,6 +71,11 @@ public class InterceptingS3Client : DispatchProxy
 
         ConditionalPutsSent++;
         var response = await _inner.PutObjectAsync(request, ct);
-        return fault == PutFault.LandThenDropResponse ? throw new HttpRequestException("injected: connection reset after the write landed") : response;
+        return fault switch
+        {
+            PutFault.LandThenDropResponse => throw new HttpRequestException("injected: connection reset after the write landed"),
+            PutFault.LandThenAnswer412 => throw new AmazonS3Exception("injected", Amazon.Runtime.ErrorType.Sender, "PreconditionFailed", "injected", System.Net.HttpStatusCode.PreconditionFailed),
+            _ => response,
+        };
     }
 }

@@ -46,6 +46,15 @@ public abstract partial class ObjectStoreConformanceTests
         throw new InvalidOperationException("listing never ended");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task ListAsync_MaxKeysBelowOne_RefusedNamingTheValue(int maxKeys)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListAsync(new ListRequest("c/", MaxKeys: maxKeys)));
+        Assert.Contains($"was {maxKeys}", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ListAsync_Prefix_ReturnsOnlyMatchingKeysInByteOrder()
     {

@@ -7,7 +7,9 @@ namespace Buquet.Actors.Protocol.Json;
 
 /// <summary>
 /// Canonical JSON for idempotency input hashes (protocol §2.6): object keys sorted recursively by UTF-8 byte order,
-/// arrays in order, compact, non-ASCII raw, serde_json string escaping and float formatting.
+/// arrays in order, compact, non-ASCII raw, serde_json string escaping and float formatting (ryu: <c>2.0</c>,
+/// <c>0.00001</c>, <c>1e16</c>, <c>1.5e-7</c>; Python's <c>json.dumps</c> writes <c>1e+16</c> and <c>1e-05</c>, but
+/// buquet's Python package hashes through the same Rust core, protocol §2.6).
 /// </summary>
 internal static class CanonicalJson
 {
@@ -23,6 +25,28 @@ internal static class CanonicalJson
 
     /// <summary><c>"sha256:" + hex</c> of the canonical UTF-8 bytes.</summary>
     public static string InputHash(JsonElement? value) => Hashes.Sha256Prefixed(Encoding.UTF8.GetBytes(Serialize(value)));
+
+    /// <summary>
+    /// Canonical text of a submitted input as a peer would hash it: a <see cref="JsonElement"/> or
+    /// <see cref="JsonDocument"/> by its text (a fraction or exponent makes a float, <c>2.0</c>; <c>2</c> stays an
+    /// integer); any other object serialized with <paramref name="options"/>, except that <see cref="double"/>,
+    /// <see cref="float"/> and <see cref="decimal"/> values are floats (<c>2.0</c>, as serde_json writes an f64, where
+    /// System.Text.Json writes <c>2</c>) while integer types stay integers.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input holds NaN or an infinity.</exception>
+    public static string Serialize(object? input, JsonSerializerOptions? options) => Serialize(ElementOf(input, options));
+
+    /// <summary><c>"sha256:" + hex</c> of <see cref="Serialize(object?, JsonSerializerOptions?)"/>: the idempotency <c>input_hash</c>.</summary>
+    public static string InputHash(object? input, JsonSerializerOptions? options) =>
+        Hashes.Sha256Prefixed(Encoding.UTF8.GetBytes(Serialize(input, options)));
+
+    private static JsonElement? ElementOf(object? input, JsonSerializerOptions? options) => input switch
+    {
+        null => null,
+        JsonElement e => e.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : e,
+        JsonDocument d => d.RootElement.ValueKind == JsonValueKind.Null ? null : d.RootElement,
+        _ => JsonSerializer.SerializeToElement(input, input.GetType(), PeerFloats.With(options)),
+    };
 
     private static void Write(StringBuilder sb, JsonElement? element)
     {
