@@ -27,7 +27,7 @@ eval "$(MOTO_LOG="$work/moto.log" bash scripts/s3/start-moto.sh "$port")"
 moto_pid=$S3_SERVER_PID
 echo "# chaos soak: duration $duration, tasks $tasks, seed $seed, moto $S3_ENDPOINT (pid $moto_pid)" >&2
 
-dotnet build tests/Buquet.Actors.ChaosTests -c Release -p:BuquetChaosScenario=true -nologo -v q -clp:ErrorsOnly
+dotnet build tests/Buquet.Actors.ChaosTests -c Release -nologo -v q -clp:ErrorsOnly
 report="$work/report.md"
 if [ -n "${CHAOS_SUBMIT_OVER:-}" ]; then export BUQUET_CHAOS_SUBMIT_OVER=$CHAOS_SUBMIT_OVER; fi
 set +e

@@ -116,8 +116,10 @@ internal sealed class WorkerInstance(
     IObjectStore store,
     TimeProvider time,
     BuquetWorkerBuilder builder,
-    ILoggerFactory? loggerFactory = null)
+    ILoggerFactory? loggerFactory = null) : IDisposable
 {
+    private Diagnostics.ExecutionLogWriter? _executionLog;
+
     public IActorRef? Supervisor { get; private set; }
 
     public WorkerRuntime? Runtime { get; private set; }
@@ -134,8 +136,16 @@ internal sealed class WorkerInstance(
 
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var settings = WorkerSettings.FromOptions(o, id);
+        _executionLog = string.IsNullOrWhiteSpace(o.Worker.ExecutionLog)
+            ? null
+            : new Diagnostics.ExecutionLogWriter(o.Worker.ExecutionLog, id, Environment.ProcessId, logs.CreateLogger<Diagnostics.ExecutionLogWriter>());
         Runtime = WorkerFactory.CreateRuntime(store, settings, handlers, o.Queue.ShardPrefixLength, time, system.Random, logs,
-            new StoreClock(store, time, o.Clock.SyncInterval));
+            new StoreClock(store, time, o.Clock.SyncInterval)) with { ExecutionLog = _executionLog };
+        if (_executionLog is not null)
+        {
+            logs.CreateLogger<WorkerInstance>().LogInformation("Worker {WorkerId}: execution log {Path}", id, _executionLog.FilePath);
+        }
+
         logs.CreateLogger<WorkerInstance>().LogInformation(
             "Worker {WorkerId} starting: concurrency {Concurrency}, task types {Types}", id, settings.Concurrency, string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal)));
         var supervisor = WorkerFactory.Start(system, Runtime, companions: WorkerFactory.Companions(o, Runtime));
@@ -153,4 +163,7 @@ internal sealed class WorkerInstance(
                 scheduler.Ask<Scheduler.ResignResult>(Scheduler.Resign.Instance, TimeSpan.FromSeconds(10), ct));
         }
     }
+
+    /// <summary>Closes the execution log (every line is already written; lines after this are dropped).</summary>
+    public void Dispose() => _executionLog?.Dispose();
 }

@@ -22,6 +22,9 @@ internal sealed record WorkerRuntime(
     public bool Claims(string taskType) =>
         Handlers.Handles(taskType) && (Settings.TaskTypes.Count == 0 || Settings.TaskTypes.Contains(taskType, StringComparer.Ordinal));
 
+    /// <summary>The execution log (<c>buquet.worker.execution-log</c>), or null when off.</summary>
+    public Diagnostics.ExecutionLogWriter? ExecutionLog { get; init; }
+
     /// <summary>Idle flag and fleet size shared by this worker's actors.</summary>
     public WorkerActivity Activity { get; } = new();
 }

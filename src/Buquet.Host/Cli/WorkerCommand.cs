@@ -51,14 +51,24 @@ internal static class WorkerCommand
             var configuration = HostBootstrap.BuildConfiguration(
                 p.GetValue(host.Globals.Config), ctx.Environment.Variables, [.. host.Globals.Overrides(p), .. BuquetCommandLine.Map(flags)]);
             var options = BuquetOptions.Load(configuration);
-            IObjectStore store = ctx.Environment.OpenStore is { } open
-                ? await open(options, ct)
-                : await ObjectStoreFactory.CreateAsync(options.Store, ctx.Time, ct);
+            var time = OffsetTimeProvider.Apply(ctx.Time, ctx.Environment.Variable(OffsetTimeProvider.EnvironmentVariable));
+            if (time is OffsetTimeProvider skewed)
+            {
+                ctx.Output.Warn($"{OffsetTimeProvider.EnvironmentVariable}: this worker's local wall clock is shifted by {skewed.Offset} (fault injection; task timing uses the store's clock).");
+            }
+
+            // A store that is unreachable at start (partition, S3 restarting, throttling) is waited for, not fatal.
+            IObjectStore store = await StoreStartup.OpenAsync(
+                c => ctx.Environment.OpenStore is { } open ? open(options, c) : ObjectStoreFactory.CreateAsync(options.Store, time, c),
+                time,
+                StartupJitter,
+                (attempt, e, wait) => ctx.Output.Warn($"store {Describe(options.Store)} not reachable at start-up (attempt {attempt}): {e.GetType().Name}: {e.Message}; retrying in {wait.TotalSeconds:0.0}s"),
+                ct);
             var telemetry = options.Telemetry;
             if (telemetry.PrometheusEnabled || !string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint))
             {
                 // S3 requests by operation and outcome on the Buquet.Actors meter.
-                store = store as MeteredObjectStore ?? new MeteredObjectStore(store, ctx.Time);
+                store = store as MeteredObjectStore ?? new MeteredObjectStore(store, time);
             }
 
             await using var prometheus = await StartPrometheusAsync(options, ct);
@@ -66,7 +76,7 @@ internal static class WorkerCommand
 
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Worker.DrainDeadline + options.Worker.ShutdownGrace + TimeSpan.FromSeconds(15));
-            builder.Services.AddSingleton(ctx.Time);
+            builder.Services.AddSingleton(time);
             builder.Services.AddSingleton(store);
             builder.Services.AddBuquet(configuration).AddBuquetWorker();
             using var app = builder.Build();
@@ -81,6 +91,8 @@ internal static class WorkerCommand
         });
         return command;
     }
+
+    private static double StartupJitter() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
 
     /// <summary>Starts <c>/metrics</c> on <c>buquet.telemetry.prometheus-port</c> when enabled; bad bind settings are user errors.</summary>
     internal static async Task<PrometheusEndpoint?> StartPrometheusAsync(BuquetOptions options, CancellationToken ct)

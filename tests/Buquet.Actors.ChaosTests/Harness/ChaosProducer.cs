@@ -25,7 +25,7 @@ public static class ChaosProducer
         var spacing = n > 1 ? settings.SubmitOver / n : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         var results = new PlannedTask?[n];
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, c) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, c) =>
         {
             var due = spacing * i - clock.Elapsed;
             if (due > TimeSpan.Zero)
@@ -33,16 +33,20 @@ public static class ChaosProducer
                 await Task.Delay(due, c);
             }
 
-            // 67 % sleep, 20 % echo, 10 % fail once then succeed: all must complete. 2 % always throw and 1 % hang
-            // past their timeout (sleep > timeout, honouring cancellation): both must end failed after their retries.
+            // 67 % sleep, 20 % echo, 10 % fail once then succeed: all must complete. 2 % always throw, 0.5 % hang past
+            // their timeout honouring cancellation and 0.5 % hang ignoring it (abandoned after timeout + grace): these
+            // must end failed after their retries.
             var hang = (long)(settings.LeaseTtl.TotalMilliseconds * 1.5);
             var (type, input, maxRetries, mustFail) = mix[i] switch
             {
-                < 0.67 => ("buquet.sleep", (object)new Dictionary<string, long> { ["ms"] = sleeps[i] }, 3, false),
-                < 0.87 => ("buquet.echo", new Dictionary<string, long> { ["n"] = i }, 3, false),
-                < 0.97 => ("buquet.fail", new Dictionary<string, long> { ["times"] = 1 }, 3, false),
-                < 0.99 => ("buquet.fail", new Dictionary<string, long> { ["times"] = 100 }, 2, true),
-                _ => ("buquet.sleep", new Dictionary<string, long> { ["ms"] = hang }, 1, true),
+                < 0.67 => ("buquet.sleep", (object)new Dictionary<string, object> { ["ms"] = sleeps[i] }, 3, false),
+                < 0.87 => ("buquet.echo", new Dictionary<string, object> { ["n"] = i }, 3, false),
+                < 0.97 => ("buquet.fail", new Dictionary<string, object> { ["times"] = 1 }, 3, false),
+                < 0.99 => ("buquet.fail", new Dictionary<string, object> { ["times"] = 100 }, 2, true),
+                < 0.995 => ("buquet.sleep", new Dictionary<string, object> { ["ms"] = hang }, 1, true),
+                // 3 × the timeout: abandoned (timeout + 5 s grace) long before it returns; a shorter sleep can still
+                // finish inside the renewed lease, and a clean success after a cancellation counts.
+                _ => ("buquet.sleep", new Dictionary<string, object> { ["ms"] = hang * 2, ["ignore_cancellation"] = true }, 1, true),
             };
             var options = new SubmitOptions
             {

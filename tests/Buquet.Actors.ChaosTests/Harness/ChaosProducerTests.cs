@@ -1,5 +1,5 @@
 using Buquet.Actors.ChaosTests.History;
-using Buquet.Actors.ChaosTests.Log;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.ChaosTests.Proxy;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;

@@ -10,7 +10,44 @@ public sealed partial class ChaosRun
 {
     private readonly List<string> _unexpectedExits = [];
 
+    /// <summary>
+    /// Expected exit after SIGTERM: the worker's own bound (drain-deadline 5 s + shutdown-grace 3 s + the host's 15 s
+    /// margin) plus 5 s. Slower exits are counted in the report.
+    /// </summary>
+    private static readonly TimeSpan SigtermBar = TimeSpan.FromSeconds(28);
+
+    /// <summary>A worker still running this long after SIGTERM ignores it: a violation (it is then SIGKILLed).</summary>
+    private static readonly TimeSpan SigtermHang = TimeSpan.FromSeconds(90);
+
     private string ConfigPath => Path.Combine(_dir, "chaos.conf");
+
+    /// <summary>
+    /// The index sweeper's period: BUQUET_CHAOS_SWEEP_INTERVAL, default 10s. A soak with thousands of tasks needs more
+    /// (every pass walks every object, and moto's LIST cost grows with the bucket).
+    /// </summary>
+    private static string SweepInterval() => Environment.GetEnvironmentVariable("BUQUET_CHAOS_SWEEP_INTERVAL") is { Length: > 0 } v ? v : "10s";
+
+    /// <summary>Waits for a SIGTERMed worker: slower than <see cref="SigtermBar"/> is counted (finding 6), slower than <see cref="SigtermHang"/> (90 s) fails.</summary>
+    private async Task<bool> WaitForSigtermExitAsync(WorkerProcess w)
+    {
+        if (await w.WaitForExitAsync(SigtermBar))
+        {
+            return true;
+        }
+
+        _signals[SlowSigtermExits] = _signals.GetValueOrDefault(SlowSigtermExits) + 1;
+        return await w.WaitForExitAsync(SigtermHang - SigtermBar);
+    }
+
+    private const string SlowSigtermExits = "SIGTERM exits slower than 28 s";
+
+    /// <summary>
+    /// BUQUET_CHAOS_SHARD_LEASING=1 keeps shard leasing on (short leases, 8 shards per worker so two live workers cover
+    /// all 16); by default every worker polls every shard (docs/reliability.md, finding 8).
+    /// </summary>
+    private static string ShardLeasing() => Environment.GetEnvironmentVariable("BUQUET_CHAOS_SHARD_LEASING") is "1" or "true"
+        ? "shard-leasing { shards-per-worker = 8, lease-ttl = 6s, renewal-interval = 2s }"
+        : "shard-leasing.enabled = false";
 
     private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 
@@ -32,11 +69,15 @@ public sealed partial class ChaosRun
             shutdown-grace = 3s
             heartbeat-interval = 2s
             polling {
-              min-interval = 50ms
-              max-interval = 500ms
+              min-interval = 100ms
+              max-interval = 1s
             }
+            {{ShardLeasing()}}
           }
           monitor {
+            # The crash-window repair (a running task whose lease key was never written) runs in the sweeper: see
+            # docs/reliability.md, finding 7.
+            sweep-interval = {{SweepInterval()}}
             check-interval = {{Ms(_s.MonitorInterval)}}
             worker-health-threshold = {{Ms(_s.MonitorInterval * 3)}}
           }
@@ -68,6 +109,8 @@ public sealed partial class ChaosRun
             ["BUQUET_EXECUTION_LOG"] = ExecLogDir,
             ["DOTNET_gcServer"] = "0",
             ["DOTNET_TieredPGO"] = "0",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
         };
         return WorkerProcess.Start(id, "dotnet", [host, .. args], env, Path.Combine(_dir, $"{id}.log"));
     }
@@ -107,9 +150,9 @@ public sealed partial class ChaosRun
         if (sigterm)
         {
             w.Terminate();
-            if (!await w.WaitForExitAsync(TimeSpan.FromSeconds(20)))
+            if (!await WaitForSigtermExitAsync(w))
             {
-                _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not exit within 20 s of SIGTERM (killed)");
+                _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not exit within {SigtermHang.TotalSeconds:0} s of SIGTERM (killed)");
                 _kills.Add(new WorkerKill(w.WorkerId, w.Pid, TimeProvider.System.GetUtcNow() + _storeOffset, "SIGKILL"));
                 w.Kill();
             }
@@ -157,23 +200,33 @@ public sealed partial class ChaosRun
 
         foreach (var w in _workers.OfType<WorkerProcess>())
         {
-            if (!await w.WaitForExitAsync(TimeSpan.FromSeconds(20)))
+            if (!await WaitForSigtermExitAsync(w))
             {
-                _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not stop within 20 s of the final SIGTERM");
+                _unexpectedExits.Add($"{w.WorkerId}/{w.Pid} did not stop within {SigtermHang.TotalSeconds:0} s of the final SIGTERM");
                 w.Kill();
             }
         }
     }
 
-    /// <summary>GETs the tasks not yet terminal every second until none is left or the run clock reaches <paramref name="until"/>.</summary>
-    private async Task WaitAllTerminalAsync(BuquetClient truth, IReadOnlyList<Guid> ids, TimeSpan until, CancellationToken ct)
+    /// <summary>
+    /// GETs the tasks not yet terminal every second until none is left, the run clock reaches <paramref name="until"/>,
+    /// or (with <paramref name="stall"/>) no task became terminal for that long: stuck, not slow. Returns how many are left.
+    /// </summary>
+    private async Task<int> WaitAllTerminalAsync(BuquetClient truth, IReadOnlyList<Guid> ids, TimeSpan until, CancellationToken ct, TimeSpan? stall = null)
     {
         var remaining = ids.ToList();
         var lastSay = TimeSpan.Zero;
-        while (remaining.Count > 0 && _clock.Elapsed < until)
+        var lastProgress = _clock.Elapsed;
+        while (remaining.Count > 0 && _clock.Elapsed < until && (stall is null || _clock.Elapsed - lastProgress < stall))
         {
             var states = await FinalStateReader.ReadAsync(truth, remaining, 16, ct);
+            var before = remaining.Count;
             remaining = remaining.Where(id => states[id].Status is not (BuquetTaskStatus.Completed or BuquetTaskStatus.Failed or BuquetTaskStatus.Cancelled or BuquetTaskStatus.Expired or BuquetTaskStatus.Archived)).ToList();
+            if (remaining.Count < before)
+            {
+                lastProgress = _clock.Elapsed;
+            }
+
             if (_clock.Elapsed - lastSay > TimeSpan.FromSeconds(10))
             {
                 lastSay = _clock.Elapsed;
@@ -185,6 +238,8 @@ public sealed partial class ChaosRun
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
         }
+
+        return remaining.Count;
     }
 
     /// <summary>

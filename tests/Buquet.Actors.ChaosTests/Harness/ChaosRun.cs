@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using Buquet.Actors.ChaosTests.History;
-using Buquet.Actors.ChaosTests.Log;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.ChaosTests.Proxy;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
@@ -96,7 +96,11 @@ public sealed partial class ChaosRun : IAsyncDisposable
         _proxy.Faults.Plan = FaultPlan.None;
         EnsureAllWorkersRunning(host);
         _say($"{_clock.Elapsed:mm\\:ss} faults off; settling");
-        await WaitAllTerminalAsync(truth, ids, deadline, cancellationToken);
+        var stall = _s.LeaseTtl * 3 + _s.MonitorInterval * 2 + TimeSpan.FromSeconds(20);
+        var left = await WaitAllTerminalAsync(truth, ids, deadline, cancellationToken, stall);
+        var settle = left == 0 ? null : _clock.Elapsed >= deadline
+            ? $"{left} task(s) not terminal when the run's duration ({deadline}) ran out while still progressing: the scenario is too big for this machine (lower BUQUET_CHAOS_TASKS)"
+            : $"{left} task(s) made no progress for {stall} after the faults stopped";
         await StopWorkersAsync();
         var checkedAt = await truth.GetStoreTimeAsync(cancellationToken);
         var final = await FinalStateReader.ReadAsync(truth, ids, 16, cancellationToken);
@@ -106,7 +110,7 @@ public sealed partial class ChaosRun : IAsyncDisposable
             LeaseTtl = _s.LeaseTtl,
             CheckedAt = checkedAt,
             Kills = _kills,
-            MaxRecovery = _s.LeaseTtl + _s.MonitorInterval * 2 + TimeSpan.FromSeconds(5),
+            MaxRecovery = _s.MaxRecovery,
             RequireExecutionForCompleted = _s.RequireExecutionLog,
             Seed = _s.Seed,
         }) with
@@ -114,6 +118,11 @@ public sealed partial class ChaosRun : IAsyncDisposable
             FaultsInjected = _proxy.Faults.Counts().Where(kv => kv.Value > 0).Select(kv => new KeyValuePair<string, long>(kv.Key.ToString(), kv.Value))
                 .Concat(_signals.Select(kv => kv)).Append(new("worker restarts", _restarts)).ToDictionary(kv => kv.Key, kv => kv.Value),
         };
+        if (settle is not null)
+        {
+            report = report with { Violations = [.. report.Violations, settle] };
+        }
+
         if (_unexpectedExits.Count > 0)
         {
             report = report with { Violations = [.. report.Violations, .. _unexpectedExits.Select(e => "worker process: " + e)] };

@@ -15,7 +15,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output)
         var settings = ChaosSettings.FromEnvironment();
         output.WriteLine($"BUQUET_CHAOS_SEED={settings.Seed}");
         await using var run = new ChaosRun(settings, output.WriteLine);
-        using var guard = new CancellationTokenSource(settings.Duration + TimeSpan.FromMinutes(3));
+        using var guard = new CancellationTokenSource(settings.Duration + TimeSpan.FromMinutes(Math.Max(1, settings.Duration.TotalMinutes / 8)));
         var result = await run.RunAsync(guard.Token);
         if (settings.ReportPath is { } path)
         {

@@ -8,10 +8,10 @@ public sealed class ChaosSettingsTests
     public void FromEnvironment_Nothing_ShortScenarioDefaults()
     {
         var s = ChaosSettings.FromEnvironment(Env([]));
-        Assert.Equal(2000, s.Tasks);
+        Assert.Equal(300, s.Tasks);
         Assert.Equal(3, s.Workers);
-        Assert.Equal(TimeSpan.FromMinutes(3), s.Duration);
-        Assert.Equal(TimeSpan.FromMinutes(1), s.SubmitOver);
+        Assert.Equal(TimeSpan.FromSeconds(210), s.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(70), s.SubmitOver);
         Assert.True(s.Seed > 0);
         Assert.True(s.Plan.ConflictProbability > 0);
     }

@@ -1,4 +1,4 @@
-using Buquet.Actors.ChaosTests.Log;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Protocol;
 
 namespace Buquet.Actors.ChaosTests.History;
@@ -9,7 +9,7 @@ namespace Buquet.Actors.ChaosTests.History;
 /// executions per task are counted and duplicates classified; concurrent executions of one task are measured against
 /// the lease TTL; the time from each kill to the next start of every task the killed worker was running is measured.
 /// </summary>
-public static class HistoryChecker
+internal static class HistoryChecker
 {
     private const int Examples = 5;
 
@@ -33,7 +33,7 @@ public static class HistoryChecker
         var killed = options.Kills.ToLookup(k => k.Pid);
 
         var perTask = plan.GroupBy(p => byTask.TryGetValue(p.Id, out var xs) ? xs.Count : 0).ToDictionary(g => g.Key, g => g.Count());
-        var (extra, explained, unexplained) = ClassifyDuplicates(byTask);
+        var (extra, explained, unexplained, causes) = ClassifyDuplicates(byTask, killed);
         var sameAttempt = byTask.SelectMany(kv => kv.Value.GroupBy(x => x.Start.Attempt).Where(g => g.Count() > 1)
             .Select(g => new SameAttemptDuplicate(kv.Key, g.Key, g.Count()))).ToList();
         var overlaps = byTask.SelectMany(kv => FindOverlaps(kv.Key, kv.Value, killed, options)).ToList();
@@ -67,6 +67,7 @@ public static class HistoryChecker
             DuplicatedTasks = byTask.Count(kv => kv.Value.Count > 1),
             ExtraExecutions = extra,
             ExplainedExtraExecutions = explained,
+            DuplicateCauses = causes,
             UnexplainedDuplicates = unexplained,
             SameAttemptDuplicates = sameAttempt,
             Overlaps = overlaps,
@@ -146,16 +147,23 @@ public static class HistoryChecker
     private static bool IsTerminal(Dictionary<Guid, ObservedTask> states, Guid id) =>
         states.TryGetValue(id, out var s) && s.Status is BuquetTaskStatus.Completed or BuquetTaskStatus.Failed or BuquetTaskStatus.Cancelled or BuquetTaskStatus.Expired or BuquetTaskStatus.Archived;
 
-    /// <summary>A re-execution is explained unless the execution before it ended <c>completed</c>.</summary>
-    private static (int Extra, int Explained, List<Guid> Unexplained) ClassifyDuplicates(Dictionary<Guid, List<Execution>> byTask)
+    /// <summary>
+    /// A re-execution is explained unless an execution before it ended <c>completed</c>. Its cause is how the execution
+    /// just before it ended: its outcome (retry, timeout, lease_lost, abandoned, ...), or the signal that killed its
+    /// process when it has no end line.
+    /// </summary>
+    private static (int Extra, int Explained, List<Guid> Unexplained, Dictionary<string, int> Causes) ClassifyDuplicates(Dictionary<Guid, List<Execution>> byTask, ILookup<int, WorkerKill> killed)
     {
         int extra = 0, explained = 0;
         var unexplained = new List<Guid>();
+        var causes = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (task, xs) in byTask)
         {
             for (var i = 1; i < xs.Count; i++)
             {
                 extra++;
+                var cause = Cause(xs[i - 1], killed);
+                causes[cause] = causes.GetValueOrDefault(cause) + 1;
                 if (xs.Take(i).Any(x => x.Outcome == ExecutionOutcomes.Completed && x.EndedAt <= xs[i].StartedAt))
                 {
                     unexplained.Add(task);
@@ -167,7 +175,18 @@ public static class HistoryChecker
             }
         }
 
-        return (extra, explained, unexplained.Distinct().ToList());
+        return (extra, explained, unexplained.Distinct().ToList(), causes);
+    }
+
+    private static string Cause(Execution previous, ILookup<int, WorkerKill> killed)
+    {
+        if (previous.Outcome is { } outcome)
+        {
+            return outcome;
+        }
+
+        var kill = killed[previous.Start.Pid].Where(k => k.WorkerId == previous.WorkerId && k.At >= previous.StartedAt).MinBy(k => k.At);
+        return kill is null ? "no end line (process gone)" : $"worker {kill.Signal}";
     }
 
     private static IEnumerable<Overlap> FindOverlaps(Guid task, List<Execution> xs, ILookup<int, WorkerKill> killed, HistoryCheckOptions options)

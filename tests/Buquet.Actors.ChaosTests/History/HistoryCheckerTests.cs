@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Buquet.Actors.ChaosTests.Log;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Protocol;
 
 namespace Buquet.Actors.ChaosTests.History;
@@ -183,6 +183,7 @@ public sealed class HistoryCheckerTests
         Assert.Empty(r.Overlaps);
         Assert.Equal(1, r.DuplicatedTasks);
         Assert.Empty(r.UnexplainedDuplicates);
+        Assert.Equal(1, r.DuplicateCauses["worker SIGKILL"]);
     }
 
     [Fact]
@@ -235,6 +236,7 @@ public sealed class HistoryCheckerTests
         Assert.True(r.Passed, string.Join("; ", r.Violations));
         Assert.Equal(1, r.ExtraExecutions);
         Assert.Equal(1, r.ExecutionsPerTask[2]);
+        Assert.Equal(1, Assert.Single(r.DuplicateCauses, kv => kv.Key == ExecutionOutcomes.Retry).Value);
     }
 
     [Fact]

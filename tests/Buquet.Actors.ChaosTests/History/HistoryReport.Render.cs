@@ -26,6 +26,7 @@ public sealed partial record HistoryReport
         duplicatedTasks = DuplicatedTasks,
         extraExecutions = ExtraExecutions,
         explainedExtraExecutions = ExplainedExtraExecutions,
+        duplicateCauses = DuplicateCauses,
         unexplainedDuplicates = UnexplainedDuplicates.Count,
         sameAttemptDuplicates = SameAttemptDuplicates.Count,
         overlaps = Overlaps.Count,
@@ -67,6 +68,7 @@ public sealed partial record HistoryReport
         Row(b, "handler executions", Executions);
         Row(b, "executions per task", string.Join(", ", ExecutionsPerTask.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×: {kv.Value}")));
         Row(b, "duplicated tasks / extra executions", $"{DuplicatedTasks} / {ExtraExecutions} ({ExplainedExtraExecutions} explained by a kill, timeout, retry or lost lease)");
+        Row(b, "re-executions by cause (how the previous execution ended)", DuplicateCauses.Count == 0 ? "none" : string.Join(", ", DuplicateCauses.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
         Row(b, "unexplained duplicates", UnexplainedDuplicates.Count);
         Row(b, "same-attempt duplicates", SameAttemptDuplicates.Count);
         Row(b, "overlapping executions", $"{Overlaps.Count}, max {Ms(MaxOverlap)} (lease TTL {Ms(LeaseTtl)})");

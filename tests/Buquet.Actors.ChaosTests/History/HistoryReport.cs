@@ -70,6 +70,9 @@ public sealed partial record HistoryReport
     /// <summary>Re-executions explained by a kill, a timeout, a retry, a lost lease or an abandoned run.</summary>
     public int ExplainedExtraExecutions { get; init; }
 
+    /// <summary>Re-executions by cause: how the execution before each ended (its outcome, or the signal that killed its worker).</summary>
+    public IReadOnlyDictionary<string, int> DuplicateCauses { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Tasks re-executed after an execution that ended completed.</summary>
     public IReadOnlyList<Guid> UnexplainedDuplicates { get; init; } = [];
 

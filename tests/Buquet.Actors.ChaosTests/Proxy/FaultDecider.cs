@@ -72,6 +72,19 @@ public sealed class FaultDecider
         }
     }
 
+    /// <summary>Ends a blackhole now: requests from here on are forwarded (requests already held keep their deadline).</summary>
+    public void EndBlackhole()
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_blackholeUntil > now)
+            {
+                _blackholeUntil = now;
+            }
+        }
+    }
+
     /// <summary>Scheduled faults not yet applied.</summary>
     public int PendingScheduled
     {
@@ -146,7 +159,9 @@ public sealed class FaultDecider
             return FaultKind.SlowDown;
         }
 
-        if (request.IsConditionalPut && Draw(p.ConflictProbability))
+        // AWS answers 409 only while another conditional write to the same key is in flight; the start-up probe's key
+        // is fresh and private, so a 409 there cannot happen on a real store (and would fail the probe: docs/reliability.md).
+        if (request.IsConditionalPut && !request.Target.Contains("/.buquet/probe/", StringComparison.Ordinal) && Draw(p.ConflictProbability))
         {
             return FaultKind.Conflict;
         }

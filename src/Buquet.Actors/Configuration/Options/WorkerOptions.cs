@@ -59,6 +59,14 @@ public sealed class WorkerOptions
     /// <value>The default is true.</value>
     public bool BuiltInHandlers { get; set; } = BuquetDefaults.WorkerBuiltInHandlers;
 
+    /// <summary>
+    /// Directory of the append-only execution log (<c>execution-log</c>, env <c>BUQUET_EXECUTION_LOG</c>): one JSON line per
+    /// handler start and per committed outcome, in a file per process (<c>exec-{id}-{pid}-{n}.jsonl</c>); used by the chaos
+    /// harness to count duplicates and overlaps (docs/reliability.md). Empty turns it off.
+    /// </summary>
+    /// <value>The default is empty (off).</value>
+    public string ExecutionLog { get; set; } = string.Empty;
+
     /// <summary>Polling (<c>polling</c>).</summary>
     public PollingOptions Polling { get; set; } = new();
 

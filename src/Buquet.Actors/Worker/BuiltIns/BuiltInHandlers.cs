@@ -6,7 +6,8 @@ namespace Buquet.Actors.Worker.BuiltIns;
 
 /// <summary>
 /// Handlers every worker registers unless <c>buquet.worker.built-in-handlers = false</c>: for smoke tests, demos and
-/// load tests. <c>buquet.echo</c> (output = input), <c>buquet.sleep</c> ({"ms": N}), <c>buquet.fail</c>
+/// load tests. <c>buquet.echo</c> (output = input), <c>buquet.sleep</c> ({"ms": N}; with <c>"ignore_cancellation": true</c> it
+/// keeps sleeping when cancelled, a misbehaving handler for fault tests), <c>buquet.fail</c>
 /// ({"times": N}: attempts 1..N fail retryably, then succeeds), <c>buquet.reschedule</c> ({"times": N, "delay_s": S}:
 /// reschedules while reschedule_count &lt; N, then succeeds).
 /// </summary>
@@ -46,7 +47,7 @@ public static class BuiltInHandlers
                     throw new PermanentTaskException($"buquet.sleep: ms must not be negative, got {input.Ms}.");
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(input.Ms), clock, ctx.CancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(input.Ms), clock, input.IgnoreCancellation ? CancellationToken.None : ctx.CancellationToken).ConfigureAwait(false);
                 return new SleepOutput(input.Ms);
             });
         }
@@ -68,7 +69,7 @@ public static class BuiltInHandlers
         return registry;
     }
 
-    internal sealed record SleepInput([property: JsonPropertyName("ms")] long Ms);
+    internal sealed record SleepInput([property: JsonPropertyName("ms")] long Ms, [property: JsonPropertyName("ignore_cancellation")] bool IgnoreCancellation = false);
 
     internal sealed record SleepOutput([property: JsonPropertyName("slept_ms")] long SleptMs);
 

@@ -24,6 +24,7 @@ internal sealed partial class ExecutorActor
         }
 
         var (result, detail) = await CommitAsync(decision);
+        await LogEndAsync(Outcome(result));
         RecordTelemetry(result, detail);
         Context.Parent.Tell(new Executor.ExecutionFinished(Task.Id, Task.TaskType, result, detail));
         Context.Stop(Self);

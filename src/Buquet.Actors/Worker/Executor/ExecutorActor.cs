@@ -23,6 +23,7 @@ internal sealed partial class ExecutorActor : ReceiveActor
     private readonly DateTimeOffset _claimedAt;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts;
+    private readonly long _claimedTimestamp;
 
     // Actor-confined.
     private TaskSnapshot _held;
@@ -44,6 +45,7 @@ internal sealed partial class ExecutorActor : ReceiveActor
         _claimedAt = claimedAt;
         _logger = runtime.LoggerFactory.CreateLogger<ExecutorActor>();
         _cts = new CancellationTokenSource();
+        _claimedTimestamp = runtime.Time.GetTimestamp();
         var expiry = claimed.Task.LeaseExpiresAt ?? claimedAt;
         var length = LeaseRenewer.TrustWindow.LeaseLength(Math.Max(1, (long)(expiry - claimedAt).TotalSeconds), runtime.Settings.LeaseTtl);
         _trustedUntil = LeaseRenewer.TrustWindow.TrustedUntil(expiry, length);
@@ -74,6 +76,7 @@ internal sealed partial class ExecutorActor : ReceiveActor
         {
             // Stopped from outside (crash, shutdown grace over): the lease is left to expire; cancel the handler.
             CancelHandler(TaskCancellationReason.Shutdown);
+            LogAbandoned();
         }
 
         _cts.Dispose();
@@ -114,6 +117,7 @@ internal sealed partial class ExecutorActor : ReceiveActor
             return;
         }
 
+        await LogStartAsync();
         var context = new TaskContext(Task, deadline, _cts.Token, ExtendLeaseAsync, () => (TaskCancellationReason)_reason, _logger);
         Task<JsonElement?> running;
         try

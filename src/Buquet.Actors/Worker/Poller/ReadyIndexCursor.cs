@@ -45,11 +45,22 @@ internal sealed class ReadyIndexCursor(string shard)
         return candidates;
     }
 
-    /// <summary>The oldest bucket holding a ready key (after <paramref name="after"/> when given), or null.</summary>
+    /// <summary>
+    /// The oldest bucket holding a ready key (after <paramref name="after"/> when given), or null. Only the bucket segment
+    /// of the first key is read: a foreign key with a malformed id (<c>ready/0/{bucket}/not-a-guid</c>) must not hide
+    /// every older-than-now bucket behind it (found by the chaos harness: docs/reliability.md, finding 9).
+    /// </summary>
     private async Task<long?> OldestAsync(IObjectStore store, long? after, CancellationToken cancellationToken)
     {
         var startAfter = after is { } a ? TaskKeys.ReadyBucketPrefix(Shard, a) + "~" : null;
         var page = await store.ListAsync(new ListRequest(TaskKeys.ReadyPrefix(Shard), StartAfter: startAfter, MaxKeys: 1), cancellationToken);
-        return page.Objects.Count > 0 && TaskKeys.TryParseIndexKey(page.Objects[0].Key, out var parsed) ? parsed.Bucket : null;
+        if (page.Objects.Count == 0)
+        {
+            return null;
+        }
+
+        // A malformed bucket segment ("garbage") sorts after every numeric bucket: nothing valid is left after it.
+        var parts = page.Objects[0].Key.Split('/');
+        return parts.Length >= 3 && TimeBuckets.TryParse(parts[2], out var bucket) ? bucket : null;
     }
 }

@@ -53,6 +53,21 @@ public sealed class BuiltInHandlersTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Sleep_IgnoringCancellation_AbandonedOnlyAfterTimeoutPlusGrace()
+    {
+        var task = await _h.Client.SubmitAsync(BuiltInHandlers.Sleep, new { ms = 60_000, ignore_cancellation = true }, new SubmitOptions { Timeout = TimeSpan.FromSeconds(5) });
+        var started = _h.Clock.GetUtcNow();
+        var settings = WorkerHarness.Settings();
+        _h.StartWorker(settings, Handlers());
+
+        var finished = await _h.PumpUntilFinishedAsync(1, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(Buquet.Actors.Worker.Executor.ExecutionResult.Retried, finished[0].Outcome);
+        Assert.True(_h.Clock.GetUtcNow() - started >= TimeSpan.FromSeconds(5) + settings.TimeoutGrace, "a handler honouring cancellation would finish at the timeout");
+        Assert.Equal(BuquetTaskStatus.Pending, (await _h.GetAsync(task.Id)).Status);
+    }
+
+    [Fact]
     public async Task Fail_FailsFirstAttemptsThenSucceeds()
     {
         var task = await _h.Client.SubmitAsync(BuiltInHandlers.Fail, new { times = 2 });

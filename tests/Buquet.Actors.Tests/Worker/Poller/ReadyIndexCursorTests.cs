@@ -55,6 +55,23 @@ public sealed class ReadyIndexCursorTests
     }
 
     [Fact]
+    public async Task NextAsync_ForeignKeyWithBadIdInOldestBucket_OlderBucketsStillListed()
+    {
+        await _store.PutAsync(TaskKeys.ReadyBucketPrefix("0", TimeBuckets.Number(Now - TimeSpan.FromMinutes(10))) + "not-a-guid", Array.Empty<byte>(), PutCondition.None);
+        await _store.PutAsync("ready/0/garbage-bucket/" + Guid.NewGuid(), Array.Empty<byte>(), PutCondition.None);
+        var past = await ReadyAsync(TimeSpan.FromMinutes(-3));
+        var cursor = new ReadyIndexCursor("0");
+
+        var seen = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            seen.AddRange((await cursor.NextAsync(_store, 10, Now)).Select(c => c.TaskId));
+        }
+
+        Assert.Contains(past, seen);
+    }
+
+    [Fact]
     public async Task NextAsync_AfterLastBucket_WrapsToOldest()
     {
         var old = await ReadyAsync(TimeSpan.FromMinutes(-3));

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Buquet.Actors.ChaosTests.Log;
+namespace Buquet.Actors.Diagnostics;
 
 /// <summary>Everything read from an execution log directory.</summary>
 /// <param name="Entries">Every well-formed line, in file order per file.</param>
@@ -8,7 +8,7 @@ namespace Buquet.Actors.ChaosTests.Log;
 /// <param name="TornLines">Unterminated last lines (a process killed mid-write); skipped.</param>
 /// <param name="BadLines">Terminated lines that do not parse, with their problem.</param>
 /// <param name="OrphanEnds">End lines without a start line.</param>
-public sealed record ExecutionLogContents(
+internal sealed record ExecutionLogContents(
     IReadOnlyList<ExecutionLogEntry> Entries,
     IReadOnlyList<Execution> Executions,
     int TornLines,
@@ -16,7 +16,7 @@ public sealed record ExecutionLogContents(
     IReadOnlyList<ExecutionLogEntry> OrphanEnds);
 
 /// <summary>Reads and merges every <c>exec-*.jsonl</c> file of a directory.</summary>
-public static class ExecutionLogReader
+internal static class ExecutionLogReader
 {
     /// <summary>Reads <paramref name="directory"/>; a missing directory is an empty log.</summary>
     public static ExecutionLogContents ReadDirectory(string directory)

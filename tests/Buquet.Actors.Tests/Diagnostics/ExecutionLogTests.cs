@@ -1,6 +1,7 @@
 using System.Text;
+using Buquet.Actors.Diagnostics;
 
-namespace Buquet.Actors.ChaosTests.Log;
+namespace Buquet.Actors.Tests.Diagnostics;
 
 public sealed class ExecutionLogTests : IDisposable
 {
@@ -52,8 +53,8 @@ public sealed class ExecutionLogTests : IDisposable
             for (var i = 0; i < PerThread; i++)
             {
                 var task = Guid.NewGuid();
-                var exec = w.Start(task, 1, "buquet.echo", T0.AddMilliseconds(i), T0);
-                w.End(exec, task, 1, "buquet.echo", ExecutionOutcomes.Completed, T0.AddMilliseconds(i + 5));
+                var exec = w.Start(task, 1, "buquet.echo", null, T0.AddMilliseconds(i), T0);
+                w.End(exec, task, 1, "buquet.echo", null, ExecutionOutcomes.Completed, T0.AddMilliseconds(i + 5));
             }
         });
         writers.ForEach(w => w.Dispose());
@@ -75,9 +76,9 @@ public sealed class ExecutionLogTests : IDisposable
         using (var w = new ExecutionLogWriter(_dir, "w-1", 77))
         {
             path = w.FilePath;
-            var done = w.Start(task, 1, null, T0);
-            w.End(done, task, 1, null, ExecutionOutcomes.Retry, T0.AddSeconds(1));
-            w.Start(task, 2, null, T0.AddSeconds(2));
+            var done = w.Start(task, 1, null, null, T0);
+            w.End(done, task, 1, null, null, ExecutionOutcomes.Retry, T0.AddSeconds(1));
+            w.Start(task, 2, null, null, T0.AddSeconds(2));
         }
 
         File.AppendAllText(path, "{\"v\":1,\"ev\":\"end\",\"exec\":\"6f1c", Encoding.UTF8);
@@ -95,8 +96,8 @@ public sealed class ExecutionLogTests : IDisposable
         using var a = new ExecutionLogWriter(_dir, "w-1", 5);
         using var b = new ExecutionLogWriter(_dir, "w-1", 5);
         Assert.NotEqual(a.FilePath, b.FilePath);
-        a.Start(Guid.NewGuid(), 1, null, T0);
-        b.Start(Guid.NewGuid(), 1, null, T0);
+        a.Start(Guid.NewGuid(), 1, null, null, T0);
+        b.Start(Guid.NewGuid(), 1, null, null, T0);
         Assert.Equal(2, ExecutionLogReader.ReadDirectory(_dir).Executions.Count);
     }
 
@@ -105,6 +106,31 @@ public sealed class ExecutionLogTests : IDisposable
     {
         var e = Assert.Throws<ArgumentException>(() => new ExecutionLogWriter(_dir, "../evil", 1));
         Assert.Contains("../evil", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Format_LeaseId_RoundTrips()
+    {
+        var lease = Guid.NewGuid();
+        var entry = new ExecutionLogEntry(ExecutionEvent.Start, Guid.NewGuid(), Guid.NewGuid(), 2, "w-1", 9, T0, "buquet.echo", null, T0.AddSeconds(300), lease);
+
+        var parsed = ExecutionLogFormat.Parse(ExecutionLogFormat.Format(entry));
+
+        Assert.Equal(lease, parsed.LeaseId);
+        Assert.Equal(T0.AddSeconds(300), parsed.LocalAt);
+        Assert.Equal(entry, parsed);
+    }
+
+    [Fact]
+    public void Append_AfterDispose_DroppedWithoutThrowing()
+    {
+        var w = new ExecutionLogWriter(_dir, "w-1", 3);
+        w.Start(Guid.NewGuid(), 1, null, null, T0);
+        w.Dispose();
+
+        w.Start(Guid.NewGuid(), 1, null, null, T0);
+
+        Assert.Single(ExecutionLogReader.ReadDirectory(_dir).Executions);
     }
 
     [Fact]
