@@ -54,6 +54,11 @@ internal sealed class LeaderElection
             }
         }
 
+        if (await HeldByOtherAsync(ct))
+        {
+            return false; // a standby's round: one GET, no clock request, no write
+        }
+
         var acquired = await _lease.TryAcquireAsync(CandidateId, ct);
         Grant = acquired.Grant;
         return acquired.IsHeld && await IsLeaderNowAsync(ct);
@@ -92,6 +97,23 @@ internal sealed class LeaderElection
 
     /// <summary>Forgets the grant without touching the store (a crash, for tests; or after losing the store).</summary>
     public void Forget() => Grant = null;
+
+    /// <summary>True when another candidate's term is stored and not yet expired by the clock's estimate (a lease that
+    /// looks expired, is ours, is missing or unreadable goes to the full acquire, which decides on the synced clock).</summary>
+    private async Task<bool> HeldByOtherAsync(CancellationToken ct)
+    {
+        (LeaseRecord Record, string ETag)? current;
+        try
+        {
+            current = await _lease.ReadAsync(ct);
+        }
+        catch (MalformedObjectException)
+        {
+            return false;
+        }
+
+        return current is { } c && c.Record.HolderId != CandidateId && !c.Record.IsExpiredAt(await _clock.EstimateNowAsync(ct));
+    }
 
     private async Task<bool> IsLeaderNowAsync(CancellationToken ct) => IsLeaderAt(await _clock.NowAsync(ct));
 }

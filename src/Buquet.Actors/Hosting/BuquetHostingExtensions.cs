@@ -134,7 +134,7 @@ internal sealed class WorkerInstance(
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var settings = WorkerSettings.FromOptions(o, id);
         Runtime = WorkerFactory.CreateRuntime(store, settings, handlers, o.Queue.ShardPrefixLength, time, system.Random, logs,
-            new StoreClock(store, time, o.Clock.SyncInterval));
+            new StoreClock(store, time, o.Clock.SyncInterval, o.Clock.EstimateMaxAge));
         logs.CreateLogger<WorkerInstance>().LogInformation(
             "Worker {WorkerId} starting: concurrency {Concurrency}, task types {Types}", id, settings.Concurrency, string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal)));
         var supervisor = WorkerFactory.Start(system, Runtime, companions: WorkerFactory.Companions(o, Runtime));
@@ -146,8 +146,10 @@ internal sealed class WorkerInstance(
         if (o.Scheduler.Enabled)
         {
             // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).
-            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), time, logs.CreateLogger<BuquetClient>());
-            var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, Scheduler.Settings.FromConfig(o.Scheduler, id), logs), "scheduler");
+            // It shares the worker's store clock (one sync serves both) and idle flag (an idle standby checks rarely).
+            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), Runtime.Clock, time, logs.CreateLogger<BuquetClient>());
+            var schedulerSettings = Scheduler.Settings.FromConfig(o.Scheduler, id) with { Activity = Runtime.Activity };
+            var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, schedulerSettings, logs), "scheduler");
             system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Drain, "scheduler-resign", ct =>
                 scheduler.Ask<Scheduler.ResignResult>(Scheduler.Resign.Instance, TimeSpan.FromSeconds(10), ct));
         }

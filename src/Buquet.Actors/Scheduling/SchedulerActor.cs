@@ -28,6 +28,7 @@ internal sealed class SchedulerActor : ReceiveActor
 
     // Actor-confined.
     private SchedulerTickReport? _lastTick;
+    private bool _idle;
 
     public SchedulerActor(BuquetClient client, Scheduler.Settings settings, ILogger logger)
     {
@@ -37,9 +38,13 @@ internal sealed class SchedulerActor : ReceiveActor
         ReceiveAsync<Scheduler.RenewLease>(_ => RenewAsync());
         ReceiveAsync<Scheduler.Tick>(_ => TickAsync());
         ReceiveAsync<Scheduler.Resign>(_ => ResignAsync());
+        Receive<Worker.WorkerActivity.Changed>(OnActivityChanged);
         Receive<Scheduler.GetStatus>(_ => Sender?.Tell(new Scheduler.StatusResult(
             _settings.NodeId, _node.Election.Grant is not null, _node.Election.Grant?.FencingToken, _lastTick)));
     }
+
+    /// <summary>The lease-round period: a leader renews every third of the TTL; an idle standby checks rarely.</summary>
+    private TimeSpan LeasePeriod => _idle && _node.Election.Grant is null ? _settings.IdleStandbyInterval : _node.Election.RenewInterval;
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -48,14 +53,38 @@ internal sealed class SchedulerActor : ReceiveActor
         Timers.StartPeriodicTimer(TickTimerKey, Scheduler.Tick.Instance, _settings.TickInterval);
         Self.Tell(Scheduler.RenewLease.Instance);
         Self.Tell(Scheduler.Tick.Instance);
+        _settings.Activity?.Watch(Self);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop() => _settings.Activity?.Unwatch(Self);
+
+    private void OnActivityChanged(Worker.WorkerActivity.Changed changed)
+    {
+        if (changed.Idle == _idle)
+        {
+            return;
+        }
+
+        var before = LeasePeriod;
+        _idle = changed.Idle;
+        if (LeasePeriod != before)
+        {
+            Timers.StartPeriodicTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, LeasePeriod);
+        }
     }
 
     private async Task RenewAsync()
     {
+        var wasLeader = _node.Election.Grant is not null;
         bool leads;
         try
         {
             leads = await _node.RunLeaseRoundAsync();
+            if ((_node.Election.Grant is not null) != wasLeader)
+            {
+                Timers.StartPeriodicTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, LeasePeriod);
+            }
         }
         catch (ObjectStoreUnavailableException ex)
         {

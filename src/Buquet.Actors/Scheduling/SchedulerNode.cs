@@ -53,7 +53,7 @@ internal sealed class SchedulerNode
     /// <summary>Ticks when this node leads (trusted now; fenced before writes); <c>null</c> when it stands by.</summary>
     public async Task<SchedulerTickReport?> RunTickAsync(CancellationToken ct = default)
     {
-        if (!Election.IsLeaderAt(await _clock.NowAsync(ct)))
+        if (Election.Grant is null || !Election.IsLeaderAt(await _clock.NowAsync(ct)))
         {
             return null;
         }

@@ -34,6 +34,11 @@ public sealed class MonitorOptions
     /// <summary>Keys examined per continuous sweep step (<c>max-objects-per-sweep</c>, env <c>BUQUET_SWEEPER_MAX_OBJECTS_PER_SWEEP</c>).</summary>
     /// <value>The default is 1000.</value>
     public int MaxObjectsPerSweep { get; set; } = BuquetDefaults.MonitorMaxObjectsPerSweep;
+
+    /// <summary>While the worker is idle, multiply its check and sweep intervals by the fleet size (<c>scale-idle-with-fleet</c>),
+    /// so the fleet as a whole still scans about every interval.</summary>
+    /// <value>The default is true.</value>
+    public bool ScaleIdleWithFleet { get; set; } = BuquetDefaults.MonitorScaleIdleWithFleet;
 }
 
 /// <summary>Recurring schedules (<c>buquet.scheduler</c>).</summary>
@@ -50,6 +55,10 @@ public sealed class SchedulerOptions
     /// <summary>Scheduler leadership lease, longer than <see cref="TickInterval"/> (<c>leader-lease-ttl</c>).</summary>
     /// <value>The default is 90 s.</value>
     public TimeSpan LeaderLeaseTtl { get; set; } = BuquetDefaults.SchedulerLeaderLeaseTtl;
+
+    /// <summary>While the worker is idle, how often a standby scheduler checks whether the leader lease is free (<c>idle-standby-interval</c>).</summary>
+    /// <value>The default is 5 min.</value>
+    public TimeSpan IdleStandbyInterval { get; set; } = BuquetDefaults.SchedulerIdleStandbyInterval;
 
     /// <summary>Missed slots: one, skip or all (<c>catch-up</c>).</summary>
     /// <value>The default is one (buquet's behaviour).</value>
@@ -106,4 +115,9 @@ public sealed class ClockOptions
     /// <summary>How long a store-clock reading is reused before re-syncing (<c>sync-interval</c>).</summary>
     /// <value>The default is 5 s.</value>
     public TimeSpan SyncInterval { get; set; } = BuquetDefaults.ClockSyncInterval;
+
+    /// <summary>How long a reading may be extrapolated for timestamps that decide nothing (heartbeats, due filters)
+    /// before re-syncing (<c>estimate-max-age</c>); at least <see cref="SyncInterval"/>.</summary>
+    /// <value>The default is 15 min.</value>
+    public TimeSpan EstimateMaxAge { get; set; } = BuquetDefaults.ClockEstimateMaxAge;
 }

@@ -49,12 +49,12 @@ internal sealed class IdleWorkerHarness : IAsyncDisposable
         handlers.AddBuiltIns(Time);
         var runtime = WorkerFactory.CreateRuntime(
             Store, WorkerSettings.FromOptions(Options, id), handlers, Options.Queue.ShardPrefixLength, Time,
-            TestActorSystem.SeededRandomSource(seed), null, new StoreClock(Store, Time, Options.Clock.SyncInterval));
+            TestActorSystem.SeededRandomSource(seed), null, new StoreClock(Store, Time, Options.Clock.SyncInterval, Options.Clock.EstimateMaxAge));
         WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(Options, runtime));
         if (Options.Scheduler.Enabled)
         {
             var client = new BuquetClient(Store, new BuquetClientOptions(), runtime.Clock, Time, null);
-            system.ActorOf(Scheduler.Props(client, Scheduler.Settings.FromConfig(Options.Scheduler, id)), "scheduler");
+            system.ActorOf(Scheduler.Props(client, Scheduler.Settings.FromConfig(Options.Scheduler, id) with { Activity = runtime.Activity }), "scheduler");
         }
 
         Runtimes.Add(runtime);
