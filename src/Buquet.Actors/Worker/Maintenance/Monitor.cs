@@ -93,6 +93,9 @@ internal static class MaintenanceMonitor
         }
     }
 
+    /// <summary>Event to the listener: the activity changed the cadence (the next runs are due within these intervals).</summary>
+    public sealed record CadenceChanged(TimeSpan CheckInterval, TimeSpan SweepInterval);
+
     /// <summary>Event to the listener: a lease-recovery cycle finished.</summary>
     public sealed record CheckCompleted(LeaseRecoveryReport Report);
 

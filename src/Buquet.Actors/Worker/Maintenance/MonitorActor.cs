@@ -92,6 +92,8 @@ internal sealed class MonitorActor : ReceiveActor
         {
             Restart(SweepTimer, Sweep.Instance, SweepInterval, phase);
         }
+
+        _listener?.Tell(new CadenceChanged(CheckInterval, SweepInterval), Self);
     }
 
     private void Restart(string key, object message, TimeSpan interval, double phase)

@@ -143,6 +143,9 @@ internal sealed partial class ShardLeaseManager
             await ReleaseAsync(shard, cancellationToken);
         }
 
+        // Streaks count consecutive renewal ticks; after a pause (idle) they start again, so nothing is adopted
+        // before the under-target workers had a whole period.
+        _unclaimedStreak.Clear();
         Publish();
     }
 

@@ -14,7 +14,13 @@ public sealed class WorkerIdleCostTests(ITestOutputHelper output)
             h.StartWorker($"worker-{i:00}", 11 + i);
         }
 
-        await h.RunAsync(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(1));
+        await h.RunAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
+        foreach (var r in h.Runtimes)
+        {
+            r.Activity.SetIdle(true);
+        }
+
+        await h.RunAsync(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1));
         h.Store.Reset();
         await h.RunAsync(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1));
         output.WriteLine(h.Store.Describe());
