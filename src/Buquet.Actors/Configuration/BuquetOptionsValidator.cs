@@ -156,7 +156,7 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.Positive("buquet.worker.shard-leasing.lease-ttl", leasing.LeaseTtl);
         v.Positive("buquet.worker.shard-leasing.renewal-interval", leasing.RenewalInterval);
         v.Order("buquet.worker.shard-leasing.renewal-interval", leasing.RenewalInterval, "buquet.worker.shard-leasing.lease-ttl", leasing.LeaseTtl, strict: true);
-        v.Positive("buquet.worker.shard-leasing.idle-census-interval", leasing.IdleCensusInterval);
+        v.NotNegative("buquet.worker.shard-leasing.idle-census-interval", leasing.IdleCensusInterval);
     }
 
     private static void CheckServices(Checker v, BuquetOptions options)
@@ -173,6 +173,7 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.Positive("buquet.scheduler.tick-interval", scheduler.TickInterval);
         v.Order("buquet.scheduler.tick-interval", scheduler.TickInterval, "buquet.scheduler.leader-lease-ttl", scheduler.LeaderLeaseTtl, strict: true);
         v.Positive("buquet.scheduler.idle-standby-interval", scheduler.IdleStandbyInterval);
+        v.Positive("buquet.scheduler.idle-leader-lease-ttl", scheduler.IdleLeaderLeaseTtl);
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(scheduler.DefaultTimeZone, out _))
         {
             v.Fail($"buquet.scheduler.default-time-zone = '{scheduler.DefaultTimeZone}' is not a known time zone: use an IANA id such as UTC or Europe/Paris");

@@ -42,11 +42,13 @@ internal sealed class LeaderElection
     public LeaseGrant? Grant { get; private set; }
 
     /// <summary>Renews a held lease or tries to acquire one. Returns whether this candidate leads afterwards.</summary>
-    public async Task<bool> RunRoundAsync(CancellationToken ct = default)
+    /// <param name="ct">Cancels the round.</param>
+    /// <param name="renewFor">A longer term for this renewal (an idle leader renewing rarely); null = the lease TTL.</param>
+    public async Task<bool> RunRoundAsync(CancellationToken ct = default, TimeSpan? renewFor = null)
     {
         if (Grant is { } held)
         {
-            var renewed = await _lease.RenewAsync(held, ct);
+            var renewed = await _lease.RenewAsync(held, ct, renewFor);
             Grant = renewed.Grant;
             if (renewed.IsHeld)
             {

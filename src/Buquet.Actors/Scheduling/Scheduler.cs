@@ -87,6 +87,10 @@ internal static class Scheduler
         /// <summary>A standby's lease-round period while the worker is idle (<c>idle-standby-interval</c>).</summary>
         public TimeSpan IdleStandbyInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+        /// <summary>The term an idle leader writes when it renews, every third of it (<c>idle-leader-lease-ttl</c>);
+        /// at most the lease TTL means no idle change.</summary>
+        public TimeSpan IdleLeaderLeaseTtl { get; init; } = TimeSpan.FromMinutes(5);
+
         /// <summary>Builds settings from <c>buquet.scheduler</c>. Catch-up <c>one</c> = none (buquet), <c>skip</c> =
         /// latest (the backlog is dropped but the newest due slot runs), <c>all</c> = all missed slots up to
         /// <see cref="PlanCatchUp.DefaultAllBound"/>.</summary>
@@ -103,7 +107,7 @@ internal static class Scheduler
                     _ => PlanCatchUp.None,
                 },
             };
-            return new Settings(nodeId, options.TickInterval, options.LeaderLeaseTtl, defaults) { IdleStandbyInterval = options.IdleStandbyInterval }.Validate();
+            return new Settings(nodeId, options.TickInterval, options.LeaderLeaseTtl, defaults) { IdleStandbyInterval = options.IdleStandbyInterval, IdleLeaderLeaseTtl = options.IdleLeaderLeaseTtl }.Validate();
         }
 
         /// <summary>Throws naming the first invalid value.</summary>

@@ -43,8 +43,13 @@ internal sealed class SchedulerActor : ReceiveActor
             _settings.NodeId, _node.Election.Grant is not null, _node.Election.Grant?.FencingToken, _lastTick)));
     }
 
-    /// <summary>The lease-round period: a leader renews every third of the TTL; an idle standby checks rarely.</summary>
-    private TimeSpan LeasePeriod => _idle && _node.Election.Grant is null ? _settings.IdleStandbyInterval : _node.Election.RenewInterval;
+    /// <summary>An idle leader's renewal term (longer than the TTL), or null.</summary>
+    private TimeSpan? IdleLeaderTerm => _idle && _settings.IdleLeaderLeaseTtl > _settings.LeaderLeaseTtl ? _settings.IdleLeaderLeaseTtl : null;
+
+    /// <summary>The lease-round period: a leader renews every third of its term; an idle standby checks rarely.</summary>
+    private TimeSpan LeasePeriod => _node.Election.Grant is null
+        ? (_idle ? _settings.IdleStandbyInterval : _node.Election.RenewInterval)
+        : (IdleLeaderTerm is { } term ? term / 3 : _node.Election.RenewInterval);
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -72,16 +77,22 @@ internal sealed class SchedulerActor : ReceiveActor
         {
             Timers.StartPeriodicTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, LeasePeriod);
         }
+
+        if (_idle && IdleLeaderTerm is not null && _node.Election.Grant is not null)
+        {
+            // A leader going idle writes its longer term now: the current one may end before the slower next round.
+            Self.Tell(Scheduler.RenewLease.Instance);
+        }
     }
 
     private async Task RenewAsync()
     {
-        var wasLeader = _node.Election.Grant is not null;
         bool leads;
         try
         {
-            leads = await _node.RunLeaseRoundAsync();
-            if ((_node.Election.Grant is not null) != wasLeader)
+            var period = LeasePeriod;
+            leads = await _node.RunLeaseRoundAsync(renewFor: IdleLeaderTerm);
+            if (LeasePeriod != period)
             {
                 Timers.StartPeriodicTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, LeasePeriod);
             }

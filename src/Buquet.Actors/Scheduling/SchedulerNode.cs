@@ -36,10 +36,12 @@ internal sealed class SchedulerNode
     public string NodeId => Election.CandidateId;
 
     /// <summary>Renews or acquires leadership; returns whether this node leads.</summary>
-    public async Task<bool> RunLeaseRoundAsync(CancellationToken ct = default)
+    /// <param name="ct">Cancels the round.</param>
+    /// <param name="renewFor">A longer term when renewing (idle leader); null = the lease TTL.</param>
+    public async Task<bool> RunLeaseRoundAsync(CancellationToken ct = default, TimeSpan? renewFor = null)
     {
         var wasLeader = Election.Grant is not null;
-        var leads = await Election.RunRoundAsync(ct);
+        var leads = await Election.RunRoundAsync(ct, renewFor);
         if (leads != wasLeader)
         {
             _logger.LogInformation(

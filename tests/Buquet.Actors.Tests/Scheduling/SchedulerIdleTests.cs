@@ -31,10 +31,14 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _system.Terminate().WaitAsync(Guard);
 
     /// <summary>Another node holds the leader lease for two hours; this one starts as a standby, idle.</summary>
-    private async Task<IActorRef> StartIdleStandbyAsync()
+    private async Task<IActorRef> StartIdleStandbyAsync(bool otherHoldsTwoHours = true)
     {
-        var other = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromHours(2));
-        Assert.True((await other.TryAcquireAsync("other-node")).IsHeld);
+        if (otherHoldsTwoHours)
+        {
+            var other = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromHours(2));
+            Assert.True((await other.TryAcquireAsync("other-node")).IsHeld);
+        }
+
         _activity.SetIdle(true);
         var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
         var settings = new Scheduler.Settings("standby", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90), ScheduleExtensions.Default)
@@ -91,5 +95,55 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         var round = await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(r => r.IsLeader, Guard);
 
         Assert.NotNull(round.FencingToken);
+    }
+
+    [Fact]
+    public async Task IdleLeader_RenewsAtOnceWithFiveMinuteTermThenEvery100s()
+    {
+        var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
+        var settings = new Scheduler.Settings("leader", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90), ScheduleExtensions.Default)
+        {
+            Activity = _activity,
+            IdleLeaderLeaseTtl = TimeSpan.FromMinutes(5),
+        };
+        _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
+        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+
+        _activity.SetIdle(true);
+        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader); // at once
+        var lease = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
+        Assert.Equal(_f.Time.GetUtcNow() + TimeSpan.FromMinutes(5), (await lease.ReadAsync())!.Value.Record.ExpiresAt);
+        _store.Reset();
+
+        for (var i = 0; i < 6; i++)
+        {
+            _f.Time.Advance(TimeSpan.FromSeconds(100));
+            Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        }
+
+        // 10 minutes: 6 renewals (active: 20), the leader's ticks still every minute (no schedules: a LIST each).
+        Assert.Equal(6, _store.Count(StoreOperation.Put, "leader"));
+        Assert.InRange(_store.Count(StoreOperation.List, "schedules"), 9, 11);
+    }
+
+    [Fact]
+    public async Task IdleLeaderCrashes_IdleStandbyTakesOverWithinTermPlusStandbyInterval()
+    {
+        var other = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
+        var grant = (await other.TryAcquireAsync("crashed-leader")).Grant!;
+        var renewed = await other.RenewAsync(grant, ttl: TimeSpan.FromMinutes(5));
+        Assert.True(renewed.IsHeld, renewed.ToString()); // its last idle renewal
+        await StartIdleStandbyAsync(otherHoldsTwoHours: false);
+
+        var taken = false;
+        var elapsed = TimeSpan.Zero;
+        while (!taken)
+        {
+            _f.Time.Advance(TimeSpan.FromMinutes(1));
+            elapsed += TimeSpan.FromMinutes(1);
+            Assert.True(elapsed <= TimeSpan.FromMinutes(10), "the standby did not take over within 5 + 5 minutes");
+            var message = await _probe.FishForMessageAsync<object>(m => m is Scheduler.TickCompleted or Scheduler.LeaseRoundCompleted, Guard);
+            taken = message is Scheduler.LeaseRoundCompleted { IsLeader: true };
+        }
     }
 }

@@ -60,6 +60,11 @@ public sealed class SchedulerOptions
     /// <value>The default is 5 min.</value>
     public TimeSpan IdleStandbyInterval { get; set; } = BuquetDefaults.SchedulerIdleStandbyInterval;
 
+    /// <summary>While the worker is idle, the term the leader writes when renewing, every third of it
+    /// (<c>idle-leader-lease-ttl</c>); at most <see cref="LeaderLeaseTtl"/> turns the idle slow-down off.</summary>
+    /// <value>The default is 5 min.</value>
+    public TimeSpan IdleLeaderLeaseTtl { get; set; } = BuquetDefaults.SchedulerIdleLeaderLeaseTtl;
+
     /// <summary>Missed slots: one, skip or all (<c>catch-up</c>).</summary>
     /// <value>The default is one (buquet's behaviour).</value>
     public CatchUpPolicy CatchUp { get; set; } = BuquetDefaults.SchedulerCatchUp;

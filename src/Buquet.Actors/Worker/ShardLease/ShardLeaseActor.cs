@@ -104,7 +104,15 @@ internal sealed class ShardLeaseActor : ReceiveActor
             }
 
             _failures = 0;
-            Timers.StartPeriodicTimer(TickTimer, Tick.Instance, Period);
+            if (Period > TimeSpan.Zero)
+            {
+                Timers.StartPeriodicTimer(TickTimer, Tick.Instance, Period);
+            }
+            else
+            {
+                Timers.Cancel(TickTimer); // no census: the idle poller counts the fleet
+            }
+
             PublishIfChanged();
             _listener?.Tell(new IdleReleased(clean), Self);
             return;
@@ -139,7 +147,7 @@ internal sealed class ShardLeaseActor : ReceiveActor
                 _listener?.Tell(new TickCompleted(report), Self);
             }
 
-            if (_failures > 0)
+            if (_failures > 0 && Period > TimeSpan.Zero)
             {
                 Timers.StartPeriodicTimer(TickTimer, Tick.Instance, Period);
             }
@@ -150,7 +158,7 @@ internal sealed class ShardLeaseActor : ReceiveActor
         {
             // Never wait longer than a renewal interval: renewals must keep trying before the TTL runs out.
             var delay = _backoff.DelayFor(++_failures, _random());
-            delay = delay < Period ? delay : Period;
+            delay = delay < Period || Period <= TimeSpan.Zero ? delay : Period;
             _logger.LogWarning(ex, "Shard leases: store unavailable; retrying in {Delay}", delay);
             Timers.StartSingleTimer(TickTimer, Tick.Instance, delay);
             _listener?.Tell(new StoreUnavailable(ex.Message, delay), Self);

@@ -23,7 +23,8 @@ internal sealed record ShardLeaseSettings(
     /// <summary>While the worker is idle, release every lease and poll every shard (re-acquired at once when active).</summary>
     public bool ReleaseWhenIdle { get; init; }
 
-    /// <summary>While idle with leases released, how often live workers are counted for the fleet size.</summary>
+    /// <summary>While idle with leases released, how often live workers are counted for the fleet size; zero = never
+    /// (the idle poller counts the fleet itself).</summary>
     public TimeSpan IdleCensusInterval { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The renewal period actually used: at most a third of the TTL, so two renewals can fail before expiry.</summary>
@@ -46,7 +47,11 @@ internal sealed record ShardLeaseSettings(
         Positive(RenewalInterval, nameof(RenewalInterval));
         Positive(HealthThreshold, nameof(HealthThreshold));
         Positive(ActiveHeartbeatAge, nameof(ActiveHeartbeatAge));
-        Positive(IdleCensusInterval, nameof(IdleCensusInterval));
+        if (IdleCensusInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleCensusInterval), IdleCensusInterval, $"IdleCensusInterval must not be negative, was {IdleCensusInterval}.");
+        }
+
         return this;
     }
 
