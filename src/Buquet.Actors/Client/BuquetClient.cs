@@ -49,7 +49,8 @@ public sealed partial class BuquetClient
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         Clock = clock ?? new StoreClock(store, timeProvider, options.ClockResyncInterval);
-        _repository = new TaskRepository(store, Clock, options.ShardPrefixLength, _logger);
+        var hints = options.WakeHints ? new WakeHintPublisher(store, timeProvider, null, _logger) : null;
+        _repository = new TaskRepository(store, Clock, options.ShardPrefixLength, _logger, hints);
         _idempotency = new IdempotencyGuard(store, _logger);
     }
 

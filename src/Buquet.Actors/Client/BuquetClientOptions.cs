@@ -43,6 +43,14 @@ public sealed class BuquetClientOptions
     /// <value>The default is 5 seconds.</value>
     public TimeSpan ClockResyncInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Touch the wake-up hint <c>hints/ready</c> (an unconditional PUT, at most once per second per client, with a
+    /// trailing touch after a burst) whenever this client makes a task ready (submit, bulk submit, replay), so idle
+    /// workers pick it up within about a second instead of at their next full poll. A failed touch never fails the call.
+    /// </summary>
+    /// <value>The default is <c>true</c>.</value>
+    public bool WakeHints { get; set; } = true;
+
     /// <summary>Parallel submits/cancels in bulk operations.</summary>
     /// <value>The default is 8.</value>
     [Range(1, 256)]

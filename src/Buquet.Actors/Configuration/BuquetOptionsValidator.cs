@@ -150,6 +150,14 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         }
 
         v.Range("buquet.worker.polling.jitter", polling.Jitter, 0.0, 1.0);
+        v.NotNegative("buquet.worker.polling.idle-max-interval", polling.IdleMaxInterval);
+        if (polling.IdleMaxInterval > TimeSpan.Zero)
+        {
+            v.Order("buquet.worker.polling.max-interval", polling.MaxInterval, "buquet.worker.polling.idle-max-interval", polling.IdleMaxInterval);
+        }
+
+        v.Positive("buquet.worker.polling.hint-interval", polling.HintInterval);
+        v.Order("buquet.worker.polling.hint-interval", polling.HintInterval, "buquet.worker.polling.max-hint-interval", polling.MaxHintInterval);
 
         var leasing = worker.ShardLeasing;
         v.Range("buquet.worker.shard-leasing.shards-per-worker", leasing.ShardsPerWorker, 1, 65536);

@@ -102,6 +102,7 @@ public static class BuquetHostingExtensions
                 q.RetryPolicy.JitterPercent),
             IdempotencyTtl = q.IdempotencyTtl,
             ClockResyncInterval = options.Clock.SyncInterval,
+            WakeHints = q.WakeHints,
         };
     }
 

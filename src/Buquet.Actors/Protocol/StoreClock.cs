@@ -14,6 +14,17 @@ internal interface IStoreClock
     /// Every task-state decision (claims, lease expiry, recoveries, lease terms) keeps using <see cref="NowAsync"/>.
     /// </summary>
     ValueTask<DateTimeOffset> EstimateNowAsync(CancellationToken cancellationToken = default) => NowAsync(cancellationToken);
+
+    /// <summary>
+    /// The store time estimated without any request: the last sync advanced by local monotonic time, however old the
+    /// sync. For hints only (e.g. which ready-index buckets are due), never for a task-state decision. False before
+    /// the first sync (and for clocks that cannot estimate).
+    /// </summary>
+    bool TryGetApproximateNow(out DateTimeOffset now)
+    {
+        now = default;
+        return false;
+    }
 }
 
 /// <summary>
@@ -92,6 +103,20 @@ internal sealed class StoreClock : IStoreClock
         }
 
         return new ValueTask<DateTimeOffset>(SyncAsync(cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public bool TryGetApproximateNow(out DateTimeOffset now)
+    {
+        var last = _last;
+        if (last is null)
+        {
+            now = default;
+            return false;
+        }
+
+        now = last.ServerTime + _time.GetElapsedTime(last.Timestamp);
+        return true;
     }
 
     /// <summary>Forces the next call to re-sync (e.g. after a suspected clock jump).</summary>

@@ -146,9 +146,10 @@ internal sealed partial class TaskRepository
         var (newReady, newLease) = IndexKeysOf(after);
         foreach (var key in new[] { newReady != oldReady ? newReady : null, newLease != oldLease ? newLease : null })
         {
-            if (key is not null)
+            if (key is not null && await BestEffortAsync(key, put: true, cancellationToken) && key == newReady && _wakeHints is { } hints)
             {
-                await BestEffortAsync(key, put: true, cancellationToken);
+                // A task became ready: wake idle workers (rate-limited, never fails the transition; ADR 0008).
+                await hints.NotifyAsync();
             }
         }
 
@@ -161,7 +162,7 @@ internal sealed partial class TaskRepository
         }
     }
 
-    private async Task BestEffortAsync(string key, bool put, CancellationToken cancellationToken)
+    private async Task<bool> BestEffortAsync(string key, bool put, CancellationToken cancellationToken)
     {
         try
         {
@@ -173,11 +174,14 @@ internal sealed partial class TaskRepository
             {
                 await _store.DeleteAsync(key, null, cancellationToken);
             }
+
+            return true;
         }
         catch (ObjectStoreUnavailableException ex)
         {
             Interlocked.Increment(ref _indexFailures);
             _logger.LogWarning(ex, "Index {Operation} of {Key} failed; the sweeper will repair it", put ? "PUT" : "DELETE", key);
+            return false;
         }
     }
 }

@@ -22,14 +22,16 @@ internal sealed partial class TaskRepository
     private readonly IObjectStore _store;
     private readonly IStoreClock _clock;
     private readonly ILogger _logger;
+    private readonly WakeHintPublisher? _wakeHints;
     private long _indexFailures;
     private long _malformed;
 
-    public TaskRepository(IObjectStore store, IStoreClock clock, int shardPrefixLength = 1, ILogger? logger = null)
+    public TaskRepository(IObjectStore store, IStoreClock clock, int shardPrefixLength = 1, ILogger? logger = null, WakeHintPublisher? wakeHints = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
         _store = store;
+        _wakeHints = wakeHints;
         _clock = clock;
         Shards = ShardSpace.For(shardPrefixLength);
         _logger = logger ?? NullLogger.Instance;
@@ -40,6 +42,9 @@ internal sealed partial class TaskRepository
     public IObjectStore Store => _store;
 
     public IStoreClock Clock => _clock;
+
+    /// <summary>Told after every ready-index key this repository writes (submit, replay, retry, reschedule, recovery); null = no hints.</summary>
+    public WakeHintPublisher? WakeHints => _wakeHints;
 
     /// <summary>Best-effort index writes that failed (the sweeper repairs them).</summary>
     public long IndexFailures => Interlocked.Read(ref _indexFailures);

@@ -34,7 +34,8 @@ internal static class WorkerFactory
         KeyComponents.ValidateWorkerId(settings.WorkerId);
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var timeProvider = time ?? TimeProvider.System;
-        var repository = new TaskRepository(store, clock ?? new StoreClock(store, timeProvider), shardPrefixLength, logs.CreateLogger<TaskRepository>());
+        var hints = settings.WakeHints ? new WakeHintPublisher(store, timeProvider, null, logs.CreateLogger<WakeHintPublisher>()) : null;
+        var repository = new TaskRepository(store, clock ?? new StoreClock(store, timeProvider), shardPrefixLength, logs.CreateLogger<TaskRepository>(), hints);
         return new WorkerRuntime(settings, repository, handlers, timeProvider, random ?? DefaultRandom, logs);
     }
 

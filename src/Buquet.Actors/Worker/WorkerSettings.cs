@@ -3,11 +3,47 @@ using Buquet.Actors.Configuration;
 
 namespace Buquet.Actors.Worker;
 
-/// <summary>Polling cadence: adaptive (min → ×multiplier → max while idle) or fixed, with jitter.</summary>
+/// <summary>
+/// Polling cadence: adaptive (min → ×multiplier → max while idle) or fixed, with jitter; then idle mode (a full LIST
+/// every <see cref="IdleMaxInterval"/>, wake-up hint checks every fleet size × <see cref="HintInterval"/>).
+/// </summary>
 internal sealed record PollingSettings(PollingStrategy Strategy, TimeSpan MinInterval, TimeSpan MaxInterval, double Multiplier, TimeSpan FixedInterval, double Jitter)
 {
+    /// <summary>Full-discovery period while idle; zero = never idle.</summary>
+    public TimeSpan IdleMaxInterval { get; init; } = BuquetDefaults.PollingIdleMaxInterval;
+
+    /// <summary>Consecutive empty polls with nothing in flight before the worker is idle.</summary>
+    public int IdleAfterEmptyPolls { get; init; } = 6;
+
+    /// <summary>Fleet-wide target period of hint checks while idle.</summary>
+    public TimeSpan HintInterval { get; init; } = BuquetDefaults.PollingHintInterval;
+
+    /// <summary>Cap on one idle worker's hint-check period.</summary>
+    public TimeSpan MaxHintInterval { get; init; } = BuquetDefaults.PollingMaxHintInterval;
+
+    /// <summary>Hint-check period while active and backing off (never below 250 ms).</summary>
+    public TimeSpan ActiveHintInterval => MinInterval > TimeSpan.FromMilliseconds(250) ? MinInterval : TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often an idle worker counts the live workers under <c>workers/</c>.</summary>
+    public TimeSpan FleetCensusInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A registry entry written within this window counts as a live worker in the census.</summary>
+    public TimeSpan FleetWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>One idle worker's hint-check period for a fleet of <paramref name="fleetSize"/> workers.</summary>
+    public TimeSpan IdleHintInterval(int fleetSize)
+    {
+        var scaled = HintInterval * Math.Max(1, fleetSize);
+        return scaled > MaxHintInterval ? MaxHintInterval : scaled < HintInterval ? HintInterval : scaled;
+    }
+
     public static PollingSettings FromOptions(PollingOptions o) =>
-        new(o.Strategy, o.MinInterval, o.MaxInterval, o.BackoffMultiplier, o.Interval, o.Jitter);
+        new(o.Strategy, o.MinInterval, o.MaxInterval, o.BackoffMultiplier, o.Interval, o.Jitter)
+        {
+            IdleMaxInterval = o.IdleMaxInterval,
+            HintInterval = o.HintInterval,
+            MaxHintInterval = o.MaxHintInterval,
+        };
 }
 
 /// <summary>Everything the worker actors need from configuration, validated once.</summary>
@@ -46,6 +82,9 @@ internal sealed record WorkerSettings
 
     public long PayloadOffloadThreshold { get; init; } = long.MaxValue;
 
+    /// <summary>Touch the wake-up hint when a task becomes ready, and watch it while idle (<c>buquet.queue.wake-hints</c>).</summary>
+    public bool WakeHints { get; init; } = true;
+
     public JsonSerializerOptions Json { get; init; } = new(JsonSerializerDefaults.Web);
 
     public static WorkerSettings FromOptions(BuquetOptions options, string workerId)
@@ -66,6 +105,7 @@ internal sealed record WorkerSettings
             ShutdownGrace = w.ShutdownGrace,
             Polling = PollingSettings.FromOptions(w.Polling),
             PayloadOffloadThreshold = options.Queue.PayloadOffloadEnabled ? options.Queue.PayloadOffloadThreshold : long.MaxValue,
+            WakeHints = options.Queue.WakeHints,
         };
     }
 

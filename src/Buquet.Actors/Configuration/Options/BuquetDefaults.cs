@@ -102,6 +102,18 @@ public static class BuquetDefaults
     /// <summary><c>buquet.worker.polling.jitter</c>.</summary>
     public const double PollingJitter = 0.1;
 
+    /// <summary><c>buquet.worker.polling.idle-max-interval</c>.</summary>
+    public static readonly TimeSpan PollingIdleMaxInterval = TimeSpan.FromMinutes(2);
+
+    /// <summary><c>buquet.worker.polling.hint-interval</c>.</summary>
+    public static readonly TimeSpan PollingHintInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>buquet.worker.polling.max-hint-interval</c>.</summary>
+    public static readonly TimeSpan PollingMaxHintInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>buquet.queue.wake-hints</c>.</summary>
+    public const bool QueueWakeHints = true;
+
     /// <summary><c>buquet.worker.shard-leasing.enabled</c>.</summary>
     public const bool ShardLeasingEnabled = true;
 

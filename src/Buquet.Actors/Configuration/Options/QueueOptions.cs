@@ -35,6 +35,13 @@ public sealed class QueueOptions
     /// <value>The default is 30 days.</value>
     public TimeSpan IdempotencyTtl { get; set; } = BuquetDefaults.QueueIdempotencyTtl;
 
+    /// <summary>
+    /// Wake-up hints (<c>wake-hints</c>): producers touch <c>hints/ready</c> (at most once per second per process) when
+    /// they make a task ready, and idle workers watch it with cheap HEADs instead of listing the ready index.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool WakeHints { get; set; } = BuquetDefaults.QueueWakeHints;
+
     /// <summary>Retry backoff written into new tasks (<c>retry-policy</c>).</summary>
     public RetryPolicyOptions RetryPolicy { get; set; } = new();
 }

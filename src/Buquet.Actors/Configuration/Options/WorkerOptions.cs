@@ -97,6 +97,25 @@ public sealed class PollingOptions
     /// <summary>Random spread of each sleep as a fraction, 0..1 (<c>jitter</c>), so workers do not poll in lockstep.</summary>
     /// <value>The default is 0.1.</value>
     public double Jitter { get; set; } = BuquetDefaults.PollingJitter;
+
+    /// <summary>
+    /// While idle (nothing found for a while, nothing in flight): the period of the full ready-index LIST that finds tasks
+    /// written without a wake-up hint (<c>idle-max-interval</c>); 0 turns idle mode off (the worker keeps polling at
+    /// <see cref="MaxInterval"/>).
+    /// </summary>
+    /// <value>The default is 2 min.</value>
+    public TimeSpan IdleMaxInterval { get; set; } = BuquetDefaults.PollingIdleMaxInterval;
+
+    /// <summary>
+    /// Fleet-wide target period of wake-up hint checks while idle (<c>hint-interval</c>): each idle worker HEADs the hint
+    /// every fleet size × this, so the fleet together checks about once per interval.
+    /// </summary>
+    /// <value>The default is 1 s.</value>
+    public TimeSpan HintInterval { get; set; } = BuquetDefaults.PollingHintInterval;
+
+    /// <summary>Cap on one idle worker's hint-check period however large the fleet (<c>max-hint-interval</c>).</summary>
+    /// <value>The default is 30 s.</value>
+    public TimeSpan MaxHintInterval { get; set; } = BuquetDefaults.PollingMaxHintInterval;
 }
 
 /// <summary>Shard leasing (<c>buquet.worker.shard-leasing</c>, buquet <c>[worker.shard_leasing]</c>).</summary>

@@ -34,7 +34,8 @@ internal sealed class PollInterval(PollingSettings settings, Func<double> random
     /// <summary>A failed poll: sleep the jittered current interval without growing it.</summary>
     public TimeSpan NextAfterError() => Jittered(_current);
 
-    private TimeSpan Jittered(TimeSpan interval)
+    /// <summary>Any interval with the configured jitter.</summary>
+    public TimeSpan Jittered(TimeSpan interval)
     {
         var j = Math.Clamp(settings.Jitter, 0, 1);
         return j == 0 ? interval : interval * (1 + (j * ((2 * random()) - 1)));

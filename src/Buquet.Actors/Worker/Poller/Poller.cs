@@ -49,6 +49,39 @@ internal static class Poller
         }
     }
 
+    /// <summary>Asks the poller for its <see cref="State"/> (tests, diagnostics).</summary>
+    public sealed class GetState : IPollerMessage
+    {
+        public static readonly GetState Instance = new();
+
+        private GetState()
+        {
+        }
+    }
+
+    /// <summary>The poller's state: polls made, idle flag, hint-triggered wake-ups.</summary>
+    public sealed record State(int Polls, bool Idle, int HintWakeUps) : IPollerMessage;
+
+    /// <summary>Time to HEAD the wake-up hint.</summary>
+    internal sealed class HintTick
+    {
+        public static readonly HintTick Instance = new();
+
+        private HintTick()
+        {
+        }
+    }
+
+    /// <summary>Time to count the live workers under <c>workers/</c> (while idle).</summary>
+    internal sealed class CensusTick
+    {
+        public static readonly CensusTick Instance = new();
+
+        private CensusTick()
+        {
+        }
+    }
+
     /// <summary>Props for a poller reporting to <paramref name="supervisor"/>, starting with <paramref name="shards"/>.</summary>
     public static Props Props(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards) =>
         Kernel.Props.Create(() => new PollerActor(runtime, supervisor, shards));

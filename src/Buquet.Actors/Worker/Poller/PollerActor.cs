@@ -1,16 +1,23 @@
 using Buquet.Actors.Kernel;
+using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Buquet.Actors.Worker.Poller;
 
 /// <summary>
-/// Polls the ready index of its shards, rotating the starting shard each poll for fairness, and hands the supervisor
-/// at most as many candidates as it has free slots. Adaptive cadence: after a batch that claimed work it polls again
-/// at once; after an empty poll it sleeps the jittered interval and grows it; on 503s it sleeps without growing.
-/// While the supervisor has no free slot it waits for a <see cref="Poller.Capacity"/> message instead of polling.
+/// Finds ready candidates and hands the supervisor at most as many as it has free slots (ADR 0008).
+/// <para>Active: each poll is one LIST of <c>ready/</c> while the index is small (per-shard walks when it is deep), over
+/// the shards this worker owns; after a batch that claimed work it polls again at once; after an empty poll it sleeps the
+/// jittered interval and grows it (100 ms … 5 s); on 503s it sleeps without growing. Between polls it HEADs the wake-up
+/// hint and polls at once when its ETag moved. While the supervisor has no free slot it waits for a
+/// <see cref="Poller.Capacity"/> message instead of polling.</para>
+/// <para>Idle (after a run of empty polls with nothing in flight; see PollerActor.Idle.cs): one full LIST every
+/// <c>idle-max-interval</c> (or when a seen future bucket falls due), hint HEADs every fleet size × <c>hint-interval</c>,
+/// and a census of <c>workers/</c> every few minutes. Found work or a moved hint makes it active again.</para>
+/// Bucket filtering uses the store clock's estimate without a request; the claim itself uses the real store clock.
 /// </summary>
-internal sealed class PollerActor : ReceiveActor
+internal sealed partial class PollerActor : ReceiveActor
 {
     private const string PollKey = "poll";
 
@@ -19,15 +26,17 @@ internal sealed class PollerActor : ReceiveActor
     private readonly IActorRef _supervisor;
     private readonly ILogger _logger;
     private readonly PollInterval _interval;
+    private readonly PollingSettings _polling;
+    private readonly IReadOnlyList<string> _allShards;
 
     // Actor-confined.
-    private readonly Dictionary<string, ReadyIndexCursor> _cursors = new(StringComparer.Ordinal);
+    private readonly ReadyIndexScanner _scanner = new();
     private List<string> _shards;
-    private int _rotation;
     private int _free;
     private bool _awaitingBatch;
     private bool _waitingForCapacity;
     private bool _stopped;
+    private long _pollDueAt;
 
     public PollerActor(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards)
     {
@@ -35,14 +44,22 @@ internal sealed class PollerActor : ReceiveActor
         _supervisor = supervisor;
         _shards = [.. shards];
         _logger = runtime.LoggerFactory.CreateLogger<PollerActor>();
-        _interval = new PollInterval(runtime.Settings.Polling, runtime.Random);
+        _polling = runtime.Settings.Polling;
+        _interval = new PollInterval(_polling, runtime.Random);
+        _allShards = WorkerFactory.PolledShards(runtime);
         ReceiveAsync<Poller.PollTick>(_ => PollAsync());
+        ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync());
+        ReceiveAsync<Poller.CensusTick>(_ => CensusAsync());
+        Receive<Poller.GetState>(_ => Sender?.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
         Receive<Poller.Capacity>(OnCapacity);
         Receive<Poller.BatchResult>(OnBatchResult);
         Receive<Poller.SetShards>(m =>
         {
             _shards = [.. m.Shards];
-            PollSoon();
+            if (!_idle)
+            {
+                PollSoon();
+            }
         });
         Receive<Poller.StopPolling>(_ =>
         {
@@ -54,7 +71,17 @@ internal sealed class PollerActor : ReceiveActor
     /// <summary>Polls performed (for tests and metrics).</summary>
     internal int Polls { get; private set; }
 
-    protected override void PreStart() => _supervisor.Tell(Poller.Started.Instance, Self);
+    private bool NothingInFlight => _free >= _runtime.Settings.Concurrency;
+
+    protected override void PreStart()
+    {
+        _runtime.Activity.SetIdle(false);
+        _supervisor.Tell(Poller.Started.Instance, Self);
+        if (_runtime.Settings.WakeHints)
+        {
+            Self.Tell(Poller.HintTick.Instance);
+        }
+    }
 
     private void OnCapacity(Poller.Capacity capacity)
     {
@@ -72,12 +99,24 @@ internal sealed class PollerActor : ReceiveActor
         _awaitingBatch = false;
         if (result.Claimed > 0)
         {
+            _emptyPolls = 0;
+            _pollAfterBatch = false;
+            if (_idle)
+            {
+                ExitIdle();
+            }
+
             _interval.Reset();
             Self.Tell(Poller.PollTick.Instance);
         }
+        else if (_pollAfterBatch)
+        {
+            _pollAfterBatch = false;
+            Schedule(TimeSpan.Zero);
+        }
         else
         {
-            Schedule(_interval.NextIdle());
+            AfterEmptyPoll();
         }
     }
 
@@ -88,66 +127,48 @@ internal sealed class PollerActor : ReceiveActor
             return;
         }
 
-        if (_free <= 0 || _shards.Count == 0)
+        if (_free <= 0)
         {
-            _waitingForCapacity = _free <= 0;
-            if (_shards.Count == 0)
-            {
-                Schedule(_interval.NextIdle());
-            }
+            _waitingForCapacity = true;
+            return;
+        }
 
+        var shards = _idle || _wakePoll ? _allShards : _shards;
+        _wakePoll = false;
+        if (shards.Count == 0)
+        {
+            AfterEmptyPoll();
             return;
         }
 
         Polls++;
-        List<Candidate> found;
+        ScanResult scan;
         try
         {
-            found = await ListAsync(_free);
+            var now = await ApproximateNowAsync();
+            scan = await _scanner.NextAsync(_runtime.Store, shards, _free, now);
+            NoteDueBuckets(scan, now);
         }
         catch (ObjectStoreUnavailableException ex)
         {
             _logger.LogWarning(ex, "Poll failed: object store unavailable; backing off");
-            Schedule(_interval.NextAfterError());
+            Schedule(_idle ? IdlePollDelay() : _interval.NextAfterError());
             return;
         }
 
-        if (found.Count == 0)
+        if (scan.Candidates.Count == 0)
         {
-            Schedule(_interval.NextIdle());
+            AfterEmptyPoll();
             return;
         }
 
         _awaitingBatch = true;
-        _supervisor.Tell(new Poller.Candidates(found), Self);
+        _supervisor.Tell(new Poller.Candidates(scan.Candidates), Self);
     }
 
-    private async Task<List<Candidate>> ListAsync(int max)
-    {
-        var now = await _runtime.Clock.NowAsync();
-        var found = new List<Candidate>(max);
-        var seen = new HashSet<Guid>();
-        var start = _rotation++ % _shards.Count;
-        for (var i = 0; i < _shards.Count && found.Count < max; i++)
-        {
-            var shard = _shards[(start + i) % _shards.Count];
-            if (!_cursors.TryGetValue(shard, out var cursor))
-            {
-                cursor = new ReadyIndexCursor(shard);
-                _cursors[shard] = cursor;
-            }
-
-            foreach (var candidate in await cursor.NextAsync(_runtime.Store, max - found.Count, now))
-            {
-                if (seen.Add(candidate.TaskId))
-                {
-                    found.Add(candidate);
-                }
-            }
-        }
-
-        return found;
-    }
+    /// <summary>The store time for bucket filtering: the clock's estimate, or one sync when it has none yet.</summary>
+    private async ValueTask<DateTimeOffset> ApproximateNowAsync() =>
+        _runtime.Clock.TryGetApproximateNow(out var now) ? now : await _runtime.Clock.NowAsync();
 
     private void PollSoon()
     {
@@ -164,6 +185,7 @@ internal sealed class PollerActor : ReceiveActor
             return;
         }
 
+        _pollDueAt = _runtime.Time.GetTimestamp() + (long)(Math.Max(0, delay.TotalSeconds) * _runtime.Time.TimestampFrequency);
         if (delay <= TimeSpan.Zero)
         {
             Timers.Cancel(PollKey);
@@ -173,5 +195,12 @@ internal sealed class PollerActor : ReceiveActor
         {
             Timers.StartSingleTimer(PollKey, Poller.PollTick.Instance, delay);
         }
+    }
+
+    /// <summary>Time until the scheduled poll (zero when it is due or none is scheduled).</summary>
+    private TimeSpan UntilNextPoll()
+    {
+        var left = (_pollDueAt - _runtime.Time.GetTimestamp()) / (double)_runtime.Time.TimestampFrequency;
+        return left > 0 && Timers.IsTimerActive(PollKey) ? TimeSpan.FromSeconds(left) : TimeSpan.Zero;
     }
 }

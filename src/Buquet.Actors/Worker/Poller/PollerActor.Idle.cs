@@ -1,0 +1,201 @@
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Buquet.Actors.Worker.Poller;
+
+/// <summary>Idle mode, the wake-up hint watch and the fleet census (ADR 0008).</summary>
+internal sealed partial class PollerActor
+{
+    private const string HintKey = "hint";
+    private const string CensusKey = "census";
+
+    // Actor-confined.
+    private bool _idle;
+    private int _emptyPolls;
+    private bool _wakePoll;
+    private bool _pollAfterBatch;
+    private bool _hintKnown;
+    private string? _hintETag;
+    private DateTimeOffset? _nextDue;
+    private DateTimeOffset? _busyUntil;
+    private long? _lastCensus;
+
+    /// <summary>True while idle (tests).</summary>
+    internal bool IsIdle => _idle;
+
+    private bool IdleModeOn => _polling.IdleMaxInterval > TimeSpan.Zero;
+
+    /// <summary>An empty poll (or a batch that claimed nothing): back off, and go idle after enough of them.</summary>
+    private void AfterEmptyPoll()
+    {
+        _emptyPolls++;
+        if (!_idle && IdleModeOn && _emptyPolls >= _polling.IdleAfterEmptyPolls && NothingInFlight)
+        {
+            EnterIdle();
+        }
+
+        Schedule(_idle ? IdlePollDelay() : _interval.NextIdle());
+    }
+
+    private void EnterIdle()
+    {
+        _idle = true;
+        _runtime.Activity.SetIdle(true);
+        var sinceCensus = _lastCensus is { } t ? _runtime.Time.GetElapsedTime(t) : TimeSpan.MaxValue;
+        if (sinceCensus >= _polling.FleetCensusInterval)
+        {
+            Self.Tell(Poller.CensusTick.Instance);
+        }
+        else
+        {
+            Timers.StartSingleTimer(CensusKey, Poller.CensusTick.Instance, _polling.FleetCensusInterval - sinceCensus);
+        }
+
+        _logger.LogDebug("Poller idle: full discovery every {Interval}, hint checks every {HintInterval}", _polling.IdleMaxInterval, _polling.IdleHintInterval(_runtime.Activity.FleetSize));
+    }
+
+    private void ExitIdle()
+    {
+        _idle = false;
+        _emptyPolls = 0;
+        _interval.Reset();
+        Timers.Cancel(CensusKey);
+        _runtime.Activity.SetIdle(false);
+    }
+
+    /// <summary>
+    /// The next full discovery while idle: <c>idle-max-interval</c> (jittered), earlier when a seen future bucket falls
+    /// due, and at most the active maximum while keys of the current minute are known (their tasks may become
+    /// available any second: delayed tasks, retries in backoff).
+    /// </summary>
+    private TimeSpan IdlePollDelay()
+    {
+        var delay = _interval.Jittered(_polling.IdleMaxInterval);
+        if (_runtime.Clock.TryGetApproximateNow(out var now))
+        {
+            if (_nextDue is { } due)
+            {
+                var untilDue = due - now;
+                delay = untilDue < _polling.MinInterval ? _polling.MinInterval : untilDue < delay ? untilDue : delay;
+            }
+
+            if (_busyUntil is { } until && now < until && delay > _polling.MaxInterval)
+            {
+                delay = _interval.Jittered(_polling.MaxInterval);
+            }
+        }
+
+        return delay;
+    }
+
+    /// <summary>Remembers when the next future bucket is due, and keeps a short cadence through a minute with keys.</summary>
+    private void NoteDueBuckets(ScanResult scan, DateTimeOffset now)
+    {
+        if (_nextDue is { } reached && now >= reached)
+        {
+            _busyUntil = reached + TimeSpan.FromSeconds(61);
+        }
+
+        if (scan.CurrentBucketSeen)
+        {
+            _busyUntil = TimeBuckets.Start(TimeBuckets.Number(now) + 1) + TimeSpan.FromSeconds(1);
+        }
+
+        if (scan.Complete)
+        {
+            _nextDue = scan.NextDueBucket is { } b ? TimeBuckets.Start(b) : null;
+        }
+    }
+
+    private async Task CheckHintAsync()
+    {
+        if (_stopped || !_runtime.Settings.WakeHints)
+        {
+            return;
+        }
+
+        // While active, a HEAD is only worth it when the next poll is further away than the next check.
+        var skip = !_idle && _hintKnown && (_awaitingBatch || _waitingForCapacity || UntilNextPoll() <= _polling.ActiveHintInterval);
+        if (!skip)
+        {
+            try
+            {
+                var etag = (await _runtime.Store.HeadAsync(WakeHints.Key))?.ETag;
+                if (_hintKnown && !string.Equals(etag, _hintETag, StringComparison.Ordinal))
+                {
+                    _hintETag = etag;
+                    OnHintMoved();
+                }
+
+                _hintETag = etag;
+                _hintKnown = true;
+            }
+            catch (ObjectStoreUnavailableException ex)
+            {
+                _logger.LogDebug(ex, "Wake-up hint check failed; trying again at the next check");
+            }
+        }
+
+        var next = _idle ? _interval.Jittered(_polling.IdleHintInterval(_runtime.Activity.FleetSize)) : _polling.ActiveHintInterval;
+        Timers.StartSingleTimer(HintKey, Poller.HintTick.Instance, next);
+    }
+
+    /// <summary>Someone made a task ready: poll now (all shards when waking from idle).</summary>
+    private void OnHintMoved()
+    {
+        HintWakeUps++;
+        if (_idle)
+        {
+            ExitIdle();
+            _wakePoll = true;
+        }
+
+        _emptyPolls = 0;
+        _interval.Reset();
+        if (_awaitingBatch)
+        {
+            _pollAfterBatch = true;
+        }
+        else if (_free > 0)
+        {
+            Schedule(TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Hint changes that triggered a poll (tests and metrics).</summary>
+    internal int HintWakeUps { get; private set; }
+
+    /// <summary>Counts live workers (registry entries written within the fleet window) and publishes the fleet size.</summary>
+    private async Task CensusAsync()
+    {
+        if (_stopped || !_idle)
+        {
+            return;
+        }
+
+        _lastCensus = _runtime.Time.GetTimestamp();
+        try
+        {
+            var now = await ApproximateNowAsync();
+            var page = await _runtime.Store.ListAsync(new ListRequest(TaskKeys.WorkersRoot, MaxKeys: 1000));
+            var live = 0;
+            foreach (var obj in page.Objects)
+            {
+                var name = obj.Key[TaskKeys.WorkersRoot.Length..];
+                if (!name.Contains('/', StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && now - obj.LastModified <= _polling.FleetWindow)
+                {
+                    live++;
+                }
+            }
+
+            _runtime.Activity.SetFleetSize(Math.Max(1, live));
+        }
+        catch (ObjectStoreUnavailableException ex)
+        {
+            _logger.LogDebug(ex, "Fleet census failed; keeping fleet size {FleetSize}", _runtime.Activity.FleetSize);
+        }
+
+        Timers.StartSingleTimer(CensusKey, Poller.CensusTick.Instance, _polling.FleetCensusInterval);
+    }
+}

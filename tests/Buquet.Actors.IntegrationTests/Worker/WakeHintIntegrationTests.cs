@@ -1,0 +1,68 @@
+using Buquet.Actors.Client;
+using Buquet.Actors.IntegrationTests.Client;
+using Buquet.Actors.IntegrationTests.Storage;
+using Buquet.Actors.Kernel.TestKit;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Worker;
+using Buquet.Actors.Worker.BuiltIns;
+using Buquet.Actors.Worker.Executor;
+using Buquet.Actors.Worker.Handlers;
+using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
+
+namespace Buquet.Actors.IntegrationTests.Worker;
+
+/// <summary>
+/// ADR 0008 on a real S3 server: an idle worker (whose next full LIST is 10 minutes away) is woken by the wake-up hint
+/// a client touches on submit, and runs the task within seconds.
+/// </summary>
+[Collection(SerialS3Collection.Name)]
+public sealed class MotoWakeHintIntegrationTests : S3Bucket
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+
+    internal override S3TestServer Server => S3TestServer.Moto;
+
+    [Fact]
+    public async Task SubmitAsync_WorkerIdle_HintWakesWorkerWhichRunsTheTask()
+    {
+        var workerStore = await NewStoreAsync();
+        var settings = new WorkerSettings
+        {
+            WorkerId = "worker-hint",
+            Concurrency = 2,
+            Polling = new PollingSettings(Buquet.Actors.Configuration.PollingStrategy.Adaptive, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), 2.0, TimeSpan.FromMilliseconds(500), 0.1)
+            {
+                IdleMaxInterval = TimeSpan.FromMinutes(10),
+            },
+        };
+        var runtime = WorkerFactory.CreateRuntime(workerStore, settings, new TaskHandlerRegistry().AddBuiltIns(), 1, TimeProvider.System, TestActorSystem.SeededRandomSource(5));
+        var system = TestActorSystem.Create(TimeProvider.System, 5);
+        try
+        {
+            var activity = new TestProbe(system, "activity");
+            var finished = new TestProbe(system, "finished");
+            finished.SubscribeTo<ExecutorProtocol.ExecutionFinished>();
+            runtime.Activity.Watch(activity);
+            Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(timeout: Guard)).Idle);
+            WorkerFactory.Start(system, runtime);
+            await activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, Guard);
+
+            var client = NewClient(await NewStoreAsync());
+            var task = await SubmitAvailableAsync(client, "buquet.echo", new { hello = "hint" });
+            var submitted = TimeProvider.System.GetTimestamp();
+            var done = await finished.ExpectMsgAsync<ExecutorProtocol.ExecutionFinished>(f => f.TaskId == task.Id, Guard);
+            var took = TimeProvider.System.GetElapsedTime(submitted);
+
+            Assert.Equal(ExecutionResult.Completed, done.Outcome);
+            Assert.Equal(BuquetTaskStatus.Completed, (await client.GetAsync(task.Id))!.Status);
+            Assert.NotNull(await Store.HeadAsync(WakeHints.Key));
+            // Only the hint can explain a pickup well before the idle worker's next full LIST (10 minutes away).
+            Assert.True(took < TimeSpan.FromSeconds(30), $"picked up after {took}");
+            await activity.ExpectMsgAsync<WorkerActivity.Changed>(c => !c.Idle, Guard);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(Guard);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using Buquet.Actors.Kernel;
+using Buquet.Actors.Kernel.TestKit;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Buquet.Actors.Worker;
+using Buquet.Actors.Worker.Handlers;
+using Microsoft.Extensions.Time.Testing;
+using PollerProtocol = Buquet.Actors.Worker.Poller.Poller;
+
+namespace Buquet.Actors.Tests.Worker.Poller;
+
+/// <summary>
+/// One poller under test, its supervisor played by a probe: in-memory store behind a request counter, a real
+/// <see cref="StoreClock"/> over that counter (so clock probes are counted), virtual time. <see cref="StepAsync"/>
+/// advances virtual time in steps and, after each, waits until the poller has handled everything that fell due (an
+/// Ask queued behind the timer messages is the barrier).
+/// </summary>
+internal sealed class PollerFixture : IAsyncDisposable
+{
+    public static readonly TimeSpan Guard = TimeSpan.FromSeconds(20);
+
+    public PollerFixture(int concurrency = 4, PollingSettings? polling = null, bool wakeHints = true, int seed = 3)
+    {
+        Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 10, TimeSpan.Zero));
+        Memory = new InMemoryObjectStore(Clock);
+        Counting = new RequestCountingObjectStore(Memory);
+        StoreClock = new StoreClock(Counting, Clock, TimeSpan.FromSeconds(5));
+        var settings = new WorkerSettings
+        {
+            WorkerId = "worker-poll",
+            Concurrency = concurrency,
+            Polling = polling ?? new WorkerSettings { WorkerId = "x" }.Polling,
+            WakeHints = wakeHints,
+        };
+        Runtime = WorkerFactory.CreateRuntime(Counting, settings, new TaskHandlerRegistry(), 1, Clock, TestActorSystem.SeededRandomSource(seed), null, StoreClock);
+        System = TestActorSystem.Create(Clock, seed);
+        Supervisor = new RecordingRef(System);
+        Hints = new WakeHintPublisher(Memory, Clock);
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public InMemoryObjectStore Memory { get; }
+
+    public RequestCountingObjectStore Counting { get; }
+
+    public StoreClock StoreClock { get; }
+
+    public WorkerRuntime Runtime { get; }
+
+    public ActorSystem System { get; }
+
+    public RecordingRef Supervisor { get; }
+
+    /// <summary>A producer's hint publisher (writes to the uncounted store).</summary>
+    public WakeHintPublisher Hints { get; }
+
+    public IActorRef? Poller { get; private set; }
+
+    /// <summary>Starts the poller over every shard and grants it <paramref name="free"/> slots.</summary>
+    public async Task<IActorRef> StartAsync(int? free = null)
+    {
+        Poller = System.ActorOf(PollerProtocol.Props(Runtime, Supervisor, Runtime.Repository.Shards.All), "poller");
+        await StateAsync();
+        Assert.IsType<PollerProtocol.Started>(Supervisor.Take());
+        Poller.Tell(new PollerProtocol.Capacity(free ?? Runtime.Settings.Concurrency), Supervisor);
+        return Poller;
+    }
+
+    public async Task<PollerProtocol.State> StateAsync() =>
+        await Poller!.Ask<PollerProtocol.State>(PollerProtocol.GetState.Instance, TimeSpan.FromDays(1)).WaitAsync(Guard);
+
+    /// <summary>Advances <paramref name="total"/> in steps, settling after each.</summary>
+    public async Task StepAsync(TimeSpan total, TimeSpan? step = null)
+    {
+        var s = step ?? TimeSpan.FromMilliseconds(250);
+        for (var t = TimeSpan.Zero; t < total; t += s)
+        {
+            Clock.Advance(s);
+            await StateAsync();
+        }
+    }
+
+    /// <summary>Steps until the poller offers candidates; returns them and the virtual time it took.</summary>
+    public async Task<(PollerProtocol.Candidates Batch, TimeSpan After)> StepUntilCandidatesAsync(TimeSpan limit, TimeSpan? step = null)
+    {
+        var s = step ?? TimeSpan.FromMilliseconds(100);
+        var start = Clock.GetUtcNow();
+        while (Clock.GetUtcNow() - start <= limit)
+        {
+            Clock.Advance(s);
+            await StateAsync();
+            if (Supervisor.Take() is { } message)
+            {
+                return (Assert.IsType<PollerProtocol.Candidates>(message), Clock.GetUtcNow() - start);
+            }
+        }
+
+        throw new TestKitException($"No candidates within {limit} of virtual time.");
+    }
+
+    /// <summary>Steps until the poller reports idle (at most <paramref name="limit"/>).</summary>
+    public async Task UntilIdleAsync(TimeSpan? limit = null)
+    {
+        var start = Clock.GetUtcNow();
+        while (!(await StateAsync()).Idle)
+        {
+            if (Clock.GetUtcNow() - start > (limit ?? TimeSpan.FromMinutes(2)))
+            {
+                throw new TestKitException("The poller did not go idle.");
+            }
+
+            Clock.Advance(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    /// <summary>Writes a ready-index key for a new task id in <paramref name="shard"/> (no task object, no hint).</summary>
+    public async Task<Guid> ReadyKeyAsync(string shard, TimeSpan? offset = null)
+    {
+        var id = Guid.Parse(shard + Guid.NewGuid().ToString("N")[1..]);
+        await Memory.PutAsync(TaskKeys.Ready(shard, Clock.GetUtcNow() + (offset ?? TimeSpan.Zero), id), Array.Empty<byte>(), PutCondition.None);
+        return id;
+    }
+
+    public async ValueTask DisposeAsync() => await System.Terminate().WaitAsync(Guard);
+}
+
+/// <summary>Plays the supervisor: records what the poller tells it.</summary>
+internal sealed class RecordingRef(ActorSystem system) : IActorRef
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<object> _messages = new();
+
+    public ActorPath Path { get; } = new(system.Name, new ActorPath(system.Name, new ActorPath(system.Name, null, string.Empty), "temp"), "supervisor");
+
+    public void Tell(object message, IActorRef? sender = null) => _messages.Enqueue(message);
+
+    /// <summary>The oldest message not taken yet, or null.</summary>
+    public object? Take() => _messages.TryDequeue(out var m) ? m : null;
+}
