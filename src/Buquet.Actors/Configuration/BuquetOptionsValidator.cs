@@ -203,7 +203,7 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.Range("buquet.telemetry.prometheus-port", options.Telemetry.PrometheusPort, 1, 65535);
         v.Positive("buquet.clock.sync-interval", options.Clock.SyncInterval, TimeSpan.FromMinutes(5));
         v.Order("buquet.clock.sync-interval", options.Clock.SyncInterval, "buquet.clock.estimate-max-age", options.Clock.EstimateMaxAge);
-        v.Positive("buquet.clock.estimate-max-age", options.Clock.EstimateMaxAge, TimeSpan.FromHours(1));
+        v.Positive("buquet.clock.estimate-max-age", options.Clock.EstimateMaxAge, TimeSpan.FromDays(1));
     }
 
     private sealed class Checker

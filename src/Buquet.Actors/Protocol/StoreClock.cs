@@ -46,7 +46,7 @@ internal sealed class StoreClock : IStoreClock
     private volatile Sync? _last;
 
     /// <summary>How long a reading may be extrapolated by <see cref="EstimateNowAsync"/> (monotonic drift is ~0.1 ms/s).</summary>
-    public static readonly TimeSpan DefaultEstimateMaxAge = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan DefaultEstimateMaxAge = TimeSpan.FromHours(1);
 
     public StoreClock(IObjectStore store, TimeProvider? timeProvider = null, TimeSpan? resyncInterval = null, TimeSpan? estimateMaxAge = null)
     {

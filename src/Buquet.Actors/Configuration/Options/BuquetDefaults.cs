@@ -130,7 +130,7 @@ public static class BuquetDefaults
     public const bool ShardLeasingReleaseWhenIdle = true;
 
     /// <summary><c>buquet.worker.shard-leasing.idle-census-interval</c>.</summary>
-    public static readonly TimeSpan ShardLeasingIdleCensusInterval = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan ShardLeasingIdleCensusInterval = TimeSpan.Zero;
 
     /// <summary><c>buquet.monitor.enabled</c>.</summary>
     public const bool MonitorEnabled = true;
@@ -196,5 +196,5 @@ public static class BuquetDefaults
     public static readonly TimeSpan ClockSyncInterval = TimeSpan.FromSeconds(5);
 
     /// <summary><c>buquet.clock.estimate-max-age</c>.</summary>
-    public static readonly TimeSpan ClockEstimateMaxAge = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan ClockEstimateMaxAge = TimeSpan.FromHours(1);
 }

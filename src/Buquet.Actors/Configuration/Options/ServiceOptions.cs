@@ -123,6 +123,6 @@ public sealed class ClockOptions
 
     /// <summary>How long a reading may be extrapolated for timestamps that decide nothing (heartbeats, due filters)
     /// before re-syncing (<c>estimate-max-age</c>); at least <see cref="SyncInterval"/>.</summary>
-    /// <value>The default is 15 min.</value>
+    /// <value>The default is 1 h.</value>
     public TimeSpan EstimateMaxAge { get; set; } = BuquetDefaults.ClockEstimateMaxAge;
 }

@@ -142,7 +142,8 @@ public sealed class ShardLeasingOptions
     /// <value>The default is true.</value>
     public bool ReleaseWhenIdle { get; set; } = BuquetDefaults.ShardLeasingReleaseWhenIdle;
 
-    /// <summary>While idle (leases released), how often the live workers are counted for the fleet size (<c>idle-census-interval</c>).</summary>
-    /// <value>The default is 10 min.</value>
+    /// <summary>While idle (leases released), how often the live workers are counted for the fleet size (<c>idle-census-interval</c>);
+    /// zero = never (the idle poller counts the fleet itself).</summary>
+    /// <value>The default is zero (the poller's count is used).</value>
     public TimeSpan IdleCensusInterval { get; set; } = BuquetDefaults.ShardLeasingIdleCensusInterval;
 }

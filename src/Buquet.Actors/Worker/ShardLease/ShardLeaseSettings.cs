@@ -25,7 +25,7 @@ internal sealed record ShardLeaseSettings(
 
     /// <summary>While idle with leases released, how often live workers are counted for the fleet size; zero = never
     /// (the idle poller counts the fleet itself).</summary>
-    public TimeSpan IdleCensusInterval { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan IdleCensusInterval { get; init; }
 
     /// <summary>The renewal period actually used: at most a third of the TTL, so two renewals can fail before expiry.</summary>
     public TimeSpan EffectiveRenewalInterval => RenewalInterval < LeaseTtl / 3 ? RenewalInterval : LeaseTtl / 3;

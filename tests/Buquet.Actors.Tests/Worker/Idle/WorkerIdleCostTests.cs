@@ -44,9 +44,8 @@ public sealed class WorkerIdleCostTests(ITestOutputHelper output)
         // Heartbeats: one PUT per 50 s.
         Assert.InRange(PerWorkerMinute(s.Count(StoreOperation.Put, "workers")), 1.0, 1.25);
 
-        // Shard leases released while idle: no lease traffic; a census (LIST workers/) every 10 minutes.
+        // Shard leases released while idle: no lease traffic. The fleet size comes from the poller's census.
         Assert.Equal(0, s.PutClass("shard-leases") + s.GetClass("shard-leases"));
-        Assert.InRange(PerWorkerMinute(s.Count(StoreOperation.List, "workers")), 0.05, 0.15);
 
         // Monitor: one LIST of leases/ per check, interval × 10 while idle: the fleet scans about every 30 s.
         Assert.InRange(PerWorkerMinute(s.Count(StoreOperation.List, "leases")), 0.1, 0.3);
@@ -58,9 +57,14 @@ public sealed class WorkerIdleCostTests(ITestOutputHelper output)
         Assert.True(PerWorkerMinute(s.PutClass("leader") + s.PutClass("schedules")) <= 0.35, s.Describe());
         Assert.True(PerWorkerMinute(s.GetClass("leader")) <= 0.6, s.Describe());
 
-        // Everything but the poller (ready/, and the clock probes its polls cause): ≤ 2 PUT/LIST-class per worker-minute,
-        // about $0.43 per worker-month at AWS list prices.
-        var mine = s.PutClass() - s.PutClass("ready") - s.PutClass("clock");
-        Assert.True(PerWorkerMinute(mine) <= 2.0, $"{PerWorkerMinute(mine):0.00} per worker-minute: {s.Describe()}");
+        // Everything but the poller (ready/, hints/, its census LIST of workers/): ≤ 1.7 PUT/LIST-class per worker-minute.
+        var mine = s.PutClass() - s.PutClass("ready") - s.Count(StoreOperation.List, "workers");
+        Assert.True(PerWorkerMinute(mine) <= 1.7, $"{PerWorkerMinute(mine):0.00} per worker-minute: {s.Describe()}");
+
+        // The whole worker, poller included: issue 8 allows ≈ 2.3 PUT/LIST-class per worker-minute ($5 a month for 10
+        // workers, GET/HEAD aside); see docs/benchmarks.md for the dollars including the hint HEADs.
+        var dollars = ((s.PutClass() * 0.005) + (s.GetClass() * 0.0004)) / 1000 / Window.TotalMinutes * 43_200;
+        output.WriteLine($"PUT-class {PerWorkerMinute(s.PutClass()):0.000} per worker-minute; ${dollars:0.00} per month for the fleet of {Workers}");
+        Assert.True(PerWorkerMinute(s.PutClass()) <= 2.4, $"{PerWorkerMinute(s.PutClass()):0.00} per worker-minute: {s.Describe()}");
     }
 }
