@@ -89,6 +89,8 @@ internal sealed class LeaseRecovery
     {
         var tally = new Tally();
         var shardsSeen = new HashSet<string>(StringComparer.Ordinal);
+        var fromStart = Cursor is null;
+        var wrapped = false;
         var estimate = await _clock.EstimateNowAsync(cancellationToken);
         var nowBucket = TimeBuckets.Number(estimate);
         DateTimeOffset? now = null;
@@ -127,6 +129,7 @@ internal sealed class LeaseRecovery
             if (!page.IsTruncated && tally.Examined < KeysPerCycle)
             {
                 Cursor = null; // the listing ended: the next cycle starts again at the oldest buckets
+                wrapped = true;
                 break;
             }
 
@@ -136,7 +139,7 @@ internal sealed class LeaseRecovery
             }
         }
 
-        tally.Shards = shardsSeen.Count;
+        tally.Shards = fromStart && wrapped ? _shards.Count : shardsSeen.Count; // a whole pass covers every shard
         return tally.ToReport();
     }
 

@@ -170,7 +170,7 @@ public sealed class LeaseRecoveryTests
 
         var report = await NewRecovery(f: f).RunCycleAsync();
 
-        Assert.Equal(1, report.ShardsScanned);
+        Assert.Equal(256, report.ShardsScanned);
         Assert.Equal(1, report.Recovered);
         Assert.Equal(1, f.Store.Snapshot()[StoreOperation.List]);
         Assert.Equal(BuquetTaskStatus.Pending, (await f.GetAsync(running.Id)).Status);
