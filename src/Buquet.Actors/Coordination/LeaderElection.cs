@@ -37,6 +37,9 @@ internal sealed class LeaderElection
     /// <summary>How often to call <see cref="RunRoundAsync"/>: a third of the lease TTL.</summary>
     public TimeSpan RenewInterval => _lease.Ttl / 3;
 
+    /// <summary>After a standby's round that found another holder: how long its term still ran by the clock's estimate.</summary>
+    public TimeSpan? ObservedTermEndsIn { get; private set; }
+
     // Confined to the owner.
     /// <summary>The grant of the current term, when this candidate believes it leads.</summary>
     public LeaseGrant? Grant { get; private set; }
@@ -114,7 +117,20 @@ internal sealed class LeaderElection
             return false;
         }
 
-        return current is { } c && c.Record.HolderId != CandidateId && !c.Record.IsExpiredAt(await _clock.EstimateNowAsync(ct));
+        ObservedTermEndsIn = null;
+        if (current is not { } c || c.Record.HolderId == CandidateId)
+        {
+            return false;
+        }
+
+        var now = await _clock.EstimateNowAsync(ct);
+        if (c.Record.IsExpiredAt(now))
+        {
+            return false;
+        }
+
+        ObservedTermEndsIn = c.Record.ExpiresAt - now;
+        return true;
     }
 
     private async Task<bool> IsLeaderNowAsync(CancellationToken ct) => IsLeaderAt(await _clock.NowAsync(ct));

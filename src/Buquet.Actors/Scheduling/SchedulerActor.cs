@@ -43,18 +43,40 @@ internal sealed class SchedulerActor : ReceiveActor
             _settings.NodeId, _node.Election.Grant is not null, _node.Election.Grant?.FencingToken, _lastTick)));
     }
 
-    /// <summary>An idle leader's renewal term (longer than the TTL), or null.</summary>
-    private TimeSpan? IdleLeaderTerm => _idle && _settings.IdleLeaderLeaseTtl > _settings.LeaderLeaseTtl ? _settings.IdleLeaderLeaseTtl : null;
+    /// <summary>
+    /// An idle leader's renewal term (longer than the TTL), or null: only while the worker is idle <em>and</em> the last
+    /// tick found no schedule. A leader with schedules keeps its normal term, so a crash never delays a schedule by
+    /// more than the normal take-over.
+    /// </summary>
+    private TimeSpan? IdleLeaderTerm =>
+        _idle && _lastTick is { Schedules: 0 } && _settings.IdleLeaderLeaseTtl > _settings.LeaderLeaseTtl ? _settings.IdleLeaderLeaseTtl : null;
 
-    /// <summary>The lease-round period: a leader renews every third of its term; an idle standby checks rarely.</summary>
-    private TimeSpan LeasePeriod => _node.Election.Grant is null
-        ? (_idle ? _settings.IdleStandbyInterval : _node.Election.RenewInterval)
-        : (IdleLeaderTerm is { } term ? term / 3 : _node.Election.RenewInterval);
+    /// <summary>
+    /// Delay to the next lease round. Leader: a third of its term. Active standby: a third of the TTL. Idle standby:
+    /// just after the holder's term ends as last read (it cannot be taken earlier), at least a third of the TTL and at
+    /// most <see cref="Scheduler.Settings.IdleStandbyInterval"/>, so a dead leader is replaced as fast as when active
+    /// while a live one is looked at about once per term.
+    /// </summary>
+    private TimeSpan NextRoundDelay()
+    {
+        var renew = _node.Election.RenewInterval;
+        if (_node.Election.Grant is not null)
+        {
+            return IdleLeaderTerm is { } term ? term / 3 : renew;
+        }
+
+        if (!_idle)
+        {
+            return renew;
+        }
+
+        var untilFree = _node.Election.ObservedTermEndsIn is { } left ? left + TimeSpan.FromSeconds(1) : _settings.IdleStandbyInterval;
+        return untilFree < renew ? renew : untilFree > _settings.IdleStandbyInterval ? _settings.IdleStandbyInterval : untilFree;
+    }
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, _node.Election.RenewInterval);
         Timers.StartPeriodicTimer(TickTimerKey, Scheduler.Tick.Instance, _settings.TickInterval);
         Self.Tell(Scheduler.RenewLease.Instance);
         Self.Tell(Scheduler.Tick.Instance);
@@ -71,18 +93,13 @@ internal sealed class SchedulerActor : ReceiveActor
             return;
         }
 
-        var before = LeasePeriod;
         _idle = changed.Idle;
-        if (LeasePeriod != before)
-        {
-            Timers.StartPeriodicTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, LeasePeriod);
-        }
 
-        if (_idle && IdleLeaderTerm is not null && _node.Election.Grant is not null)
-        {
-            // A leader going idle writes its longer term now: the current one may end before the slower next round.
-            Self.Tell(Scheduler.RenewLease.Instance);
-        }
+        // Active again: rounds every third of the TTL from now. A leader going idle (without schedules) writes its
+        // longer term now, since the current one may end before the slower next round. A standby going idle looks
+        // next when the holder's term ends (at most the idle standby interval).
+        var leaderGoingIdle = _idle && IdleLeaderTerm is not null && _node.Election.Grant is not null;
+        Timers.StartSingleTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, leaderGoingIdle ? TimeSpan.Zero : NextRoundDelay());
     }
 
     private async Task RenewAsync()
@@ -90,12 +107,7 @@ internal sealed class SchedulerActor : ReceiveActor
         bool leads;
         try
         {
-            var period = LeasePeriod;
             leads = await _node.RunLeaseRoundAsync(renewFor: IdleLeaderTerm);
-            if (LeasePeriod != period)
-            {
-                Timers.StartPeriodicTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, LeasePeriod);
-            }
         }
         catch (ObjectStoreUnavailableException ex)
         {
@@ -103,6 +115,7 @@ internal sealed class SchedulerActor : ReceiveActor
             leads = false;
         }
 
+        Timers.StartSingleTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, NextRoundDelay());
         Context.System.EventStream.Publish(new Scheduler.LeaseRoundCompleted(_settings.NodeId, leads, _node.Election.Grant?.FencingToken));
     }
 

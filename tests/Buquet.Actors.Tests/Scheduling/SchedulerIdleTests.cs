@@ -48,22 +48,22 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         };
         var actor = _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
         Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the idle change is processed
         return actor;
     }
 
     [Fact]
     public async Task IdleStandby_ThirtyMinutes_OneLeaseReadPer5MinutesNoWritesNoClock()
     {
-        await StartIdleStandbyAsync();
+        var actor = await StartIdleStandbyAsync();
         _store.Reset();
 
-        for (var minute = 1; minute <= 30; minute++)
+        for (var i = 1; i <= 6; i++)
         {
-            _f.Time.Advance(TimeSpan.FromMinutes(1));
-            Assert.Null((await _probe.FishForMessageAsync<Scheduler.TickCompleted>(timeout: Guard)).Report);
+            _f.Time.Advance(TimeSpan.FromMinutes(5)); // the standby ticks too (every minute): a no-op without the lease
+            Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
         }
 
-        await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard); // the round of minute 30
         Assert.Equal(6, _store.Count(StoreOperation.Get, "leader")); // active standby: 60 (every 30 s)
         Assert.Equal(0, _store.PutClass("leader") + _store.PutClass("schedules")); // no lease write, no schedules LIST
         Assert.True(_store.Count(StoreOperation.Put, "clock") <= 2, _store.Describe()); // only the estimate's refresh (15 min)
@@ -145,5 +145,58 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
             var message = await _probe.FishForMessageAsync<object>(m => m is Scheduler.TickCompleted or Scheduler.LeaseRoundCompleted, Guard);
             taken = message is Scheduler.LeaseRoundCompleted { IsLeader: true };
         }
+    }
+
+    [Fact]
+    public async Task IdleStandby_LeaderWithNormalTermDies_TakesOverJustAfterItsTermNotAfter5Minutes()
+    {
+        var other = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
+        Assert.True((await other.TryAcquireAsync("dead-leader")).IsHeld); // a leader with schedules: 90 s terms; it dies now
+        var actor = await StartIdleStandbyAsync(otherHoldsTwoHours: false);
+
+        var elapsed = TimeSpan.Zero;
+        var leads = false;
+        while (!leads)
+        {
+            _f.Time.Advance(TimeSpan.FromSeconds(10));
+            elapsed += TimeSpan.FromSeconds(10);
+            Assert.True(elapsed <= TimeSpan.FromSeconds(120), "the idle standby waited past the dead leader's term");
+            leads = (await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard)).IsLeader; // after any due round
+        }
+    }
+
+    [Fact]
+    public async Task IdleLeaderWithSchedules_KeepsNormalTermEvery30s()
+    {
+        await _f.Client.Schedules.CreateAsync(new ScheduleSpec("nightly", "t", "0 3 * * *"));
+        var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
+        var settings = new Scheduler.Settings("leader", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90), ScheduleExtensions.Default) { Activity = _activity };
+        var actor = _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
+        var seen = new List<object>();
+        while (seen.LastOrDefault() is not Scheduler.TickCompleted)
+        {
+            try
+            {
+                seen.Add(await _probe.ReceiveOneAsync(TimeSpan.FromSeconds(3)));
+            }
+            catch (TestKitException)
+            {
+                Assert.Fail(string.Join("; ", seen));
+            }
+        }
+
+        Assert.True(seen[^1] is Scheduler.TickCompleted { Report.Schedules: 1 }, string.Join("; ", seen));
+
+        _activity.SetIdle(true);
+        await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the idle change is processed
+        _store.Reset();
+        for (var i = 0; i < 4; i++)
+        {
+            _f.Time.Advance(TimeSpan.FromSeconds(30));
+            Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        }
+
+        var lease = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
+        Assert.Equal(_f.Time.GetUtcNow() + TimeSpan.FromSeconds(90), (await lease.ReadAsync())!.Value.Record.ExpiresAt);
     }
 }
