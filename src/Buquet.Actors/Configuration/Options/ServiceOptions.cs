@@ -56,7 +56,7 @@ public sealed class SchedulerOptions
     /// <value>The default is 90 s.</value>
     public TimeSpan LeaderLeaseTtl { get; set; } = BuquetDefaults.SchedulerLeaderLeaseTtl;
 
-    /// <summary>While the worker is idle, how often a standby scheduler checks whether the leader lease is free (<c>idle-standby-interval</c>).</summary>
+    /// <summary>While the worker is idle, the longest gap between a standby scheduler's looks at the leader lease; it looks just after the term it saw ends (<c>idle-standby-interval</c>).</summary>
     /// <value>The default is 5 min.</value>
     public TimeSpan IdleStandbyInterval { get; set; } = BuquetDefaults.SchedulerIdleStandbyInterval;
 
