@@ -1,0 +1,35 @@
+using Buquet.Actors.Kernel.TestKit;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Worker;
+using Buquet.Actors.Worker.BuiltIns;
+using Buquet.Actors.Worker.Executor;
+using Buquet.Actors.Worker.Handlers;
+
+namespace Buquet.Actors.Tests.Worker.Poller;
+
+/// <summary>The whole worker (supervisor, poller, claimer, executor) going idle and being woken by a client's hint.</summary>
+public sealed class IdleWorkerTests
+{
+    [Fact]
+    public async Task SubmitAsync_WorkerIdle_TaskRunsWithinAboutASecondOfVirtualTime()
+    {
+        await using var h = new WorkerHarness();
+        var runtime = h.Runtime(WorkerHarness.Settings(), new TaskHandlerRegistry().AddBuiltIns(h.Clock));
+        var activity = new TestProbe(h.System, "activity");
+        runtime.Activity.Watch(activity);
+        Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(timeout: WorkerHarness.Guard)).Idle);
+        WorkerFactory.Start(h.System, runtime);
+        await h.PumpUntilAsync(activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, WorkerHarness.Guard), TimeSpan.FromMilliseconds(100));
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var submittedAt = h.Clock.GetUtcNow();
+        var task = await h.Client.SubmitAsync("buquet.echo", new { n = 1 });
+        var finished = await h.PumpUntilFinishedAsync(1, TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(task.Id, finished[0].TaskId);
+        Assert.Equal(ExecutionResult.Completed, finished[0].Outcome);
+        Assert.True(h.Clock.GetUtcNow() - submittedAt <= TimeSpan.FromSeconds(1.5), $"ran after {h.Clock.GetUtcNow() - submittedAt}");
+        Assert.Equal(BuquetTaskStatus.Completed, (await h.GetAsync(task.Id)).Status);
+        await h.PumpUntilAsync(activity.ExpectMsgAsync<WorkerActivity.Changed>(c => !c.Idle, WorkerHarness.Guard));
+    }
+}
