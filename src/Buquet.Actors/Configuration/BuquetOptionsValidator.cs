@@ -132,6 +132,12 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.NotNegative("buquet.worker.shutdown-grace", worker.ShutdownGrace);
         v.Positive("buquet.worker.heartbeat-interval", worker.HeartbeatInterval);
         v.Order("buquet.worker.heartbeat-interval", worker.HeartbeatInterval, "buquet.monitor.worker-health-threshold", monitor.WorkerHealthThreshold, strict: true);
+        if (worker.HeartbeatInterval < monitor.WorkerHealthThreshold)
+        {
+            v.Order("buquet.worker.heartbeat-interval", worker.HeartbeatInterval, "buquet.worker.idle-heartbeat-interval", worker.IdleHeartbeatInterval);
+        }
+
+        v.Order("buquet.worker.idle-heartbeat-interval", worker.IdleHeartbeatInterval, "buquet.monitor.worker-health-threshold", monitor.WorkerHealthThreshold, strict: true);
 
         var polling = worker.Polling;
         v.Positive("buquet.worker.polling.min-interval", polling.MinInterval);
@@ -158,6 +164,7 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.Positive("buquet.worker.shard-leasing.lease-ttl", leasing.LeaseTtl);
         v.Positive("buquet.worker.shard-leasing.renewal-interval", leasing.RenewalInterval);
         v.Order("buquet.worker.shard-leasing.renewal-interval", leasing.RenewalInterval, "buquet.worker.shard-leasing.lease-ttl", leasing.LeaseTtl, strict: true);
+        v.NotNegative("buquet.worker.shard-leasing.idle-census-interval", leasing.IdleCensusInterval);
     }
 
     private static void CheckServices(Checker v, BuquetOptions options)
@@ -173,6 +180,8 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         var scheduler = options.Scheduler;
         v.Positive("buquet.scheduler.tick-interval", scheduler.TickInterval);
         v.Order("buquet.scheduler.tick-interval", scheduler.TickInterval, "buquet.scheduler.leader-lease-ttl", scheduler.LeaderLeaseTtl, strict: true);
+        v.Positive("buquet.scheduler.idle-standby-interval", scheduler.IdleStandbyInterval);
+        v.Positive("buquet.scheduler.idle-leader-lease-ttl", scheduler.IdleLeaderLeaseTtl);
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(scheduler.DefaultTimeZone, out _))
         {
             v.Fail($"buquet.scheduler.default-time-zone = '{scheduler.DefaultTimeZone}' is not a known time zone: use an IANA id such as UTC or Europe/Paris");
@@ -193,6 +202,8 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.Url("buquet.telemetry.otlp-endpoint", options.Telemetry.OtlpEndpoint);
         v.Range("buquet.telemetry.prometheus-port", options.Telemetry.PrometheusPort, 1, 65535);
         v.Positive("buquet.clock.sync-interval", options.Clock.SyncInterval, TimeSpan.FromMinutes(5));
+        v.Order("buquet.clock.sync-interval", options.Clock.SyncInterval, "buquet.clock.estimate-max-age", options.Clock.EstimateMaxAge);
+        v.Positive("buquet.clock.estimate-max-age", options.Clock.EstimateMaxAge, TimeSpan.FromDays(1));
     }
 
     private sealed class Checker

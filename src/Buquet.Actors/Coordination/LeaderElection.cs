@@ -37,21 +37,31 @@ internal sealed class LeaderElection
     /// <summary>How often to call <see cref="RunRoundAsync"/>: a third of the lease TTL.</summary>
     public TimeSpan RenewInterval => _lease.Ttl / 3;
 
+    /// <summary>After a standby's round that found another holder: how long its term still ran by the clock's estimate.</summary>
+    public TimeSpan? ObservedTermEndsIn { get; private set; }
+
     // Confined to the owner.
     /// <summary>The grant of the current term, when this candidate believes it leads.</summary>
     public LeaseGrant? Grant { get; private set; }
 
     /// <summary>Renews a held lease or tries to acquire one. Returns whether this candidate leads afterwards.</summary>
-    public async Task<bool> RunRoundAsync(CancellationToken ct = default)
+    /// <param name="ct">Cancels the round.</param>
+    /// <param name="renewFor">A longer term for this renewal (an idle leader renewing rarely); null = the lease TTL.</param>
+    public async Task<bool> RunRoundAsync(CancellationToken ct = default, TimeSpan? renewFor = null)
     {
         if (Grant is { } held)
         {
-            var renewed = await _lease.RenewAsync(held, ct);
+            var renewed = await _lease.RenewAsync(held, ct, renewFor);
             Grant = renewed.Grant;
             if (renewed.IsHeld)
             {
                 return await IsLeaderNowAsync(ct);
             }
+        }
+
+        if (await HeldByOtherAsync(ct))
+        {
+            return false; // a standby's round: one GET, no clock request, no write
         }
 
         var acquired = await _lease.TryAcquireAsync(CandidateId, ct);
@@ -92,6 +102,36 @@ internal sealed class LeaderElection
 
     /// <summary>Forgets the grant without touching the store (a crash, for tests; or after losing the store).</summary>
     public void Forget() => Grant = null;
+
+    /// <summary>True when another candidate's term is stored and not yet expired by the clock's estimate (a lease that
+    /// looks expired, is ours, is missing or unreadable goes to the full acquire, which decides on the synced clock).</summary>
+    private async Task<bool> HeldByOtherAsync(CancellationToken ct)
+    {
+        (LeaseRecord Record, string ETag)? current;
+        try
+        {
+            current = await _lease.ReadAsync(ct);
+        }
+        catch (MalformedObjectException)
+        {
+            return false;
+        }
+
+        ObservedTermEndsIn = null;
+        if (current is not { } c || c.Record.HolderId == CandidateId)
+        {
+            return false;
+        }
+
+        var now = await _clock.EstimateNowAsync(ct);
+        if (c.Record.IsExpiredAt(now))
+        {
+            return false;
+        }
+
+        ObservedTermEndsIn = c.Record.ExpiresAt - now;
+        return true;
+    }
 
     private async Task<bool> IsLeaderNowAsync(CancellationToken ct) => IsLeaderAt(await _clock.NowAsync(ct));
 }

@@ -125,10 +125,12 @@ internal sealed class ObjectLease
         return new LeaseResult(LeaseStatus.HeldByOther, null, latest);
     }
 
-    /// <summary>Extends <paramref name="grant"/>'s term to <c>now + ttl</c>; <see cref="LeaseStatus.Lost"/> when a later term exists.</summary>
-    public async Task<LeaseResult> RenewAsync(LeaseGrant grant, CancellationToken ct = default)
+    /// <summary>Extends <paramref name="grant"/>'s term to <c>now + ttl</c> (<paramref name="ttl"/> when given, at least
+    /// <see cref="Ttl"/>; never shortening a term); <see cref="LeaseStatus.Lost"/> when a later term exists.</summary>
+    public async Task<LeaseResult> RenewAsync(LeaseGrant grant, CancellationToken ct = default, TimeSpan? ttl = null)
     {
         Check(grant);
+        var length = ttl is { } longer && longer > Ttl ? longer : Ttl;
         var obj = await _store.GetAsync(Key, ct);
         if (obj is null || obj.ETag != grant.ETag)
         {
@@ -137,7 +139,7 @@ internal sealed class ObjectLease
 
         var current = LeaseRecord.Parse(obj.Body, Key);
         var now = await _clock.NowAsync(ct);
-        var renewed = current with { RenewedAt = now, ExpiresAt = Max(now + Ttl, current.ExpiresAt) };
+        var renewed = current with { RenewedAt = now, ExpiresAt = Max(now + length, current.ExpiresAt) };
         var put = await _store.PutAsync(Key, renewed.ToUtf8(), PutCondition.IfMatch(grant.ETag), ct);
         return put.Succeeded
             ? new LeaseResult(LeaseStatus.Renewed, Grant(renewed, put), renewed)

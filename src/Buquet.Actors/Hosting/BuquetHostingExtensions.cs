@@ -140,7 +140,7 @@ internal sealed class WorkerInstance(
             ? null
             : new Diagnostics.ExecutionLogWriter(o.Worker.ExecutionLog, id, Environment.ProcessId, logs.CreateLogger<Diagnostics.ExecutionLogWriter>());
         Runtime = WorkerFactory.CreateRuntime(store, settings, handlers, o.Queue.ShardPrefixLength, time, system.Random, logs,
-            new StoreClock(store, time, o.Clock.SyncInterval)) with { ExecutionLog = _executionLog };
+            new StoreClock(store, time, o.Clock.SyncInterval, o.Clock.EstimateMaxAge)) with { ExecutionLog = _executionLog };
         if (_executionLog is not null)
         {
             logs.CreateLogger<WorkerInstance>().LogInformation("Worker {WorkerId}: execution log {Path}", id, _executionLog.FilePath);
@@ -157,8 +157,10 @@ internal sealed class WorkerInstance(
         if (o.Scheduler.Enabled)
         {
             // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).
-            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), time, logs.CreateLogger<BuquetClient>());
-            var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, Scheduler.Settings.FromConfig(o.Scheduler, id), logs), "scheduler");
+            // It shares the worker's store clock (one sync serves both) and idle flag (an idle standby checks rarely).
+            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), Runtime.Clock, time, logs.CreateLogger<BuquetClient>());
+            var schedulerSettings = Scheduler.Settings.FromConfig(o.Scheduler, id) with { Activity = Runtime.Activity };
+            var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, schedulerSettings, logs), "scheduler");
             system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Drain, "scheduler-resign", ct =>
                 scheduler.Ask<Scheduler.ResignResult>(Scheduler.Resign.Instance, TimeSpan.FromSeconds(10), ct));
         }

@@ -9,6 +9,13 @@ internal interface IStoreClock
     ValueTask<DateTimeOffset> NowAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The store's time for timestamps that decide nothing about a task's state (heartbeats, "is anything due" filters):
+    /// an older reading extrapolated with the monotonic clock may be used, so an idle process makes no clock requests.
+    /// Every task-state decision (claims, lease expiry, recoveries, lease terms) keeps using <see cref="NowAsync"/>.
+    /// </summary>
+    ValueTask<DateTimeOffset> EstimateNowAsync(CancellationToken cancellationToken = default) => NowAsync(cancellationToken);
+
+    /// <summary>
     /// The store time estimated without any request: the last sync advanced by local monotonic time, however old the
     /// sync. For hints only (e.g. which ready-index buckets are due), never for a task-state decision. False before
     /// the first sync (and for clocks that cannot estimate).
@@ -38,7 +45,10 @@ internal sealed class StoreClock : IStoreClock
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile Sync? _last;
 
-    public StoreClock(IObjectStore store, TimeProvider? timeProvider = null, TimeSpan? resyncInterval = null)
+    /// <summary>How long a reading may be extrapolated by <see cref="EstimateNowAsync"/> (monotonic drift is ~0.1 ms/s).</summary>
+    public static readonly TimeSpan DefaultEstimateMaxAge = TimeSpan.FromHours(1);
+
+    public StoreClock(IObjectStore store, TimeProvider? timeProvider = null, TimeSpan? resyncInterval = null, TimeSpan? estimateMaxAge = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
@@ -48,9 +58,18 @@ internal sealed class StoreClock : IStoreClock
         {
             throw new ArgumentOutOfRangeException(nameof(resyncInterval), resyncInterval, "Re-sync interval must not be negative.");
         }
+
+        EstimateMaxAge = estimateMaxAge ?? (DefaultEstimateMaxAge > ResyncInterval ? DefaultEstimateMaxAge : ResyncInterval);
+        if (EstimateMaxAge < ResyncInterval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(estimateMaxAge), estimateMaxAge, $"Estimate max age must be at least the re-sync interval ({ResyncInterval}).");
+        }
     }
 
     public TimeSpan ResyncInterval { get; }
+
+    /// <summary>How long <see cref="EstimateNowAsync"/> extrapolates a reading before it syncs.</summary>
+    public TimeSpan EstimateMaxAge { get; }
 
     /// <summary>Number of server-time requests made (for tests and metrics).</summary>
     public int SyncCount => _syncCount;
@@ -65,6 +84,22 @@ internal sealed class StoreClock : IStoreClock
         if (last is not null && Fresh(last, out var now))
         {
             return ValueTask.FromResult(now);
+        }
+
+        return new ValueTask<DateTimeOffset>(SyncAsync(cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<DateTimeOffset> EstimateNowAsync(CancellationToken cancellationToken = default)
+    {
+        var last = _last;
+        if (last is not null)
+        {
+            var elapsed = _time.GetElapsedTime(last.Timestamp);
+            if (elapsed < EstimateMaxAge && elapsed >= TimeSpan.Zero)
+            {
+                return ValueTask.FromResult(last.ServerTime + elapsed);
+            }
         }
 
         return new ValueTask<DateTimeOffset>(SyncAsync(cancellationToken));

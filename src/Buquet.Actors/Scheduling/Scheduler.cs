@@ -80,6 +80,17 @@ internal static class Scheduler
         /// <summary>Uniform [0, 1) values for jitter; <c>null</c> = the actor system's.</summary>
         public Func<double>? Random { get; init; }
 
+        /// <summary>The worker's idle flag (a standby checks the leader lease every <see cref="IdleStandbyInterval"/>
+        /// while idle); <c>null</c> = always active.</summary>
+        public Worker.WorkerActivity? Activity { get; init; }
+
+        /// <summary>A standby's lease-round period while the worker is idle (<c>idle-standby-interval</c>).</summary>
+        public TimeSpan IdleStandbyInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>The term an idle leader writes when it renews, every third of it (<c>idle-leader-lease-ttl</c>);
+        /// at most the lease TTL means no idle change.</summary>
+        public TimeSpan IdleLeaderLeaseTtl { get; init; } = TimeSpan.FromMinutes(5);
+
         /// <summary>Builds settings from <c>buquet.scheduler</c>. Catch-up <c>one</c> = none (buquet), <c>skip</c> =
         /// latest (the backlog is dropped but the newest due slot runs), <c>all</c> = all missed slots up to
         /// <see cref="PlanCatchUp.DefaultAllBound"/>.</summary>
@@ -96,7 +107,7 @@ internal static class Scheduler
                     _ => PlanCatchUp.None,
                 },
             };
-            return new Settings(nodeId, options.TickInterval, options.LeaderLeaseTtl, defaults).Validate();
+            return new Settings(nodeId, options.TickInterval, options.LeaderLeaseTtl, defaults) { IdleStandbyInterval = options.IdleStandbyInterval, IdleLeaderLeaseTtl = options.IdleLeaderLeaseTtl }.Validate();
         }
 
         /// <summary>Throws naming the first invalid value.</summary>
@@ -113,6 +124,11 @@ internal static class Scheduler
             if (LeaderLeaseTtl < TimeSpan.FromSeconds(3))
             {
                 throw new ArgumentOutOfRangeException(nameof(LeaderLeaseTtl), LeaderLeaseTtl, $"scheduler.leader-lease-ttl must be at least 3 s, was {LeaderLeaseTtl}.");
+            }
+
+            if (IdleStandbyInterval <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(IdleStandbyInterval), IdleStandbyInterval, $"scheduler.idle-standby-interval must be positive, was {IdleStandbyInterval}.");
             }
 
             return this;

@@ -28,6 +28,7 @@ internal sealed class SchedulerActor : ReceiveActor
 
     // Actor-confined.
     private SchedulerTickReport? _lastTick;
+    private bool _idle;
 
     public SchedulerActor(BuquetClient client, Scheduler.Settings settings, ILogger logger)
     {
@@ -37,17 +38,68 @@ internal sealed class SchedulerActor : ReceiveActor
         ReceiveAsync<Scheduler.RenewLease>(_ => RenewAsync());
         ReceiveAsync<Scheduler.Tick>(_ => TickAsync());
         ReceiveAsync<Scheduler.Resign>(_ => ResignAsync());
+        Receive<Worker.WorkerActivity.Changed>(OnActivityChanged);
         Receive<Scheduler.GetStatus>(_ => Sender?.Tell(new Scheduler.StatusResult(
             _settings.NodeId, _node.Election.Grant is not null, _node.Election.Grant?.FencingToken, _lastTick)));
+    }
+
+    /// <summary>
+    /// An idle leader's renewal term (longer than the TTL), or null: only while the worker is idle <em>and</em> the last
+    /// tick found no schedule. A leader with schedules keeps its normal term, so a crash never delays a schedule by
+    /// more than the normal take-over.
+    /// </summary>
+    private TimeSpan? IdleLeaderTerm =>
+        _idle && _lastTick is { Schedules: 0 } && _settings.IdleLeaderLeaseTtl > _settings.LeaderLeaseTtl ? _settings.IdleLeaderLeaseTtl : null;
+
+    /// <summary>
+    /// Delay to the next lease round. Leader: a third of its term. Active standby: a third of the TTL. Idle standby:
+    /// just after the holder's term ends as last read (it cannot be taken earlier), at least a third of the TTL and at
+    /// most <see cref="Scheduler.Settings.IdleStandbyInterval"/>, so a dead leader is replaced as fast as when active
+    /// while a live one is looked at about once per term.
+    /// </summary>
+    private TimeSpan NextRoundDelay()
+    {
+        var renew = _node.Election.RenewInterval;
+        if (_node.Election.Grant is not null)
+        {
+            return IdleLeaderTerm is { } term ? term / 3 : renew;
+        }
+
+        if (!_idle)
+        {
+            return renew;
+        }
+
+        var untilFree = _node.Election.ObservedTermEndsIn is { } left ? left + TimeSpan.FromSeconds(1) : _settings.IdleStandbyInterval;
+        return untilFree < renew ? renew : untilFree > _settings.IdleStandbyInterval ? _settings.IdleStandbyInterval : untilFree;
     }
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, _node.Election.RenewInterval);
         Timers.StartPeriodicTimer(TickTimerKey, Scheduler.Tick.Instance, _settings.TickInterval);
         Self.Tell(Scheduler.RenewLease.Instance);
         Self.Tell(Scheduler.Tick.Instance);
+        _settings.Activity?.Watch(Self);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop() => _settings.Activity?.Unwatch(Self);
+
+    private void OnActivityChanged(Worker.WorkerActivity.Changed changed)
+    {
+        if (changed.Idle == _idle)
+        {
+            return;
+        }
+
+        _idle = changed.Idle;
+
+        // Active again: rounds every third of the TTL from now. A leader going idle (without schedules) writes its
+        // longer term now, since the current one may end before the slower next round. A standby going idle looks
+        // next when the holder's term ends (at most the idle standby interval).
+        var leaderGoingIdle = _idle && IdleLeaderTerm is not null && _node.Election.Grant is not null;
+        Timers.StartSingleTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, leaderGoingIdle ? TimeSpan.Zero : NextRoundDelay());
     }
 
     private async Task RenewAsync()
@@ -55,7 +107,7 @@ internal sealed class SchedulerActor : ReceiveActor
         bool leads;
         try
         {
-            leads = await _node.RunLeaseRoundAsync();
+            leads = await _node.RunLeaseRoundAsync(renewFor: IdleLeaderTerm);
         }
         catch (ObjectStoreUnavailableException ex)
         {
@@ -63,6 +115,7 @@ internal sealed class SchedulerActor : ReceiveActor
             leads = false;
         }
 
+        Timers.StartSingleTimer(LeaseTimerKey, Scheduler.RenewLease.Instance, NextRoundDelay());
         Context.System.EventStream.Publish(new Scheduler.LeaseRoundCompleted(_settings.NodeId, leads, _node.Election.Grant?.FencingToken));
     }
 

@@ -36,10 +36,12 @@ internal sealed class SchedulerNode
     public string NodeId => Election.CandidateId;
 
     /// <summary>Renews or acquires leadership; returns whether this node leads.</summary>
-    public async Task<bool> RunLeaseRoundAsync(CancellationToken ct = default)
+    /// <param name="ct">Cancels the round.</param>
+    /// <param name="renewFor">A longer term when renewing (idle leader); null = the lease TTL.</param>
+    public async Task<bool> RunLeaseRoundAsync(CancellationToken ct = default, TimeSpan? renewFor = null)
     {
         var wasLeader = Election.Grant is not null;
-        var leads = await Election.RunRoundAsync(ct);
+        var leads = await Election.RunRoundAsync(ct, renewFor);
         if (leads != wasLeader)
         {
             _logger.LogInformation(
@@ -53,7 +55,9 @@ internal sealed class SchedulerNode
     /// <summary>Ticks when this node leads (trusted now; fenced before writes); <c>null</c> when it stands by.</summary>
     public async Task<SchedulerTickReport?> RunTickAsync(CancellationToken ct = default)
     {
-        if (!Election.IsLeaderAt(await _clock.NowAsync(ct)))
+        // The estimate suffices here: every write of the tick is fenced first (synced clock + GET of the lease), and a
+        // tick without schedules writes nothing, so an idle leader's tick is one LIST and no clock probe.
+        if (Election.Grant is null || !Election.IsLeaderAt(await _clock.EstimateNowAsync(ct)))
         {
             return null;
         }

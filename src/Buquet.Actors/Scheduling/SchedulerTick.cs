@@ -62,9 +62,14 @@ internal sealed class SchedulerTick
     /// <exception cref="ObjectStoreUnavailableException">The schedule listing failed (nothing was written).</exception>
     public async Task<SchedulerTickReport> RunAsync(Func<CancellationToken, Task<bool>>? fence = null, CancellationToken cancellationToken = default)
     {
-        var now = await _client.Clock.NowAsync(cancellationToken);
         var ids = await _store.ListIdsAsync(cancellationToken);
-        var withExtensions = ids.Count == 0 ? [] : await _store.ListExtensionIdsAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return new SchedulerTickReport(0, 0, 0, 0, 0, false); // nothing to decide: no clock request
+        }
+
+        var now = await _client.Clock.NowAsync(cancellationToken);
+        var withExtensions = await _store.ListExtensionIdsAsync(cancellationToken);
         int fired = 0, recorded = 0, skipped = 0, failed = 0;
         foreach (var id in ids)
         {

@@ -61,17 +61,17 @@ internal static class WorkerFactory
         var logs = runtime.LoggerFactory;
         var id = runtime.Settings.WorkerId;
         Props? monitor = options.Monitor.Enabled
-            ? MaintenanceMonitor.Props(MaintenanceMonitor.Settings.FromOptions(options.Monitor), runtime.Repository, runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Monitor"))
+            ? MaintenanceMonitor.Props(MaintenanceMonitor.Settings.FromOptions(options.Monitor), runtime.Repository, runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Monitor"), runtime.Activity)
             : null;
         ShardLeaseManager? manager = options.Worker.ShardLeasing.Enabled
             ? new ShardLeaseManager(runtime.Store, runtime.Clock, runtime.Time, id, ShardLeaseSettings.From(options), null, logs.CreateLogger<ShardLeaseManager>())
             : null;
         var polled = PolledShards(runtime);
         var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>());
-        var heartbeat = WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"));
+        var heartbeat = WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"), runtime.Activity);
         Func<IActorRef, Props>? shardLease = manager is null
             ? null
-            : subscriber => ShardLeasing.Props(manager, StoreBackoff.Default, runtime.Random, subscriber, null, logs.CreateLogger("Buquet.Actors.Worker.ShardLease"));
+            : subscriber => ShardLeasing.Props(manager, StoreBackoff.Default, runtime.Random, subscriber, null, logs.CreateLogger("Buquet.Actors.Worker.ShardLease"), runtime.Activity);
         return new WorkerCompanions(monitor, heartbeat, shardLease);
     }
 

@@ -19,11 +19,14 @@ internal static class BenchQueueCommand
         var rate = new Option<double>("--rate") { Description = "Submissions per second (0 = as fast as possible).", HelpName = "PER_SECOND", DefaultValueFactory = _ => 0 };
         var timeout = new Option<string>("--timeout") { Description = "Longest wait for every task to finish.", HelpName = "DUR", DefaultValueFactory = _ => "10m" };
         var idle = new Option<string?>("--idle") { Description = "Idle mode: workers on an empty queue this long, then one task (pickup after idle).", HelpName = "DUR" };
+        var idlePickups = new Option<int>("--idle-pickups") { Description = "Idle mode: tasks submitted one at a time after the idle period, each after a quiet spell (pickup p50).", HelpName = "N", DefaultValueFactory = _ => 5 };
+        var idleSettle = new Option<string>("--idle-settle") { Description = "Idle mode: start-up time left out of the idle window.", HelpName = "DUR", DefaultValueFactory = _ => "30s" };
+        var pickupSpacing = new Option<string?>("--pickup-spacing") { Description = "Idle mode: quiet time before each further task (default: a tenth of --idle, 20 s .. 3 min).", HelpName = "DUR" };
         var ceiling = new Option<string>("--ceiling-duration") { Description = "Per-phase duration of the store ceiling measured first (0 skips it).", HelpName = "DUR", DefaultValueFactory = _ => "3s" };
         var ceilingJson = new Option<string?>("--ceiling-json") { Description = "Take the store ceiling from a 'bench store --json' report instead of measuring it.", HelpName = "PATH" };
         var ceilingConcurrency = new Option<int>("--ceiling-concurrency") { Description = "Concurrency of the store ceiling measurement.", HelpName = "N", DefaultValueFactory = _ => 16 };
         var workDir = new Option<string?>("--work-dir") { Description = "Directory for worker count files and logs (default: a temp directory).", HelpName = "DIR" };
-        foreach (var o in new Option[] { workers, concurrency, tasks, handler, sleepMs, producers, rate, timeout, idle, ceiling, ceilingJson, ceilingConcurrency, workDir })
+        foreach (var o in new Option[] { workers, concurrency, tasks, handler, sleepMs, producers, rate, timeout, idle, idleSettle, idlePickups, pickupSpacing, ceiling, ceilingJson, ceilingConcurrency, workDir })
         {
             command.Options.Add(o);
         }
@@ -44,7 +47,12 @@ internal static class BenchQueueCommand
                 idleText is null ? null : CliParsing.Duration("--idle", idleText),
                 ceilingText is "0" or "0s" ? TimeSpan.Zero : CliParsing.Duration("--ceiling-duration", ceilingText),
                 ctx.Parse.GetValue(ceilingConcurrency),
-                ctx.Parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "buquet-bench", Guid.NewGuid().ToString("N")[..8]));
+                ctx.Parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "buquet-bench", Guid.NewGuid().ToString("N")[..8]))
+            {
+                IdlePickups = ctx.Parse.GetValue(idlePickups),
+                IdleSettle = ctx.Parse.GetValue(idleSettle) is "0" or "0s" ? TimeSpan.Zero : CliParsing.Duration("--idle-settle", ctx.Parse.GetValue(idleSettle) ?? "30s"),
+                PickupSpacing = ctx.Parse.GetValue(pickupSpacing) is { } spacing ? CliParsing.Duration("--pickup-spacing", spacing) : null,
+            };
             settings.Validate();
             var options = ctx.Options;
             var store = await ctx.GetStoreAsync(ct);

@@ -45,13 +45,28 @@ internal static class QueueBenchReport
                 ["requests_per_worker_minute"] = perMinute.ToJson(2),
                 ["dollars_per_worker_month"] = Math.Round(CostModel.MonthlyIdleDollars(perMinute, 1, prices), 3),
                 ["dollars_per_month_10_workers"] = Math.Round(CostModel.MonthlyIdleDollars(perMinute, 10, prices), 2),
+                ["fleet_workers"] = idle.Workers,
+                ["dollars_per_month_fleet"] = Math.Round(CostModel.MonthlyIdleDollars(perMinute, idle.Workers, prices), 2),
                 ["workers"] = WorkersJson(idle.Samples),
                 ["first_task"] = RunJson(idle.FirstTask, ceiling, prices),
+                ["pickups"] = PickupsJson(idle.Pickups),
             };
         }
 
         report["buquet"] = BuquetReference.ToJson(prices, 10);
         return report;
+    }
+
+    private static JsonObject PickupsJson(IReadOnlyList<QueueRunResult> runs)
+    {
+        var ms = runs.SelectMany(r => r.Tasks).Where(t => t.PickupMs is not null).Select(t => t.PickupMs!.Value).ToList();
+        return new JsonObject
+        {
+            ["tasks"] = runs.Sum(r => r.Submitted),
+            ["completed"] = runs.Sum(r => r.Completed),
+            ["pickup_ms"] = new JsonArray([.. ms.Select(m => (JsonNode)Math.Round(m, 1))]),
+            ["pickup"] = LatencySummary.Of(ms).ToJson(),
+        };
     }
 
     private static JsonObject RunJson(QueueRunResult run, StoreCeiling? ceiling, S3Prices prices)
@@ -120,7 +135,9 @@ internal static class QueueBenchReport
         {
             var m = idle["requests_per_worker_minute"]!;
             yield return string.Create(c, $"Idle {idle["seconds"]} s: {m["total"]} requests per worker-minute (GET {m["get"]}, PUT {m["put"]}, LIST {m["list"]}, DELETE {m["delete"]}, HEAD {m["head"]})");
-            yield return string.Create(c, $"Idle cost: ${idle["dollars_per_worker_month"]} per worker-month; ${idle["dollars_per_month_10_workers"]} per month for 10 workers");
+            yield return string.Create(c, $"Idle cost: ${idle["dollars_per_worker_month"]} per worker-month; ${idle["dollars_per_month_fleet"]} per month for this fleet of {idle["fleet_workers"]}; ${idle["dollars_per_month_10_workers"]} per month for 10 workers");
+            var p = idle["pickups"]!;
+            yield return string.Create(c, $"Pickup after idle, {p["tasks"]} task(s): {string.Join(", ", p["pickup_ms"]!.AsArray().Select(x => x!.ToString()))} ms; p50 {p["pickup"]!["p50"]} ms");
             foreach (var line in RunLines((JsonObject)idle["first_task"]!, "First task after idle"))
             {
                 yield return line;

@@ -20,6 +20,19 @@ internal sealed record QueueBenchSettings(
     public const string Echo = "buquet.echo";
     public const string Sleep = "buquet.sleep";
 
+    /// <summary>Idle mode: start-up time left out of the idle window (registration, first polls, going idle).</summary>
+    public TimeSpan IdleSettle { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Idle mode: tasks submitted one at a time after the idle period (the first right after it).</summary>
+    public int IdlePickups { get; init; } = 5;
+
+    /// <summary>Idle mode: quiet time before each task after the first; null = a tenth of the idle period, 20 s .. 3 min.</summary>
+    public TimeSpan? PickupSpacing { get; init; }
+
+    /// <summary>The spacing actually used.</summary>
+    public TimeSpan EffectivePickupSpacing => PickupSpacing
+        ?? TimeSpan.FromTicks(Math.Clamp((Idle ?? TimeSpan.Zero).Ticks / 10, TimeSpan.FromSeconds(20).Ticks, TimeSpan.FromMinutes(3).Ticks));
+
     public void Validate()
     {
         if (Workers is < 1 or > 64)
@@ -65,6 +78,21 @@ internal sealed record QueueBenchSettings(
         if (Idle is { } idle && idle <= TimeSpan.Zero)
         {
             throw new ArgumentException($"--idle {idle} must be positive.");
+        }
+
+        if (IdleSettle < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"--idle-settle {IdleSettle} must not be negative.");
+        }
+
+        if (IdlePickups is < 1 or > 100)
+        {
+            throw new ArgumentException($"--idle-pickups {IdlePickups} is out of range; use 1..100.");
+        }
+
+        if (PickupSpacing is { } spacing && spacing < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"--pickup-spacing {spacing} must not be negative.");
         }
     }
 }

@@ -41,6 +41,9 @@ internal sealed record WorkerSample(string Id, int Pid, double RssMb, double Pea
 /// <summary>What the idle mode measured.</summary>
 internal sealed record IdleResult(TimeSpan Duration, int Workers, RequestCounts WorkerCounts, IReadOnlyList<WorkerSample> Samples, QueueRunResult FirstTask)
 {
+    /// <summary>Every task submitted after idle (the first, then one per quiet spell).</summary>
+    public IReadOnlyList<QueueRunResult> Pickups { get; init; } = [FirstTask];
+
     public RequestMix PerWorkerMinute => RequestMix.From(WorkerCounts).Per(Workers * Duration.TotalMinutes);
 }
 
@@ -135,7 +138,7 @@ internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOpt
     private async Task<IdleResult> IdleAsync(BuquetClient client, TimeSpan idle, CancellationToken ct)
     {
         // Let start-up (registration, probes, first polls) settle before the idle window opens.
-        await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
+        await Task.Delay(settings.IdleSettle, time, ct);
         var before = WorkerCountsNow();
         var cpu = _workers.Select(w => w.Stats()).ToArray();
         progress($"Idle for {idle.TotalSeconds:0} s on an empty queue.");
@@ -144,6 +147,15 @@ internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOpt
         var samples = Sample(cpu);
         progress("Submitting one task after the idle period.");
         var first = await ThroughputAsync(client, 1, ct);
-        return new IdleResult(idle, _workers.Count, counts, samples, first);
+        var pickups = new List<QueueRunResult> { first };
+        var spacing = settings.EffectivePickupSpacing;
+        for (var i = 1; i < settings.IdlePickups; i++)
+        {
+            progress($"Quiet for {spacing.TotalSeconds:0} s, then task {i + 1} of {settings.IdlePickups}.");
+            await Task.Delay(spacing, time, ct);
+            pickups.Add(await ThroughputAsync(client, 1, ct));
+        }
+
+        return new IdleResult(idle, _workers.Count, counts, samples, first) { Pickups = pickups };
     }
 }

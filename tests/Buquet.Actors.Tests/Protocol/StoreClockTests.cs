@@ -76,4 +76,45 @@ public sealed class StoreClockTests
 
         public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => _inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
     }
+
+    [Fact]
+    public async Task EstimateNowAsync_WithinMaxAge_ExtrapolatesWithoutRequestButNowAsyncStillSyncs()
+    {
+        var storeTime = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var local = new FakeTimeProvider();
+        var clock = new StoreClock(new InMemoryObjectStore(storeTime), local, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15));
+        await clock.NowAsync();
+
+        local.Advance(TimeSpan.FromMinutes(10));
+        storeTime.Advance(TimeSpan.FromMinutes(10));
+        var estimate = await clock.EstimateNowAsync();
+
+        Assert.Equal(storeTime.GetUtcNow(), estimate);
+        Assert.Equal(1, clock.SyncCount); // a heartbeat's timestamp costs no request
+        Assert.Equal(storeTime.GetUtcNow(), await clock.NowAsync());
+        Assert.Equal(2, clock.SyncCount); // a decision re-syncs after the 5 s re-sync interval, as before
+    }
+
+    [Fact]
+    public async Task EstimateNowAsync_OlderThanMaxAgeOrNeverSynced_Syncs()
+    {
+        var storeTime = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var local = new FakeTimeProvider();
+        var clock = new StoreClock(new InMemoryObjectStore(storeTime), local, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15));
+
+        await clock.EstimateNowAsync();
+        Assert.Equal(1, clock.SyncCount);
+        local.Advance(TimeSpan.FromMinutes(15));
+        storeTime.Advance(TimeSpan.FromMinutes(20)); // the store's clock stepped: a long-lived estimate is refreshed
+        Assert.Equal(storeTime.GetUtcNow(), await clock.EstimateNowAsync());
+        Assert.Equal(2, clock.SyncCount);
+    }
+
+    [Fact]
+    public void Constructor_EstimateMaxAgeBelowResync_RefusedNamingIt()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new StoreClock(new InMemoryObjectStore(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1)));
+
+        Assert.Equal("estimateMaxAge", error.ParamName);
+    }
 }

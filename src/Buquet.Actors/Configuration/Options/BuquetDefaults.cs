@@ -78,6 +78,9 @@ public static class BuquetDefaults
     /// <summary><c>buquet.worker.heartbeat-interval</c>.</summary>
     public static readonly TimeSpan WorkerHeartbeatInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary><c>buquet.worker.idle-heartbeat-interval</c> (under the peers' 60 s health threshold).</summary>
+    public static readonly TimeSpan WorkerIdleHeartbeatInterval = TimeSpan.FromSeconds(50);
+
     /// <summary><c>buquet.worker.built-in-handlers</c>.</summary>
     public const bool WorkerBuiltInHandlers = true;
 
@@ -123,6 +126,12 @@ public static class BuquetDefaults
     /// <summary><c>buquet.worker.shard-leasing.renewal-interval</c>.</summary>
     public static readonly TimeSpan ShardLeasingRenewalInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary><c>buquet.worker.shard-leasing.release-when-idle</c>.</summary>
+    public const bool ShardLeasingReleaseWhenIdle = true;
+
+    /// <summary><c>buquet.worker.shard-leasing.idle-census-interval</c>.</summary>
+    public static readonly TimeSpan ShardLeasingIdleCensusInterval = TimeSpan.Zero;
+
     /// <summary><c>buquet.monitor.enabled</c>.</summary>
     public const bool MonitorEnabled = true;
 
@@ -147,6 +156,9 @@ public static class BuquetDefaults
     /// <summary><c>buquet.monitor.max-objects-per-sweep</c>.</summary>
     public const int MonitorMaxObjectsPerSweep = 1000;
 
+    /// <summary><c>buquet.monitor.scale-idle-with-fleet</c>.</summary>
+    public const bool MonitorScaleIdleWithFleet = true;
+
     /// <summary><c>buquet.scheduler.enabled</c>.</summary>
     public const bool SchedulerEnabled = true;
 
@@ -155,6 +167,12 @@ public static class BuquetDefaults
 
     /// <summary><c>buquet.scheduler.leader-lease-ttl</c>.</summary>
     public static readonly TimeSpan SchedulerLeaderLeaseTtl = TimeSpan.FromSeconds(90);
+
+    /// <summary><c>buquet.scheduler.idle-standby-interval</c>.</summary>
+    public static readonly TimeSpan SchedulerIdleStandbyInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>buquet.scheduler.idle-leader-lease-ttl</c>.</summary>
+    public static readonly TimeSpan SchedulerIdleLeaderLeaseTtl = TimeSpan.FromMinutes(5);
 
     /// <summary><c>buquet.scheduler.catch-up</c> (buquet collapses missed slots into one run).</summary>
     public const CatchUpPolicy SchedulerCatchUp = CatchUpPolicy.One;
@@ -176,4 +194,7 @@ public static class BuquetDefaults
 
     /// <summary><c>buquet.clock.sync-interval</c> (buquet re-reads the store's clock at most every 5 s).</summary>
     public static readonly TimeSpan ClockSyncInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>buquet.clock.estimate-max-age</c>.</summary>
+    public static readonly TimeSpan ClockEstimateMaxAge = TimeSpan.FromHours(1);
 }

@@ -34,6 +34,11 @@ public sealed class MonitorOptions
     /// <summary>Keys examined per continuous sweep step (<c>max-objects-per-sweep</c>, env <c>BUQUET_SWEEPER_MAX_OBJECTS_PER_SWEEP</c>).</summary>
     /// <value>The default is 1000.</value>
     public int MaxObjectsPerSweep { get; set; } = BuquetDefaults.MonitorMaxObjectsPerSweep;
+
+    /// <summary>While the worker is idle, multiply its check and sweep intervals by the fleet size (<c>scale-idle-with-fleet</c>),
+    /// so the fleet as a whole still scans about every interval.</summary>
+    /// <value>The default is true.</value>
+    public bool ScaleIdleWithFleet { get; set; } = BuquetDefaults.MonitorScaleIdleWithFleet;
 }
 
 /// <summary>Recurring schedules (<c>buquet.scheduler</c>).</summary>
@@ -50,6 +55,15 @@ public sealed class SchedulerOptions
     /// <summary>Scheduler leadership lease, longer than <see cref="TickInterval"/> (<c>leader-lease-ttl</c>).</summary>
     /// <value>The default is 90 s.</value>
     public TimeSpan LeaderLeaseTtl { get; set; } = BuquetDefaults.SchedulerLeaderLeaseTtl;
+
+    /// <summary>While the worker is idle, the longest gap between a standby scheduler's looks at the leader lease; it looks just after the term it saw ends (<c>idle-standby-interval</c>).</summary>
+    /// <value>The default is 5 min.</value>
+    public TimeSpan IdleStandbyInterval { get; set; } = BuquetDefaults.SchedulerIdleStandbyInterval;
+
+    /// <summary>While the worker is idle, the term the leader writes when renewing, every third of it
+    /// (<c>idle-leader-lease-ttl</c>); at most <see cref="LeaderLeaseTtl"/> turns the idle slow-down off.</summary>
+    /// <value>The default is 5 min.</value>
+    public TimeSpan IdleLeaderLeaseTtl { get; set; } = BuquetDefaults.SchedulerIdleLeaderLeaseTtl;
 
     /// <summary>Missed slots: one, skip or all (<c>catch-up</c>).</summary>
     /// <value>The default is one (buquet's behaviour).</value>
@@ -106,4 +120,9 @@ public sealed class ClockOptions
     /// <summary>How long a store-clock reading is reused before re-syncing (<c>sync-interval</c>).</summary>
     /// <value>The default is 5 s.</value>
     public TimeSpan SyncInterval { get; set; } = BuquetDefaults.ClockSyncInterval;
+
+    /// <summary>How long a reading may be extrapolated for timestamps that decide nothing (heartbeats, due filters)
+    /// before re-syncing (<c>estimate-max-age</c>); at least <see cref="SyncInterval"/>.</summary>
+    /// <value>The default is 1 h.</value>
+    public TimeSpan EstimateMaxAge { get; set; } = BuquetDefaults.ClockEstimateMaxAge;
 }

@@ -55,6 +55,11 @@ public sealed class WorkerOptions
     /// <value>The default is 10 s.</value>
     public TimeSpan HeartbeatInterval { get; set; } = BuquetDefaults.WorkerHeartbeatInterval;
 
+    /// <summary>How often <c>workers/{id}.json</c> is rewritten while the worker is idle (<c>idle-heartbeat-interval</c>);
+    /// at least <see cref="HeartbeatInterval"/> and below the health threshold; back to <see cref="HeartbeatInterval"/> at once when active.</summary>
+    /// <value>The default is 50 s.</value>
+    public TimeSpan IdleHeartbeatInterval { get; set; } = BuquetDefaults.WorkerIdleHeartbeatInterval;
+
     /// <summary>Register the built-in handlers <c>buquet.echo</c>, <c>buquet.sleep</c>, <c>buquet.fail</c>, <c>buquet.reschedule</c> (<c>built-in-handlers</c>).</summary>
     /// <value>The default is true.</value>
     public bool BuiltInHandlers { get; set; } = BuquetDefaults.WorkerBuiltInHandlers;
@@ -139,4 +144,14 @@ public sealed class ShardLeasingOptions
     /// <summary>Renewal period, below <see cref="LeaseTtl"/> (<c>renewal-interval</c>, env <c>BUQUET_SHARD_LEASING_RENEW_SECS</c>).</summary>
     /// <value>The default is 10 s.</value>
     public TimeSpan RenewalInterval { get; set; } = BuquetDefaults.ShardLeasingRenewalInterval;
+
+    /// <summary>While the worker is idle, release its shard leases and poll every shard (<c>release-when-idle</c>);
+    /// they are acquired again at once when it becomes active.</summary>
+    /// <value>The default is true.</value>
+    public bool ReleaseWhenIdle { get; set; } = BuquetDefaults.ShardLeasingReleaseWhenIdle;
+
+    /// <summary>While idle (leases released), how often the live workers are counted for the fleet size (<c>idle-census-interval</c>);
+    /// zero = never (the idle poller counts the fleet itself).</summary>
+    /// <value>The default is zero (the poller's count is used).</value>
+    public TimeSpan IdleCensusInterval { get; set; } = BuquetDefaults.ShardLeasingIdleCensusInterval;
 }

@@ -15,10 +15,10 @@ internal enum SweepPhase
     TaskObjects,
 }
 
-/// <summary>Where the next <see cref="IndexSweeper.StepAsync"/> continues: shard, phase, and the last key examined.</summary>
-internal sealed record SweepCursor(int ShardIndex, SweepPhase Phase, string? After)
+/// <summary>Where the next <see cref="IndexSweeper.StepAsync"/> continues: the phase (its whole prefix) and the last key examined.</summary>
+internal sealed record SweepCursor(SweepPhase Phase, string? After)
 {
-    public static SweepCursor Start { get; } = new(0, SweepPhase.ReadyKeys, null);
+    public static SweepCursor Start { get; } = new(SweepPhase.ReadyKeys, null);
 }
 
 /// <summary>What one sweep step did.</summary>
@@ -34,9 +34,11 @@ internal sealed record SweepReport(
     bool PassCompleted);
 
 /// <summary>
-/// The index sweeper (protocol §3.11, continuous mode, fixed): one cursor walks every shard of the configured
-/// <see cref="ShardSpace"/> through three phases (ready keys → lease keys → task objects), examining at most
-/// <see cref="MaxObjectsPerStep"/> objects per call, and continues where the previous call stopped, wrapping around.
+/// The index sweeper (protocol §3.11, continuous mode, fixed): one cursor walks three whole prefixes in turn
+/// (<c>ready/</c> → <c>leases/</c> → <c>tasks/</c>, every shard in one listing each, so an empty bucket costs three
+/// LISTs per pass rather than three per shard), examining at most <see cref="MaxObjectsPerStep"/> objects per call, and
+/// continues where the previous call stopped, wrapping around. Keys of shards outside the configured
+/// <see cref="ShardSpace"/> are listed but left alone. The store clock is read only for pages that hold objects.
 /// Unlike buquet's embedded sweeper, the cursor lives as long as this instance (the monitor keeps it), so the task
 /// phase, which repairs the crash window (<see cref="CrashWindowRepair"/>), is always reached.
 /// </summary>
@@ -52,7 +54,7 @@ internal sealed class IndexSweeper
     private readonly IndexKeeper _keeper;
     private readonly CrashWindowRepair _repair;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<string> _shards;
+    private readonly HashSet<string> _shards;
 
     public IndexSweeper(TaskRepository repository, Func<double> random, int maxObjectsPerStep = 1000, int pageSize = 1000, ILogger? logger = null)
     {
@@ -66,7 +68,7 @@ internal sealed class IndexSweeper
         _keeper = new IndexKeeper(repository);
         _logger = logger ?? NullLogger.Instance;
         _repair = new CrashWindowRepair(repository, random, logger: _logger);
-        _shards = repository.Shards.All;
+        _shards = new HashSet<string>(repository.Shards.All, StringComparer.Ordinal);
         MaxObjectsPerStep = maxObjectsPerStep;
         PageSize = pageSize;
     }
@@ -83,18 +85,21 @@ internal sealed class IndexSweeper
     {
         var tally = new Tally();
         var segments = 0;
-        var totalSegments = _shards.Count * 3;
-        while (tally.Examined < MaxObjectsPerStep && segments <= totalSegments)
+        while (tally.Examined < MaxObjectsPerStep && segments <= 3)
         {
-            var now = await _keeper.Repository.Clock.NowAsync(cancellationToken);
             var cursor = Cursor;
-            var shard = _shards[cursor.ShardIndex];
             var budget = Math.Min(PageSize, MaxObjectsPerStep - tally.Examined);
-            var page = await _keeper.Repository.Store.ListAsync(new ListRequest(PrefixOf(cursor.Phase, shard), cursor.After, budget), cancellationToken);
+            var page = await _keeper.Repository.Store.ListAsync(new ListRequest(PrefixOf(cursor.Phase), cursor.After, budget), cancellationToken);
+            DateTimeOffset? now = null;
             foreach (var obj in page.Objects)
             {
                 tally.Examined++;
-                await ExamineAsync(cursor.Phase, obj, now, tally, cancellationToken);
+                if (InSpace(obj.Key))
+                {
+                    now ??= await _keeper.Repository.Clock.NowAsync(cancellationToken);
+                    await ExamineAsync(cursor.Phase, obj, now.Value, tally, cancellationToken);
+                }
+
                 Cursor = cursor with { After = obj.Key };
             }
 
@@ -129,19 +134,27 @@ internal sealed class IndexSweeper
         }
     }
 
-    private SweepCursor Next(SweepCursor cursor) => cursor.Phase switch
+    private static SweepCursor Next(SweepCursor cursor) => cursor.Phase switch
     {
-        SweepPhase.ReadyKeys => new SweepCursor(cursor.ShardIndex, SweepPhase.LeaseKeys, null),
-        SweepPhase.LeaseKeys => new SweepCursor(cursor.ShardIndex, SweepPhase.TaskObjects, null),
-        _ => cursor.ShardIndex + 1 < _shards.Count ? new SweepCursor(cursor.ShardIndex + 1, SweepPhase.ReadyKeys, null) : SweepCursor.Start,
+        SweepPhase.ReadyKeys => new SweepCursor(SweepPhase.LeaseKeys, null),
+        SweepPhase.LeaseKeys => new SweepCursor(SweepPhase.TaskObjects, null),
+        _ => SweepCursor.Start,
     };
 
-    private static string PrefixOf(SweepPhase phase, string shard) => phase switch
+    private static string PrefixOf(SweepPhase phase) => phase switch
     {
-        SweepPhase.ReadyKeys => TaskKeys.ReadyPrefix(shard),
-        SweepPhase.LeaseKeys => TaskKeys.LeasePrefix(shard),
-        _ => TaskKeys.TaskPrefix(shard),
+        SweepPhase.ReadyKeys => TaskKeys.ReadyRoot,
+        SweepPhase.LeaseKeys => TaskKeys.LeasesRoot,
+        _ => TaskKeys.TasksRoot,
     };
+
+    /// <summary>True when the key's shard (its second segment) is in the configured space.</summary>
+    private bool InSpace(string key)
+    {
+        var start = key.IndexOf('/', StringComparison.Ordinal) + 1;
+        var end = start > 0 ? key.IndexOf('/', start) : -1;
+        return end > start && _shards.Contains(key[start..end]);
+    }
 
     private async Task ExamineAsync(SweepPhase phase, ObjectInfo obj, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
     {

@@ -22,19 +22,22 @@ internal sealed record LeaseRecoveryReport(
 /// lease index <c>leases/{shard}/{bucket}/{id}</c> of every shard of the configured <see cref="ShardSpace"/>.
 /// </summary>
 /// <remarks>
-/// <para><b>Incremental scan.</b> Each shard has a cursor (the last key examined). A cycle LISTs at most
-/// <see cref="MaxKeysPerShard"/> keys per shard with <c>StartAfter = cursor</c>, and continues there next cycle.</para>
-/// <para><b>Never the future.</b> Lease keys are bucketed by the minute their lease expires, and listing is in key
-/// order, so buckets come oldest first. A key in a bucket after the current store-time bucket cannot be expired yet:
-/// the scan of a shard stops at the first such key and the cursor wraps to the start, so the next cycle begins again
-/// at the oldest bucket. Keys of the current bucket are examined (a lease that ended at :30 is recovered at :31, not a
-/// minute later). A shard whose listing ends also wraps.</para>
+/// <para><b>One listing for every shard.</b> A cycle LISTs the whole <c>leases/</c> prefix (keys come shard by shard,
+/// oldest bucket first), so an empty index costs one LIST however many shards there are, instead of one per shard.
+/// At most <see cref="KeysPerCycle"/> keys are examined per cycle; a cycle that stops early keeps its cursor (the last
+/// key listed) and the next cycle continues there; a listing that ends wraps to the start.</para>
+/// <para><b>Never the future.</b> Lease keys are bucketed by the minute their lease expires. A key in a bucket after the
+/// current store-time bucket cannot be expired yet: the rest of that shard is skipped (the next LIST starts after the
+/// shard when the page ended inside it). Keys of the current bucket are examined (a lease that ended at :30 is
+/// recovered at :31, not a minute later). The bucket filter uses the clock's estimate; the store clock is read (and
+/// synced if stale) only when a key is actually examined, so an empty or not-yet-due index costs no clock request.</para>
 /// <para><b>Per key.</b> Task missing ⇒ orphan key deleted. Running and <c>now &gt; lease_expires_at</c> ⇒
 /// <see cref="TaskRepository.RecoverTimeoutAsync"/>, which writes T7a (back to pending with backoff) or T7b (failed)
 /// by compare-and-swap and moves the index keys. A lost CAS means someone else (the holder renewing, or another
 /// monitor) moved the task: skipped quietly. A key that no longer matches its task (not running, or moved by a lease
 /// extension) is deleted with <see cref="IndexKeeper.DeleteVerifiedAsync"/> so it is not re-examined forever.
-/// A malformed task object is counted and logged, and its key left alone; it never stops the cycle.</para>
+/// A malformed task object is counted and logged, and its key left alone; it never stops the cycle. Keys of shards
+/// outside the configured space, and foreign objects, are left alone.</para>
 /// <para><b>Several monitors.</b> Every write is a CAS on the task's ETag, so concurrent monitors are safe: at most
 /// one wins each recovery.</para>
 /// Not thread-safe: one caller at a time (the monitor actor).
@@ -46,16 +49,12 @@ internal sealed class LeaseRecovery
     private readonly IStoreClock _clock;
     private readonly Func<double> _random;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<string> _shards;
-
-    // Confined to the caller (one cycle at a time).
-    private readonly Dictionary<string, string?> _cursors = new(StringComparer.Ordinal);
-    private int _nextShard;
+    private readonly HashSet<string> _shards;
 
     /// <param name="repository">Task access; its <see cref="TaskRepository.Shards"/> is the shard space scanned.</param>
     /// <param name="random">Jitter source in [0, 1) for the retry backoff of T7a.</param>
-    /// <param name="maxKeysPerShard">Lease keys examined per shard per cycle (<c>monitor.max-tasks-per-scan</c>).</param>
-    /// <param name="shardsPerCycle">Shards visited per cycle, rotating; <c>null</c> visits every shard each cycle.</param>
+    /// <param name="maxKeysPerShard">Lease keys examined per shard per cycle (<c>monitor.max-tasks-per-scan</c>): a cycle examines at most this times <paramref name="shardsPerCycle"/> keys.</param>
+    /// <param name="shardsPerCycle">Shards' worth of budget per cycle; <c>null</c> = every shard of the space.</param>
     /// <param name="logger">Diagnostics.</param>
     public LeaseRecovery(TaskRepository repository, Func<double> random, int maxKeysPerShard = 100, int? shardsPerCycle = null, ILogger? logger = null)
     {
@@ -72,60 +71,80 @@ internal sealed class LeaseRecovery
         _clock = repository.Clock;
         _random = random;
         _logger = logger ?? NullLogger.Instance;
-        _shards = repository.Shards.All;
+        _shards = new HashSet<string>(repository.Shards.All, StringComparer.Ordinal);
         MaxKeysPerShard = maxKeysPerShard;
-        ShardsPerCycle = Math.Min(shardsPerCycle ?? _shards.Count, _shards.Count);
+        KeysPerCycle = maxKeysPerShard * Math.Min(shardsPerCycle ?? _shards.Count, _shards.Count);
     }
 
     public int MaxKeysPerShard { get; }
 
-    public int ShardsPerCycle { get; }
+    /// <summary>Keys examined at most per cycle.</summary>
+    public int KeysPerCycle { get; }
 
-    /// <summary>The key a shard's next scan starts after; <c>null</c> at the start of the shard.</summary>
-    public string? CursorOf(string shard) => _cursors.GetValueOrDefault(shard);
+    /// <summary>The key the next cycle's listing starts after; <c>null</c> at the start of <c>leases/</c>.</summary>
+    public string? Cursor { get; private set; }
 
-    /// <summary>One monitor cycle: a bounded slice of every (or the next <see cref="ShardsPerCycle"/>) shard.</summary>
+    /// <summary>One monitor cycle: a bounded slice of the whole lease index, from <see cref="Cursor"/> on.</summary>
     public async Task<LeaseRecoveryReport> RunCycleAsync(CancellationToken cancellationToken = default)
     {
         var tally = new Tally();
-        for (var i = 0; i < ShardsPerCycle; i++)
+        var shardsSeen = new HashSet<string>(StringComparer.Ordinal);
+        var fromStart = Cursor is null;
+        var wrapped = false;
+        var estimate = await _clock.EstimateNowAsync(cancellationToken);
+        var nowBucket = TimeBuckets.Number(estimate);
+        DateTimeOffset? now = null;
+        var maxPages = _shards.Count + 1; // never more LISTs than the per-shard scan made
+        for (var pages = 0; pages < maxPages && tally.Examined < KeysPerCycle; pages++)
         {
-            var shard = _shards[_nextShard];
-            await ScanShardAsync(shard, tally, cancellationToken);
-            _nextShard = (_nextShard + 1) % _shards.Count;
-            tally.Shards++;
-        }
-
-        return tally.ToReport();
-    }
-
-    private async Task ScanShardAsync(string shard, Tally tally, CancellationToken cancellationToken)
-    {
-        var now = await _clock.NowAsync(cancellationToken);
-        var nowBucket = TimeBuckets.Number(now);
-        var cursor = _cursors.GetValueOrDefault(shard);
-        var page = await _keeper.Repository.Store.ListAsync(
-            new ListRequest(TaskKeys.LeasePrefix(shard), cursor, MaxKeysPerShard), cancellationToken);
-        var wrap = !page.IsTruncated;
-        foreach (var obj in page.Objects)
-        {
-            var parsed = TaskKeys.TryParseIndexKey(obj.Key, out var key);
-            if (parsed && key.Bucket > nowBucket)
+            var page = await _keeper.Repository.Store.ListAsync(
+                new ListRequest(TaskKeys.LeasesRoot, Cursor, Math.Min(1000, KeysPerCycle - tally.Examined)), cancellationToken);
+            string? futureShard = null;
+            string? lastShard = null;
+            foreach (var obj in page.Objects)
             {
-                wrap = true; // everything from here on expires in the future
+                Cursor = obj.Key;
+                if (!TaskKeys.TryParseIndexKey(obj.Key, out var key) || key.Kind != IndexKind.Lease || !_shards.Contains(key.Shard))
+                {
+                    continue; // a foreign object, or another shard space's key: not ours to touch
+                }
+
+                lastShard = key.Shard;
+                shardsSeen.Add(key.Shard);
+                if (key.Shard == futureShard || key.Bucket > nowBucket)
+                {
+                    futureShard = key.Shard; // everything after this in the shard expires in the future
+                    continue;
+                }
+
+                tally.Examined++;
+                now ??= await _clock.NowAsync(cancellationToken);
+                await ExamineAsync(obj.Key, key, now.Value, tally, cancellationToken);
+                if (tally.Examined >= KeysPerCycle)
+                {
+                    break;
+                }
+            }
+
+            if (!page.IsTruncated && tally.Examined < KeysPerCycle)
+            {
+                Cursor = null; // the listing ended: the next cycle starts again at the oldest buckets
+                wrapped = true;
                 break;
             }
 
-            cursor = obj.Key;
-            tally.Examined++;
-            if (parsed)
+            if (futureShard is not null && futureShard == lastShard)
             {
-                await ExamineAsync(obj.Key, key, now, tally, cancellationToken); // a foreign object under leases/ is not ours to touch
+                Cursor = AfterShard(futureShard); // skip the rest of a shard whose remaining keys are all in the future
             }
         }
 
-        _cursors[shard] = wrap ? null : cursor;
+        tally.Shards = fromStart && wrapped ? _shards.Count : shardsSeen.Count; // a whole pass covers every shard
+        return tally.ToReport();
     }
+
+    /// <summary>A StartAfter key greater than every key of <c>leases/{shard}/</c> and smaller than the next shard's keys.</summary>
+    private static string AfterShard(string shard) => TaskKeys.LeasesRoot + shard + "0";
 
     private async Task ExamineAsync(string indexKey, IndexKey key, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
     {

@@ -32,14 +32,27 @@ internal static class MaintenanceMonitor
         int SweepPageSize,
         StoreBackoff Backoff)
     {
+        /// <summary>While the worker is idle, multiply both intervals by the fleet size (<c>scale-idle-with-fleet</c>).</summary>
+        public bool ScaleIdleWithFleet { get; init; }
+
+        /// <summary>Check interval for the given activity.</summary>
+        public TimeSpan CheckIntervalFor(bool idle, int fleetSize) => Scaled(CheckInterval, idle, fleetSize);
+
+        /// <summary>Sweep interval for the given activity (zero stays zero: off).</summary>
+        public TimeSpan SweepIntervalFor(bool idle, int fleetSize) => Scaled(SweepInterval, idle, fleetSize);
+
         /// <summary>From <c>buquet.monitor</c>.</summary>
         public static Settings FromOptions(MonitorOptions options)
         {
             ArgumentNullException.ThrowIfNull(options);
             return new Settings(
                 options.CheckInterval, options.SweepInterval, options.SweepMode, options.MaxTasksPerScan,
-                options.MaxObjectsPerSweep, options.SweepPageSize, StoreBackoff.Default).Validate();
+                options.MaxObjectsPerSweep, options.SweepPageSize, StoreBackoff.Default)
+            { ScaleIdleWithFleet = options.ScaleIdleWithFleet }.Validate();
         }
+
+        private TimeSpan Scaled(TimeSpan interval, bool idle, int fleetSize) =>
+            idle && ScaleIdleWithFleet ? interval * Math.Max(1, fleetSize) : interval;
 
         /// <summary>Throws naming the bad value.</summary>
         public Settings Validate()
@@ -80,6 +93,9 @@ internal static class MaintenanceMonitor
         }
     }
 
+    /// <summary>Event to the listener: the activity changed the cadence (the next runs are due within these intervals).</summary>
+    public sealed record CadenceChanged(TimeSpan CheckInterval, TimeSpan SweepInterval);
+
     /// <summary>Event to the listener: a lease-recovery cycle finished.</summary>
     public sealed record CheckCompleted(LeaseRecoveryReport Report);
 
@@ -98,7 +114,8 @@ internal static class MaintenanceMonitor
     /// <param name="random">Jitter source in [0, 1) (retry backoff of recovered tasks, store backoff).</param>
     /// <param name="listener">Receives <see cref="CheckCompleted"/>, <see cref="SweepCompleted"/>, <see cref="StoreUnavailable"/>; optional.</param>
     /// <param name="logger">Diagnostics.</param>
-    public static Props Props(Settings settings, TaskRepository repository, Func<double> random, IActorRef? listener = null, ILogger? logger = null)
+    /// <param name="activity">The worker's idle flag and fleet size (intervals scale while idle); optional.</param>
+    public static Props Props(Settings settings, TaskRepository repository, Func<double> random, IActorRef? listener = null, ILogger? logger = null, WorkerActivity? activity = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(repository);
@@ -106,6 +123,6 @@ internal static class MaintenanceMonitor
         settings.Validate();
         var recovery = new LeaseRecovery(repository, random, settings.MaxTasksPerScan, logger: logger);
         var sweeper = new IndexSweeper(repository, random, settings.MaxObjectsPerSweep, settings.SweepPageSize, logger);
-        return Kernel.Props.Create(() => new MonitorActor(settings, recovery, sweeper, random, listener, logger));
+        return Kernel.Props.Create(() => new MonitorActor(settings, recovery, sweeper, random, listener, logger, activity));
     }
 }

@@ -14,6 +14,11 @@ namespace Buquet.Actors.Worker.Maintenance;
 /// retried with exponential backoff and jitter, then the regular period resumes. Any other exception crashes the
 /// actor; its supervisor restarts it and the cursors survive (the services are built in <see cref="MaintenanceMonitor.Props"/>).
 /// </summary>
+/// <remarks>
+/// Idle (<see cref="WorkerActivity"/>, <see cref="Settings.ScaleIdleWithFleet"/>): both intervals are multiplied by the
+/// fleet size, and the next run is placed at a random point of the scaled interval, so an idle fleet of N workers still
+/// scans about once per interval in total. On <c>Changed(Idle: false)</c> the next run is within one active interval.
+/// </remarks>
 internal sealed class MonitorActor : ReceiveActor
 {
     private const string CheckTimer = "check";
@@ -26,12 +31,15 @@ internal sealed class MonitorActor : ReceiveActor
     private readonly Func<double> _random;
     private readonly IActorRef? _listener;
     private readonly ILogger _logger;
+    private readonly WorkerActivity? _activity;
 
     // Actor-confined.
     private int _checkFailures;
     private int _sweepFailures;
+    private bool _idle;
+    private int _fleetSize = 1;
 
-    public MonitorActor(Settings settings, LeaseRecovery recovery, IndexSweeper sweeper, Func<double> random, IActorRef? listener, ILogger? logger)
+    public MonitorActor(Settings settings, LeaseRecovery recovery, IndexSweeper sweeper, Func<double> random, IActorRef? listener, ILogger? logger, WorkerActivity? activity = null)
     {
         _settings = settings;
         _recovery = recovery;
@@ -39,17 +47,65 @@ internal sealed class MonitorActor : ReceiveActor
         _random = random;
         _listener = listener;
         _logger = logger ?? NullLogger.Instance;
+        _activity = activity;
         ReceiveAsync<Check>(_ => CheckAsync());
         ReceiveAsync<Sweep>(_ => SweepAsync());
+        Receive<WorkerActivity.Changed>(OnActivityChanged);
     }
+
+    private TimeSpan CheckInterval => _settings.CheckIntervalFor(_idle, _fleetSize);
+
+    private TimeSpan SweepInterval => _settings.SweepIntervalFor(_idle, _fleetSize);
 
     protected override void PreStart()
     {
         Self.Tell(Check.Instance);
-        Timers.StartPeriodicTimer(CheckTimer, Check.Instance, _settings.CheckInterval);
+        Timers.StartPeriodicTimer(CheckTimer, Check.Instance, CheckInterval);
         if (_settings.SweepInterval > TimeSpan.Zero)
         {
-            Timers.StartPeriodicTimer(SweepTimer, Sweep.Instance, _settings.SweepInterval);
+            Timers.StartPeriodicTimer(SweepTimer, Sweep.Instance, SweepInterval);
+        }
+
+        _activity?.Watch(Self);
+    }
+
+    protected override void PostStop() => _activity?.Unwatch(Self);
+
+    private void OnActivityChanged(WorkerActivity.Changed changed)
+    {
+        var before = (CheckInterval, SweepInterval);
+        _idle = changed.Idle;
+        _fleetSize = changed.FleetSize;
+        if ((CheckInterval, SweepInterval) == before)
+        {
+            return;
+        }
+
+        // A random phase while idle spreads the fleet's scans over the scaled interval; active: within one interval.
+        var phase = _idle ? _random() : 1.0;
+        if (_checkFailures == 0)
+        {
+            Restart(CheckTimer, Check.Instance, CheckInterval, phase);
+        }
+
+        if (_sweepFailures == 0 && _settings.SweepInterval > TimeSpan.Zero)
+        {
+            Restart(SweepTimer, Sweep.Instance, SweepInterval, phase);
+        }
+
+        _listener?.Tell(new CadenceChanged(CheckInterval, SweepInterval), Self);
+    }
+
+    private void Restart(string key, object message, TimeSpan interval, double phase)
+    {
+        var first = interval * Math.Clamp(phase, 0.0, 1.0);
+        if (first >= interval || first <= TimeSpan.Zero)
+        {
+            Timers.StartPeriodicTimer(key, message, interval);
+        }
+        else
+        {
+            Timers.StartSingleTimer(key, message, first); // the periodic timer resumes after this run
         }
     }
 
@@ -59,7 +115,7 @@ internal sealed class MonitorActor : ReceiveActor
         {
             var report = await _recovery.RunCycleAsync();
             _checkFailures = 0;
-            Timers.StartPeriodicTimer(CheckTimer, Check.Instance, _settings.CheckInterval);
+            Timers.StartPeriodicTimer(CheckTimer, Check.Instance, CheckInterval);
             _listener?.Tell(new CheckCompleted(report), Self);
         }
         catch (ObjectStoreUnavailableException ex)
@@ -79,7 +135,7 @@ internal sealed class MonitorActor : ReceiveActor
             _sweepFailures = 0;
             if (_settings.SweepInterval > TimeSpan.Zero)
             {
-                Timers.StartPeriodicTimer(SweepTimer, Sweep.Instance, _settings.SweepInterval);
+                Timers.StartPeriodicTimer(SweepTimer, Sweep.Instance, SweepInterval);
             }
 
             _listener?.Tell(new SweepCompleted(report), Self);

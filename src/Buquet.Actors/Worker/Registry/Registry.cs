@@ -21,11 +21,18 @@ internal static class WorkerHeartbeat
     /// <param name="Backoff">Retry delays after the store was unavailable (capped at the heartbeat interval).</param>
     public sealed record Settings(TimeSpan HeartbeatInterval, StoreBackoff Backoff)
     {
-        /// <summary>From <c>buquet.worker.heartbeat-interval</c>.</summary>
+        /// <summary>Period while the worker is idle (<c>buquet.worker.idle-heartbeat-interval</c>); keep it under the
+        /// peers' 60 s health threshold. Defaults to <see cref="HeartbeatInterval"/> (no idle slow-down).</summary>
+        public TimeSpan? IdleHeartbeatInterval { get; init; }
+
+        /// <summary>The period for the given activity.</summary>
+        public TimeSpan IntervalFor(bool idle) => idle && IdleHeartbeatInterval is { } slow ? slow : HeartbeatInterval;
+
+        /// <summary>From <c>buquet.worker.heartbeat-interval</c> and <c>idle-heartbeat-interval</c>.</summary>
         public static Settings FromOptions(WorkerOptions options)
         {
             ArgumentNullException.ThrowIfNull(options);
-            return new Settings(options.HeartbeatInterval, StoreBackoff.Default).Validate();
+            return new Settings(options.HeartbeatInterval, StoreBackoff.Default) { IdleHeartbeatInterval = options.IdleHeartbeatInterval }.Validate();
         }
 
         /// <summary>Throws naming the bad value.</summary>
@@ -34,6 +41,11 @@ internal static class WorkerHeartbeat
             if (HeartbeatInterval <= TimeSpan.Zero)
             {
                 throw new ArgumentOutOfRangeException(nameof(HeartbeatInterval), HeartbeatInterval, "Heartbeat interval must be positive.");
+            }
+
+            if (IdleHeartbeatInterval is { } idle && idle < HeartbeatInterval)
+            {
+                throw new ArgumentOutOfRangeException(nameof(IdleHeartbeatInterval), idle, $"Idle heartbeat interval must be at least the heartbeat interval ({HeartbeatInterval}).");
             }
 
             ArgumentNullException.ThrowIfNull(Backoff);
@@ -83,12 +95,13 @@ internal static class WorkerHeartbeat
     /// <param name="random">Jitter in [0, 1).</param>
     /// <param name="listener">Receives <see cref="HeartbeatWritten"/> and <see cref="StoreUnavailable"/>; optional.</param>
     /// <param name="logger">Diagnostics.</param>
-    public static Props Props(WorkerRegistry registry, Settings settings, Func<double> random, IActorRef? listener = null, ILogger? logger = null)
+    /// <param name="activity">The worker's idle flag: heartbeats slow to the idle interval while idle; optional.</param>
+    public static Props Props(WorkerRegistry registry, Settings settings, Func<double> random, IActorRef? listener = null, ILogger? logger = null, WorkerActivity? activity = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(random);
         settings.Validate();
-        return Kernel.Props.Create(() => new RegistryActor(registry, settings, random, listener, logger));
+        return Kernel.Props.Create(() => new RegistryActor(registry, settings, random, listener, logger, activity));
     }
 }

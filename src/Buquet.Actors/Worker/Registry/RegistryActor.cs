@@ -24,11 +24,14 @@ internal sealed class RegistryActor : ReceiveActor
     private readonly ILogger _logger;
 
     // Actor-confined.
+    private readonly WorkerActivity? _activity;
     private int _failures;
     private bool _deregistered;
+    private bool _idle;
 
-    public RegistryActor(WorkerRegistry registry, Settings settings, Func<double> random, IActorRef? listener, ILogger? logger)
+    public RegistryActor(WorkerRegistry registry, Settings settings, Func<double> random, IActorRef? listener, ILogger? logger, WorkerActivity? activity = null)
     {
+        _activity = activity;
         _registry = registry;
         _settings = settings;
         _random = random;
@@ -38,12 +41,38 @@ internal sealed class RegistryActor : ReceiveActor
         Receive<TaskFinished>(m => _registry.TaskFinished(m.TaskId, m.Failed));
         ReceiveAsync<Heartbeat>(_ => HeartbeatAsync());
         ReceiveAsync<Deregister>(_ => DeregisterAsync());
+        Receive<WorkerActivity.Changed>(OnActivityChanged);
     }
+
+    private TimeSpan Interval => _settings.IntervalFor(_idle);
 
     protected override void PreStart()
     {
         Self.Tell(Heartbeat.Instance);
-        Timers.StartPeriodicTimer(HeartbeatTimer, Heartbeat.Instance, _settings.HeartbeatInterval);
+        Timers.StartPeriodicTimer(HeartbeatTimer, Heartbeat.Instance, Interval);
+        _activity?.Watch(Self);
+    }
+
+    protected override void PostStop() => _activity?.Unwatch(Self);
+
+    private void OnActivityChanged(WorkerActivity.Changed changed)
+    {
+        if (changed.Idle == _idle || _deregistered)
+        {
+            return;
+        }
+
+        _idle = changed.Idle;
+        if (_idle)
+        {
+            // Slow down from the next period on (the last heartbeat is at most one active interval old).
+            Timers.StartPeriodicTimer(HeartbeatTimer, Heartbeat.Instance, Interval);
+        }
+        else if (_failures == 0)
+        {
+            // Active again: a fresh heartbeat at once (shard fairness reads it), then the active cadence.
+            Self.Tell(Heartbeat.Instance);
+        }
     }
 
     private async Task HeartbeatAsync()
@@ -57,13 +86,13 @@ internal sealed class RegistryActor : ReceiveActor
         {
             var info = _registry.IsRegistered ? await _registry.HeartbeatAsync() : await _registry.RegisterAsync();
             _failures = 0;
-            Timers.StartPeriodicTimer(HeartbeatTimer, Heartbeat.Instance, _settings.HeartbeatInterval);
+            Timers.StartPeriodicTimer(HeartbeatTimer, Heartbeat.Instance, Interval);
             _listener?.Tell(new HeartbeatWritten(info), Self);
         }
         catch (ObjectStoreUnavailableException ex)
         {
             var delay = _settings.Backoff.DelayFor(++_failures, _random());
-            delay = delay < _settings.HeartbeatInterval ? delay : _settings.HeartbeatInterval;
+            delay = delay < Interval ? delay : Interval;
             _logger.LogWarning(ex, "Worker heartbeat: store unavailable; retrying in {Delay}", delay);
             Timers.StartSingleTimer(HeartbeatTimer, Heartbeat.Instance, delay);
             _listener?.Tell(new StoreUnavailable(ex.Message, delay), Self);

@@ -109,7 +109,7 @@ internal sealed class WorkerRegistry
     /// <summary>Registration: <c>started_at = last_heartbeat = now</c>, unconditional PUT.</summary>
     public async Task<WorkerInfo> RegisterAsync(CancellationToken cancellationToken = default)
     {
-        var now = await _clock.NowAsync(cancellationToken);
+        var now = await _clock.EstimateNowAsync(cancellationToken);
         lock (_gate)
         {
             _startedAt ??= now;
@@ -123,7 +123,7 @@ internal sealed class WorkerRegistry
     /// <summary>Heartbeat: unconditional PUT of the whole entry with a fresh <c>last_heartbeat</c>.</summary>
     public async Task<WorkerInfo> HeartbeatAsync(CancellationToken cancellationToken = default)
     {
-        var now = await _clock.NowAsync(cancellationToken);
+        var now = await _clock.EstimateNowAsync(cancellationToken);
         lock (_gate)
         {
             _startedAt ??= now;

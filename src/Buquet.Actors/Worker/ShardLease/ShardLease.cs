@@ -66,6 +66,12 @@ internal static class ShardLeasing
     /// <summary>Event to the listener: a tick finished.</summary>
     public sealed record TickCompleted(ShardLeaseTickReport Report);
 
+    /// <summary>Event to the listener: the worker went idle and its leases were released (<paramref name="Clean"/> false: the store was unreachable, they expire).</summary>
+    public sealed record IdleReleased(bool Clean);
+
+    /// <summary>Event to the listener: an idle census counted <paramref name="LiveWorkers"/>.</summary>
+    public sealed record CensusCompleted(int LiveWorkers);
+
     /// <summary>Event to the listener: the store was unavailable; retried after <paramref name="RetryIn"/>.</summary>
     public sealed record StoreUnavailable(string Error, TimeSpan RetryIn);
 
@@ -79,12 +85,14 @@ internal static class ShardLeasing
     /// <param name="subscriber">A first subscriber (e.g. the supervisor or poller), or null.</param>
     /// <param name="listener">Receives <see cref="TickCompleted"/> and <see cref="StoreUnavailable"/>; optional.</param>
     /// <param name="logger">Diagnostics.</param>
-    public static Props Props(ShardLeaseManager manager, StoreBackoff backoff, Func<double> random, IActorRef? subscriber = null, IActorRef? listener = null, ILogger? logger = null)
+    /// <param name="activity">The worker's activity: idle releases the leases (when the settings say so), and every
+    /// tick or census reports the fleet size to it; optional.</param>
+    public static Props Props(ShardLeaseManager manager, StoreBackoff backoff, Func<double> random, IActorRef? subscriber = null, IActorRef? listener = null, ILogger? logger = null, WorkerActivity? activity = null)
     {
         ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(backoff);
         ArgumentNullException.ThrowIfNull(random);
         backoff.Validate();
-        return Kernel.Props.Create(() => new ShardLeaseActor(manager, backoff, random, subscriber, listener, logger));
+        return Kernel.Props.Create(() => new ShardLeaseActor(manager, backoff, random, subscriber, listener, logger, activity));
     }
 }

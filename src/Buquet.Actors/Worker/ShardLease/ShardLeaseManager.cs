@@ -124,6 +124,17 @@ internal sealed partial class ShardLeaseManager
         return new ShardLeaseTickReport(liveCount, Target, _owned.Count, acquired, released, lost);
     }
 
+    /// <summary>
+    /// Live workers counting this one, judged at an estimated store time (no clock request): the idle census that keeps
+    /// the fleet size current while no lease is held.
+    /// </summary>
+    public async Task<int> CountLiveWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        var now = await _clock.EstimateNowAsync(cancellationToken);
+        var live = await _liveWorkers(now, cancellationToken);
+        return live.Count(w => !string.Equals(w.WorkerId, WorkerId, StringComparison.Ordinal)) + 1;
+    }
+
     /// <summary>Clean exit: DELETE every owned lease (only while it is still ours), so others take over at once.</summary>
     public async Task ReleaseAllAsync(CancellationToken cancellationToken = default)
     {
@@ -132,6 +143,9 @@ internal sealed partial class ShardLeaseManager
             await ReleaseAsync(shard, cancellationToken);
         }
 
+        // Streaks count consecutive renewal ticks; after a pause (idle) they start again, so nothing is adopted
+        // before the under-target workers had a whole period.
+        _unclaimedStreak.Clear();
         Publish();
     }
 

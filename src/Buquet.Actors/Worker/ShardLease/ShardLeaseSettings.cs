@@ -20,6 +20,13 @@ internal sealed record ShardLeaseSettings(
     TimeSpan HealthThreshold,
     TimeSpan ActiveHeartbeatAge)
 {
+    /// <summary>While the worker is idle, release every lease and poll every shard (re-acquired at once when active).</summary>
+    public bool ReleaseWhenIdle { get; init; }
+
+    /// <summary>While idle with leases released, how often live workers are counted for the fleet size; zero = never
+    /// (the idle poller counts the fleet itself).</summary>
+    public TimeSpan IdleCensusInterval { get; init; }
+
     /// <summary>The renewal period actually used: at most a third of the TTL, so two renewals can fail before expiry.</summary>
     public TimeSpan EffectiveRenewalInterval => RenewalInterval < LeaseTtl / 3 ? RenewalInterval : LeaseTtl / 3;
 
@@ -40,6 +47,11 @@ internal sealed record ShardLeaseSettings(
         Positive(RenewalInterval, nameof(RenewalInterval));
         Positive(HealthThreshold, nameof(HealthThreshold));
         Positive(ActiveHeartbeatAge, nameof(ActiveHeartbeatAge));
+        if (IdleCensusInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleCensusInterval), IdleCensusInterval, $"IdleCensusInterval must not be negative, was {IdleCensusInterval}.");
+        }
+
         return this;
     }
 
@@ -68,7 +80,11 @@ internal sealed record ShardLeaseSettings(
             leasing.LeaseTtl,
             leasing.RenewalInterval,
             options.Monitor.WorkerHealthThreshold,
-            active < options.Monitor.WorkerHealthThreshold ? active : options.Monitor.WorkerHealthThreshold).Validate();
+            active < options.Monitor.WorkerHealthThreshold ? active : options.Monitor.WorkerHealthThreshold)
+        {
+            ReleaseWhenIdle = leasing.ReleaseWhenIdle,
+            IdleCensusInterval = leasing.IdleCensusInterval,
+        }.Validate();
     }
 
     private static void Positive(TimeSpan value, string name)

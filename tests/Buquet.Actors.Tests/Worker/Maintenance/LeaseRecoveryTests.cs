@@ -8,8 +8,8 @@ public sealed class LeaseRecoveryTests
 {
     private readonly MaintenanceFixture _f = new();
 
-    private LeaseRecovery NewRecovery(int maxKeys = 100, MaintenanceFixture? f = null) =>
-        new((f ?? _f).Repo, MaintenanceFixture.NoJitter, maxKeys);
+    private LeaseRecovery NewRecovery(int maxKeys = 100, MaintenanceFixture? f = null, int? shardsPerCycle = null) =>
+        new((f ?? _f).Repo, MaintenanceFixture.NoJitter, maxKeys, shardsPerCycle);
 
     [Fact]
     public async Task RunCycleAsync_ExpiredLease_TaskBackToPendingWithReadyKey()
@@ -143,16 +143,16 @@ public sealed class LeaseRecoveryTests
         }
 
         _f.Advance(TimeSpan.FromSeconds(301));
-        var recovery = NewRecovery(maxKeys: 2);
+        var recovery = NewRecovery(maxKeys: 2, shardsPerCycle: 1);
 
         var first = await recovery.RunCycleAsync();
         Assert.Equal(2, first.FailedAfterMaxRetries);
-        Assert.NotNull(recovery.CursorOf("7"));
+        Assert.StartsWith("leases/7/", recovery.Cursor, StringComparison.Ordinal);
         var second = await recovery.RunCycleAsync();
         Assert.Equal(2, second.FailedAfterMaxRetries);
         var third = await recovery.RunCycleAsync();
         Assert.Equal(1, third.FailedAfterMaxRetries);
-        Assert.Null(recovery.CursorOf("7")); // listing ended: wrapped to the start
+        Assert.Null(recovery.Cursor); // listing ended: wrapped to the start
 
         foreach (var id in ids)
         {
@@ -161,16 +161,18 @@ public sealed class LeaseRecoveryTests
     }
 
     [Fact]
-    public async Task RunCycleAsync_PrefixLengthTwo_ScansAll256Shards()
+    public async Task RunCycleAsync_PrefixLengthTwo_OneListingCoversAll256Shards()
     {
         var f = new MaintenanceFixture(shardPrefixLength: 2);
         var running = (await f.RunningAsync(shard: "e7")).Task;
         f.Advance(TimeSpan.FromSeconds(running.TimeoutSeconds + 1));
+        f.Store.Reset();
 
         var report = await NewRecovery(f: f).RunCycleAsync();
 
         Assert.Equal(256, report.ShardsScanned);
         Assert.Equal(1, report.Recovered);
+        Assert.Equal(1, f.Store.Snapshot()[StoreOperation.List]);
         Assert.Equal(BuquetTaskStatus.Pending, (await f.GetAsync(running.Id)).Status);
     }
 
@@ -198,5 +200,65 @@ public sealed class LeaseRecoveryTests
             Assert.Equal(BuquetTaskStatus.Pending, task.Status);
             Assert.Equal(1, task.RetryCount);
         }
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_EmptyIndex_OneListAndNoClockRequest()
+    {
+        var recovery = NewRecovery();
+        await recovery.RunCycleAsync(); // the process's first clock reading
+        _f.Store.Reset();
+
+        _f.Advance(TimeSpan.FromMinutes(2));
+        await recovery.RunCycleAsync();
+        _f.Advance(TimeSpan.FromMinutes(2));
+        await recovery.RunCycleAsync();
+
+        var counts = _f.Store.Snapshot();
+        Assert.Equal(2, counts[StoreOperation.List]);
+        Assert.Equal(2, counts.Total); // no GET, and no clock probe (PUT + HEAD)
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_FutureKeysInAShard_SkippedAndExpiredKeyOfLaterShardRecovered()
+    {
+        var notDue = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            notDue.Add((await _f.RunningAsync(shard: "2", edit: t => t with { TimeoutSeconds = 3600 })).Task.Id);
+        }
+
+        var due = (await _f.RunningAsync(shard: "9")).Task;
+        _f.Advance(TimeSpan.FromSeconds(due.TimeoutSeconds + 1));
+        _f.Store.Reset();
+
+        var report = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(1, report.Recovered);
+        Assert.Equal(1, report.KeysExamined); // the shard-2 keys expire in the future: listed, never read
+        Assert.Equal(BuquetTaskStatus.Pending, (await _f.GetAsync(due.Id)).Status);
+        foreach (var id in notDue)
+        {
+            Assert.Equal(BuquetTaskStatus.Running, (await _f.GetAsync(id)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_PageEndsInsideFutureShard_NextListingStartsAfterThatShard()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await _f.RunningAsync(shard: "2", edit: t => t with { TimeoutSeconds = 3600 });
+        }
+
+        var due = (await _f.RunningAsync(shard: "9")).Task;
+        _f.Advance(TimeSpan.FromSeconds(due.TimeoutSeconds + 1));
+
+        // Budget 2 keys per cycle: the first page (2 keys) ends inside shard 2, whose keys are all in the future.
+        var recovery = NewRecovery(maxKeys: 2, shardsPerCycle: 1);
+        var report = await recovery.RunCycleAsync();
+
+        Assert.Equal(1, report.Recovered);
+        Assert.Equal(BuquetTaskStatus.Pending, (await _f.GetAsync(due.Id)).Status);
     }
 }

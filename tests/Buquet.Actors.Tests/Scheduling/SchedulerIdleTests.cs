@@ -1,0 +1,202 @@
+using Buquet.Actors.Client;
+using Buquet.Actors.Coordination;
+using Buquet.Actors.Kernel;
+using Buquet.Actors.Kernel.TestKit;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Scheduling;
+using Buquet.Actors.Storage;
+using Buquet.Actors.Tests.Worker.Idle;
+using Buquet.Actors.Worker;
+
+namespace Buquet.Actors.Tests.Scheduling;
+
+public sealed class SchedulerIdleTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
+    private readonly SchedulingFixture _f = new();
+    private readonly PrefixCountingObjectStore _store;
+    private readonly WorkerActivity _activity = new();
+    private readonly ActorSystem _system;
+    private readonly TestProbe _probe;
+
+    public SchedulerIdleTests()
+    {
+        _store = new PrefixCountingObjectStore(_f.Memory);
+        _system = TestActorSystem.Create(_f.Time);
+        _probe = new TestProbe(_system);
+        _probe.SubscribeTo<Scheduler.LeaseRoundCompleted>();
+        _probe.SubscribeTo<Scheduler.TickCompleted>();
+    }
+
+    public async ValueTask DisposeAsync() => await _system.Terminate().WaitAsync(Guard);
+
+    /// <summary>Another node holds the leader lease for two hours; this one starts as a standby, idle.</summary>
+    private async Task<IActorRef> StartIdleStandbyAsync(bool otherHoldsTwoHours = true)
+    {
+        if (otherHoldsTwoHours)
+        {
+            var other = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromHours(2));
+            Assert.True((await other.TryAcquireAsync("other-node")).IsHeld);
+        }
+
+        _activity.SetIdle(true);
+        var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
+        var settings = new Scheduler.Settings("standby", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90), ScheduleExtensions.Default)
+        {
+            Activity = _activity,
+            IdleStandbyInterval = TimeSpan.FromMinutes(5),
+        };
+        var actor = _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
+        Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the idle change is processed
+        return actor;
+    }
+
+    [Fact]
+    public async Task IdleStandby_ThirtyMinutes_OneLeaseReadPer5MinutesNoWritesNoClock()
+    {
+        var actor = await StartIdleStandbyAsync();
+        _store.Reset();
+
+        for (var i = 1; i <= 6; i++)
+        {
+            _f.Time.Advance(TimeSpan.FromMinutes(5)); // the standby ticks too (every minute): a no-op without the lease
+            Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        }
+
+        Assert.Equal(6, _store.Count(StoreOperation.Get, "leader")); // active standby: 60 (every 30 s)
+        Assert.Equal(0, _store.PutClass("leader") + _store.PutClass("schedules")); // no lease write, no schedules LIST
+        Assert.True(_store.Count(StoreOperation.Put, "clock") <= 2, _store.Describe()); // only the estimate's refresh (15 min)
+    }
+
+    [Fact]
+    public async Task ChangedActive_IdleStandby_BackToRoundsEvery30s()
+    {
+        var actor = await StartIdleStandbyAsync();
+
+        _activity.SetIdle(false);
+        await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the change is processed before the reply
+        _store.Reset();
+        for (var i = 0; i < 4; i++)
+        {
+            _f.Time.Advance(TimeSpan.FromSeconds(30));
+            Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        }
+
+        Assert.Equal(4, _store.Count(StoreOperation.Get, "leader"));
+    }
+
+    [Fact]
+    public async Task IdleStandby_LeaderLeaseExpires_TakesOverAtNextIdleRound()
+    {
+        await StartIdleStandbyAsync();
+
+        _f.Time.Advance(TimeSpan.FromHours(2));
+        var round = await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(r => r.IsLeader, Guard);
+
+        Assert.NotNull(round.FencingToken);
+    }
+
+    [Fact]
+    public async Task IdleLeader_RenewsAtOnceWithFiveMinuteTermThenEvery100s()
+    {
+        var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
+        var settings = new Scheduler.Settings("leader", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90), ScheduleExtensions.Default)
+        {
+            Activity = _activity,
+            IdleLeaderLeaseTtl = TimeSpan.FromMinutes(5),
+        };
+        _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
+        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+
+        _activity.SetIdle(true);
+        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader); // at once
+        var lease = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
+        Assert.Equal(_f.Time.GetUtcNow() + TimeSpan.FromMinutes(5), (await lease.ReadAsync())!.Value.Record.ExpiresAt);
+        _store.Reset();
+
+        for (var i = 0; i < 6; i++)
+        {
+            _f.Time.Advance(TimeSpan.FromSeconds(100));
+            Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        }
+
+        // 10 minutes: 6 renewals (active: 20), the leader's ticks still every minute (no schedules: a LIST each).
+        Assert.Equal(6, _store.Count(StoreOperation.Put, "leader"));
+        Assert.InRange(_store.Count(StoreOperation.List, "schedules"), 9, 11);
+    }
+
+    [Fact]
+    public async Task IdleLeaderCrashes_IdleStandbyTakesOverWithinTermPlusStandbyInterval()
+    {
+        var other = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
+        var grant = (await other.TryAcquireAsync("crashed-leader")).Grant!;
+        var renewed = await other.RenewAsync(grant, ttl: TimeSpan.FromMinutes(5));
+        Assert.True(renewed.IsHeld, renewed.ToString()); // its last idle renewal
+        await StartIdleStandbyAsync(otherHoldsTwoHours: false);
+
+        var taken = false;
+        var elapsed = TimeSpan.Zero;
+        while (!taken)
+        {
+            _f.Time.Advance(TimeSpan.FromMinutes(1));
+            elapsed += TimeSpan.FromMinutes(1);
+            Assert.True(elapsed <= TimeSpan.FromMinutes(10), "the standby did not take over within 5 + 5 minutes");
+            var message = await _probe.FishForMessageAsync<object>(m => m is Scheduler.TickCompleted or Scheduler.LeaseRoundCompleted, Guard);
+            taken = message is Scheduler.LeaseRoundCompleted { IsLeader: true };
+        }
+    }
+
+    [Fact]
+    public async Task IdleStandby_LeaderWithNormalTermDies_TakesOverJustAfterItsTermNotAfter5Minutes()
+    {
+        var other = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
+        Assert.True((await other.TryAcquireAsync("dead-leader")).IsHeld); // a leader with schedules: 90 s terms; it dies now
+        var actor = await StartIdleStandbyAsync(otherHoldsTwoHours: false);
+
+        var elapsed = TimeSpan.Zero;
+        var leads = false;
+        while (!leads)
+        {
+            _f.Time.Advance(TimeSpan.FromSeconds(10));
+            elapsed += TimeSpan.FromSeconds(10);
+            Assert.True(elapsed <= TimeSpan.FromSeconds(120), "the idle standby waited past the dead leader's term");
+            leads = (await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard)).IsLeader; // after any due round
+        }
+    }
+
+    [Fact]
+    public async Task IdleLeaderWithSchedules_KeepsNormalTermEvery30s()
+    {
+        await _f.Client.Schedules.CreateAsync(new ScheduleSpec("nightly", "t", "0 3 * * *"));
+        var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
+        var settings = new Scheduler.Settings("leader", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90), ScheduleExtensions.Default) { Activity = _activity };
+        var actor = _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
+        var seen = new List<object>();
+        while (seen.LastOrDefault() is not Scheduler.TickCompleted)
+        {
+            try
+            {
+                seen.Add(await _probe.ReceiveOneAsync(TimeSpan.FromSeconds(3)));
+            }
+            catch (TestKitException)
+            {
+                Assert.Fail(string.Join("; ", seen));
+            }
+        }
+
+        Assert.True(seen[^1] is Scheduler.TickCompleted { Report.Schedules: 1 }, string.Join("; ", seen));
+
+        _activity.SetIdle(true);
+        await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the idle change is processed
+        _store.Reset();
+        for (var i = 0; i < 4; i++)
+        {
+            _f.Time.Advance(TimeSpan.FromSeconds(30));
+            Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        }
+
+        var lease = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
+        Assert.Equal(_f.Time.GetUtcNow() + TimeSpan.FromSeconds(90), (await lease.ReadAsync())!.Value.Record.ExpiresAt);
+    }
+}
