@@ -44,6 +44,10 @@ internal sealed class WakeHintPublisher
 
     private long _touches;
     private long _failures;
+    private int _consecutiveFailures;
+
+    /// <summary>Failed touches retried (one per gap) before giving up until the next notification.</summary>
+    internal const int MaxRetries = 60;
 
     public WakeHintPublisher(IObjectStore store, TimeProvider? time = null, TimeSpan? minGap = null, ILogger? logger = null)
     {
@@ -167,24 +171,30 @@ internal sealed class WakeHintPublisher
             var body = Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("N"));
             await _store.PutAsync(WakeHints.Key, body, PutCondition.None).ConfigureAwait(false);
             Interlocked.Increment(ref _touches);
+            Finished(failed: false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Interlocked.Increment(ref _failures);
-            _logger.LogWarning(ex, "Touching the wake-up hint {Key} failed; idle workers find the task on their next full poll", WakeHints.Key);
-        }
-        finally
-        {
-            Finished();
+            _logger.LogWarning(ex, "Touching the wake-up hint {Key} failed; retrying after the gap (idle workers also find the task on their next full poll)", WakeHints.Key);
+            Finished(failed: true);
         }
     }
 
-    private void Finished()
+    private void Finished(bool failed)
     {
         bool start = false;
         lock (_gate)
         {
             _inFlight = false;
+            // A lost touch would leave the task to the idle workers' slow full poll: retry it after the gap (a
+            // notification arriving meanwhile folds into the retry), up to MaxRetries in a row.
+            _consecutiveFailures = failed ? _consecutiveFailures + 1 : 0;
+            if (failed && _consecutiveFailures <= MaxRetries)
+            {
+                _trailing = true;
+            }
+
             if (_trailing && _timer is null)
             {
                 if (DueLocked(out var wait))

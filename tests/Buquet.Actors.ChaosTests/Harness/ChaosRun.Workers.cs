@@ -68,6 +68,7 @@ public sealed partial class ChaosRun
             drain-deadline = 5s
             shutdown-grace = 3s
             heartbeat-interval = 2s
+            idle-heartbeat-interval = 2s
             polling {
               min-interval = 100ms
               max-interval = 1s

@@ -71,6 +71,38 @@ public sealed class WakeHintPublisherTests
     }
 
     [Fact]
+    public async Task NotifyAsync_TouchFailedDuringOutage_RetriedAfterTheGapOnceTheStoreIsBack()
+    {
+        var faulty = new FaultInjectingObjectStore(_store, FaultSettings.None, new Random(1), _time) { Outage = true };
+        var hints = new WakeHintPublisher(faulty, _time);
+
+        await hints.NotifyAsync();
+        Assert.Equal(1, hints.Failures);
+        faulty.Outage = false;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await hints.WhenTouchedAsync();
+
+        Assert.Equal(1, hints.Touches);
+        Assert.NotNull(await _store.HeadAsync(WakeHints.Key));
+    }
+
+    [Fact]
+    public async Task NotifyAsync_StoreDownForGood_GivesUpAfterMaxRetries()
+    {
+        var faulty = new FaultInjectingObjectStore(_store, FaultSettings.None, new Random(1), _time) { Outage = true };
+        var hints = new WakeHintPublisher(faulty, _time);
+
+        await hints.NotifyAsync();
+        for (var i = 0; i < WakeHintPublisher.MaxRetries + 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await hints.WhenTouchedAsync();
+        }
+
+        Assert.Equal(1 + WakeHintPublisher.MaxRetries, hints.Failures);
+    }
+
+    [Fact]
     public void Constructor_NegativeGap_ThrowsNamingTheValue()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new WakeHintPublisher(_store, _time, TimeSpan.FromSeconds(-1)));
