@@ -4,30 +4,15 @@ using Buquet.Host.Tests.Support;
 namespace Buquet.Host.Tests.Cli;
 
 /// <summary>End-to-end runs of the built executable against the local-directory store.</summary>
-public sealed class ListCommandTests : IDisposable
+public sealed class ListCommandTests : LocalCliTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly BuquetProcess _buquet;
-
-    public ListCommandTests() => _buquet = new BuquetProcess(_dir.Path);
-
-    public void Dispose() => _dir.Dispose();
-
-    private async Task<string> SubmitAsync(string type, params string[] extra)
-    {
-        var run = await _buquet.RunAsync(["submit", "-t", type, "--json", .. extra]);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        using var doc = JsonDocument.Parse(run.Stdout);
-        return doc.RootElement.GetProperty("id").GetString()!;
-    }
-
     [Fact]
     public async Task List_Json_HasTasksTokenAndMalformed()
     {
         var id = await SubmitAsync("listed");
         await SubmitAsync("other");
 
-        var run = await _buquet.RunAsync("list", "-t", "listed", "--json");
+        var run = await Buquet.RunAsync("list", "-t", "listed", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         using var doc = JsonDocument.Parse(run.Stdout);
@@ -53,7 +38,7 @@ public sealed class ListCommandTests : IDisposable
         do
         {
             string[] args = token is null ? ["list", "--limit", "1", "--json"] : ["list", "--limit", "1", "--json", "--page-token", token];
-            var run = await _buquet.RunAsync(args);
+            var run = await Buquet.RunAsync(args);
             Assert.True(run.ExitCode == 0, run.ToString());
             using var doc = JsonDocument.Parse(run.Stdout);
             foreach (var t in doc.RootElement.GetProperty("tasks").EnumerateArray())
@@ -72,14 +57,14 @@ public sealed class ListCommandTests : IDisposable
     [Fact]
     public async Task List_ShardPrefixLengthTwo_UsesTwoCharacterShards()
     {
-        var submit = await _buquet.RunAsync("submit", "-t", "wide", "--shard-prefix-len", "2", "--json");
+        var submit = await Buquet.RunAsync("submit", "-t", "wide", "--shard-prefix-len", "2", "--json");
         Assert.True(submit.ExitCode == 0, submit.ToString());
         using var task = JsonDocument.Parse(submit.Stdout);
         var shard = task.RootElement.GetProperty("shard").GetString()!;
         Assert.Equal(2, shard.Length);
 
-        var hit = await _buquet.RunAsync("list", "--shard-prefix-len", "2", "-s", shard, "--json");
-        var wrongWidth = await _buquet.RunAsync("list", "-s", shard);
+        var hit = await Buquet.RunAsync("list", "--shard-prefix-len", "2", "-s", shard, "--json");
+        var wrongWidth = await Buquet.RunAsync("list", "-s", shard);
 
         Assert.True(hit.ExitCode == 0, hit.ToString());
         using var doc = JsonDocument.Parse(hit.Stdout);
@@ -91,7 +76,7 @@ public sealed class ListCommandTests : IDisposable
     [Fact]
     public async Task List_UnknownStatus_ExitsOneListingValidStatuses()
     {
-        var run = await _buquet.RunAsync("list", "--status", "sleeping");
+        var run = await Buquet.RunAsync("list", "--status", "sleeping");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("--status 'sleeping' is not a task status", run.Stderr);

@@ -4,29 +4,14 @@ using Buquet.Host.Tests.Support;
 namespace Buquet.Host.Tests.Cli;
 
 /// <summary>End-to-end runs of the built executable against the local-directory store.</summary>
-public sealed class StatusCommandTests : IDisposable
+public sealed class StatusCommandTests : LocalCliTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly BuquetProcess _buquet;
-
-    public StatusCommandTests() => _buquet = new BuquetProcess(_dir.Path);
-
-    public void Dispose() => _dir.Dispose();
-
-    private async Task<string> SubmitAsync(string type, params string[] extra)
-    {
-        var run = await _buquet.RunAsync(["submit", "-t", type, "--json", .. extra]);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        using var doc = JsonDocument.Parse(run.Stdout);
-        return doc.RootElement.GetProperty("id").GetString()!;
-    }
-
     [Fact]
     public async Task Status_ExistingTask_PrintsBuquetFields()
     {
         var id = await SubmitAsync("resize", "--delay", "1h");
 
-        var run = await _buquet.RunAsync("status", id);
+        var run = await Buquet.RunAsync("status", id);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"Task:        {id}", run.Stdout);
@@ -41,7 +26,7 @@ public sealed class StatusCommandTests : IDisposable
     {
         var id = Guid.NewGuid();
 
-        var run = await _buquet.RunAsync("status", id.ToString());
+        var run = await Buquet.RunAsync("status", id.ToString());
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"Error: Task {id} not found.", run.Stderr);
@@ -51,7 +36,7 @@ public sealed class StatusCommandTests : IDisposable
     [Fact]
     public async Task Status_NotAUuid_ExitsOneNamingTheValue()
     {
-        var run = await _buquet.RunAsync("status", "nope-123");
+        var run = await Buquet.RunAsync("status", "nope-123");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("'nope-123' is not a task id", run.Stderr);
