@@ -95,6 +95,14 @@ internal sealed partial class TaskRepository
 
         var next = result.Task!;
         var body = TaskJson.Serialize(next);
+
+        // Lease key first (finding 7 of docs/reliability.md): a claim or extension whose writer dies right after the
+        // CAS must still be visible to the lease recovery, which walks only leases/. A key written for a CAS that then
+        // loses is stale and harmless: the recovery re-reads the task when the key falls due and deletes it. It is not
+        // deleted here, because the winner of the same claim usually has the very same key (same shard, minute, id).
+        var (_, oldLease) = IndexKeysOf(current.Task);
+        var (_, newLease) = IndexKeysOf(next);
+        var leaseWritten = newLease is not null && newLease != oldLease && await BestEffortAsync(newLease, put: true, cancellationToken);
         PutResult? put;
         try
         {
@@ -116,7 +124,7 @@ internal sealed partial class TaskRepository
             }
         }
 
-        await UpkeepIndexesAsync(current.Task, next, cancellationToken);
+        await UpkeepIndexesAsync(current.Task, next, cancellationToken, leaseWritten);
         return new TaskSnapshot(next, put.ETag!);
     }
 
@@ -138,13 +146,14 @@ internal sealed partial class TaskRepository
 
     /// <summary>
     /// Best-effort index upkeep after a successful CAS: PUT the keys the new state needs first, then DELETE the old
-    /// ones, so a crash in between leaves an extra (repairable) hint rather than a missing one.
+    /// ones, so a crash in between leaves an extra (repairable) hint rather than a missing one. A lease key the CAS
+    /// already wrote before it (<paramref name="leaseWritten"/>) is not written again.
     /// </summary>
-    internal async Task UpkeepIndexesAsync(TaskRecord? before, TaskRecord after, CancellationToken cancellationToken)
+    internal async Task UpkeepIndexesAsync(TaskRecord? before, TaskRecord after, CancellationToken cancellationToken, bool leaseWritten = false)
     {
         var (oldReady, oldLease) = IndexKeysOf(before);
         var (newReady, newLease) = IndexKeysOf(after);
-        foreach (var key in new[] { newReady != oldReady ? newReady : null, newLease != oldLease ? newLease : null })
+        foreach (var key in new[] { newReady != oldReady ? newReady : null, newLease != oldLease && !leaseWritten ? newLease : null })
         {
             if (key is not null && await BestEffortAsync(key, put: true, cancellationToken) && key == newReady && _wakeHints is { } hints)
             {

@@ -28,7 +28,18 @@ public sealed partial class S3ObjectStore
         return await RunProbeAsync(client, options.Bucket, NewRetry(options, timeProvider, random), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs the probe, and once more on a fresh key when it finds CAS broken: a store that ignores or breaks conditional
+    /// writes does so every time, while a single 409/500 or a lost response on one probe write (a flaky network, a
+    /// restarting gateway) must not make a worker refuse a good bucket.
+    /// </summary>
     internal static async Task<S3ProbeResult> RunProbeAsync(IAmazonS3 s3, string bucket, S3Retry retry, CancellationToken ct)
+    {
+        var first = await RunProbeOnceAsync(s3, bucket, retry, ct).ConfigureAwait(false);
+        return first.CasHolds ? first : await RunProbeOnceAsync(s3, bucket, retry, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<S3ProbeResult> RunProbeOnceAsync(IAmazonS3 s3, string bucket, S3Retry retry, CancellationToken ct)
     {
         bool versioning;
         try
@@ -83,11 +94,15 @@ public sealed partial class S3ObjectStore
             }
 
             var unquoted = false;
-            var second = await PutAsync("probe-3", PutCondition.IfMatch(first), false).ConfigureAwait(false);
+            // A refusal is settled by a read: a write that landed before its response was lost (then 412 on the retry)
+            // is ours, and it landed with the form just tried.
+            var second = await PutAsync("probe-3", PutCondition.IfMatch(first), false).ConfigureAwait(false)
+                ?? await OursAlreadyThereAsync("probe-3").ConfigureAwait(false);
             if (second is null)
             {
                 unquoted = true;
-                second = await PutAsync("probe-3", PutCondition.IfMatch(first), true).ConfigureAwait(false);
+                second = await PutAsync("probe-3", PutCondition.IfMatch(first), true).ConfigureAwait(false)
+                    ?? await OursAlreadyThereAsync("probe-3").ConfigureAwait(false);
                 if (second is null)
                 {
                     return Broken("If-Match with the current ETag got 412 in both quoted and unquoted form (RGW 16.2 does this with bucket versioning on).");

@@ -21,6 +21,9 @@ internal sealed record PollingSettings(PollingStrategy Strategy, TimeSpan MinInt
     /// <summary>Cap on one idle worker's hint-check period.</summary>
     public TimeSpan MaxHintInterval { get; init; } = BuquetDefaults.PollingMaxHintInterval;
 
+    /// <summary>Idle workers take turns at the full discovery LIST, by rank in the fleet census.</summary>
+    public bool ShareIdleDiscovery { get; init; } = true;
+
     /// <summary>Hint-check period while active and backing off (never below 250 ms).</summary>
     public TimeSpan ActiveHintInterval => MinInterval > TimeSpan.FromMilliseconds(250) ? MinInterval : TimeSpan.FromMilliseconds(250);
 
@@ -43,6 +46,7 @@ internal sealed record PollingSettings(PollingStrategy Strategy, TimeSpan MinInt
             IdleMaxInterval = o.IdleMaxInterval,
             HintInterval = o.HintInterval,
             MaxHintInterval = o.MaxHintInterval,
+            ShareIdleDiscovery = o.ShareIdleDiscovery,
         };
 }
 

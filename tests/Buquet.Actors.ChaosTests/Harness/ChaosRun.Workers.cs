@@ -22,10 +22,10 @@ public sealed partial class ChaosRun
     private string ConfigPath => Path.Combine(_dir, "chaos.conf");
 
     /// <summary>
-    /// The index sweeper's period: BUQUET_CHAOS_SWEEP_INTERVAL, default 10s. A soak with thousands of tasks needs more
-    /// (every pass walks every object, and moto's LIST cost grows with the bucket).
+    /// The index sweeper's period: BUQUET_CHAOS_SWEEP_INTERVAL, default 30s. A soak with thousands of tasks needs more
+    /// (every pass walks every object, and a LIST's cost grows with the bucket); scripts/chaos.sh sets 2m.
     /// </summary>
-    private static string SweepInterval() => Environment.GetEnvironmentVariable("BUQUET_CHAOS_SWEEP_INTERVAL") is { Length: > 0 } v ? v : "10s";
+    private static string SweepInterval() => Environment.GetEnvironmentVariable("BUQUET_CHAOS_SWEEP_INTERVAL") is { Length: > 0 } v ? v : "30s";
 
     /// <summary>Waits for a SIGTERMed worker: slower than <see cref="SigtermBar"/> is counted (finding 6), slower than <see cref="SigtermHang"/> (90 s) fails.</summary>
     private async Task<bool> WaitForSigtermExitAsync(WorkerProcess w)
@@ -57,6 +57,7 @@ public sealed partial class ChaosRun
             request-timeout = 3s
             s3 {
               force-path-style = true
+              allow-no-versioning = {{(_backend!.Versioned ? "false" : "true")}}
             }
           }
           queue {
@@ -76,8 +77,8 @@ public sealed partial class ChaosRun
             {{ShardLeasing()}}
           }
           monitor {
-            # The crash-window repair (a running task whose lease key was never written) runs in the sweeper: see
-            # docs/reliability.md, finding 7.
+            # The lease key is written before the claim (docs/reliability.md, finding 7), so recovery never waits for
+            # the sweeper; the sweeper still repairs junk and lost ready keys.
             sweep-interval = {{SweepInterval()}}
             check-interval = {{Ms(_s.MonitorInterval)}}
             worker-health-threshold = {{Ms(_s.MonitorInterval * 3)}}
@@ -104,8 +105,8 @@ public sealed partial class ChaosRun
             .Replace("{concurrency}", _s.Concurrency.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var env = new Dictionary<string, string>
         {
-            ["AWS_ACCESS_KEY_ID"] = "test",
-            ["AWS_SECRET_ACCESS_KEY"] = "test",
+            ["AWS_ACCESS_KEY_ID"] = _backend!.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = _backend.SecretKey,
             ["S3_REGION"] = "us-east-1",
             ["BUQUET_EXECUTION_LOG"] = ExecLogDir,
             ["DOTNET_gcServer"] = "0",

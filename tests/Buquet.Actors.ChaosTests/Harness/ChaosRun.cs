@@ -34,6 +34,7 @@ public sealed partial class ChaosRun : IAsyncDisposable
     private S3ObjectStore? _direct;
     private S3ObjectStore? _producerStore;
     private string _bucket = "";
+    private ChaosBackend? _backend;
     private TimeSpan _storeOffset;
     private int _restarts;
 
@@ -63,13 +64,13 @@ public sealed partial class ChaosRun : IAsyncDisposable
     /// <summary>Runs the scenario and checks the history.</summary>
     public async Task<ChaosResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        _say($"chaos seed {_s.Seed}: {_s.Tasks} tasks, {_s.Workers} workers × {_s.Concurrency}, kill every ~{_s.KillEvery}, lease {_s.LeaseTtl}, faults ×{_s.FaultIntensity}, up to {_s.Duration}; run dir {_dir}");
+        _say($"chaos seed {_s.Seed}: {_s.Tasks} tasks, {_s.Workers} workers × {_s.Concurrency}, kill every ~{_s.KillEvery}, lease {_s.LeaseTtl}, faults ×{_s.FaultIntensity}, store {_s.Store}, up to {_s.Duration}; run dir {_dir}");
         var host = HostDll(_s);
-        var moto = ProxiedMoto.MotoEndpoint();
-        _bucket = await ProxiedMoto.CreateBucketAsync(moto);
-        _proxy = await FaultProxy.StartAsync(moto, new FaultDecider(FaultPlan.None, _s.Seed), cancellationToken: cancellationToken);
-        _direct = await S3ObjectStore.CreateAsync(ProxiedMoto.StoreOptions(moto, _bucket), cancellationToken: cancellationToken);
-        _producerStore = await S3ObjectStore.CreateAsync(ProxiedMoto.StoreOptions(_proxy.Address, _bucket, TimeSpan.FromSeconds(3)), cancellationToken: cancellationToken);
+        _backend = ChaosBackend.FromName(_s.Store);
+        _bucket = await _backend.CreateBucketAsync();
+        _proxy = await FaultProxy.StartAsync(_backend.Endpoint, new FaultDecider(FaultPlan.None, _s.Seed), cancellationToken: cancellationToken);
+        _direct = await S3ObjectStore.CreateAsync(_backend.StoreOptions(_backend.Endpoint, _bucket), cancellationToken: cancellationToken);
+        _producerStore = await S3ObjectStore.CreateAsync(_backend.StoreOptions(_proxy.Address, _bucket, TimeSpan.FromSeconds(3)), cancellationToken: cancellationToken);
         var truth = new BuquetClient(_direct);
         var producer = new BuquetClient(_producerStore);
         _storeOffset = await truth.GetStoreTimeAsync(cancellationToken) - TimeProvider.System.GetUtcNow();

@@ -70,6 +70,9 @@ public sealed record ChaosSettings
     /// </summary>
     public bool RequireExecutionLog { get; init; } = true;
 
+    /// <summary>The S3 server behind the proxy: moto (default) or rgw (see <see cref="ChaosBackend"/>). Env BUQUET_CHAOS_STORE.</summary>
+    public string Store { get; init; } = "moto";
+
     /// <summary>Keep the run directory (worker logs, execution log). Env BUQUET_CHAOS_KEEP=1.</summary>
     public bool Keep { get; init; }
 
@@ -108,6 +111,7 @@ public sealed record ChaosSettings
             MaxRecovery = ParseDuration(env, "BUQUET_CHAOS_MAX_RECOVERY"),
             ReportPath = env("BUQUET_CHAOS_REPORT") is { Length: > 0 } r ? r : null,
             HostDll = env("BUQUET_CHAOS_HOST_DLL") is { Length: > 0 } h ? h : null,
+            Store = env("BUQUET_CHAOS_STORE") is { Length: > 0 } store ? store : "moto",
             Keep = env("BUQUET_CHAOS_KEEP") is "1" or "true",
             RequireExecutionLog = env("BUQUET_CHAOS_REQUIRE_EXEC_LOG") is not ("0" or "false"),
         }.Validated();
@@ -126,6 +130,7 @@ public sealed record ChaosSettings
         Require(LeaseTtl >= TimeSpan.FromSeconds(1), nameof(LeaseTtl), LeaseTtl);
         Require(MonitorInterval > TimeSpan.Zero, nameof(MonitorInterval), MonitorInterval);
         Require(FaultIntensity is >= 0 and <= 20, nameof(FaultIntensity), FaultIntensity);
+        Require(Store is "moto" or "rgw", nameof(Store), Store);
         return this;
     }
 

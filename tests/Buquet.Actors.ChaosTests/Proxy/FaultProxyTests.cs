@@ -115,6 +115,32 @@ public sealed class FaultProxyTests
     }
 
     [Fact]
+    public async Task CreateAsync_ProbeWritesLandedResponsesDropped_BucketAccepted()
+    {
+        // The start-up probe's create, create-again and If-Match writes all land and lose their response: each retry
+        // then sees 412, and the probe must recognise its own body instead of refusing the bucket.
+        await using var env = await ProxiedMoto.StartAsync(requestTimeout: TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 3; i++)
+        {
+            env.Proxy.Faults.Enqueue(FaultKind.DropResponse, RequestFilter.ConditionalPut);
+        }
+
+        using var store = await S3ObjectStore.CreateAsync(ProxiedMoto.StoreOptions(env.Proxy.Address, env.Bucket, TimeSpan.FromSeconds(1)));
+        Assert.True(store.Probe.CasHolds);
+        Assert.Equal(3, env.Proxy.Faults.Counts()[FaultKind.DropResponse]);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ProbeCreateGets409_ProbedAgainAndAccepted()
+    {
+        await using var env = await ProxiedMoto.StartAsync();
+        env.Proxy.Faults.Enqueue(FaultKind.Conflict, RequestFilter.ConditionalPut);
+        using var store = await S3ObjectStore.CreateAsync(ProxiedMoto.StoreOptions(env.Proxy.Address, env.Bucket));
+        Assert.True(store.Probe.CasHolds);
+        Assert.Equal(1, env.Proxy.Faults.Counts()[FaultKind.Conflict]);
+    }
+
+    [Fact]
     public async Task PutAsync_CreateOnlyLandedResponseDropped_WrittenByReread()
     {
         await using var env = await ProxiedMoto.StartAsync(requestTimeout: TimeSpan.FromSeconds(1));

@@ -1,6 +1,3 @@
-using Amazon.Runtime;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Buquet.Actors.Storage;
 
 namespace Buquet.Actors.ChaosTests.Proxy;
@@ -35,41 +32,12 @@ public sealed class ProxiedMoto : IAsyncDisposable
                 "moto is missing: environment variable BUQUET_TEST_MOTO_ENDPOINT is not set. Run the suite with scripts/test.sh (or eval \"$(scripts/s3/start-moto.sh PORT)\" and export BUQUET_TEST_MOTO_ENDPOINT=$S3_ENDPOINT); chaos tests fail rather than skip.");
 
     /// <summary>Creates a bucket on moto directly (never through the proxy), versioned like the integration tier's moto buckets.</summary>
-    public static async Task<string> CreateBucketAsync(Uri moto, bool versioning = true)
-    {
-        var bucket = $"bq-chaos-{Guid.NewGuid():N}";
-        using var client = new AmazonS3Client(new BasicAWSCredentials("test", "test"), new AmazonS3Config
-        {
-            ServiceURL = moto.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
-        await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        if (versioning)
-        {
-            await client.PutBucketVersioningAsync(new PutBucketVersioningRequest
-            {
-                BucketName = bucket,
-                VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
-            });
-        }
+    public static Task<string> CreateBucketAsync(Uri moto) => Backend(moto).CreateBucketAsync();
 
-        return bucket;
-    }
+    public static S3StoreOptions StoreOptions(Uri endpoint, string bucket, TimeSpan? requestTimeout = null) =>
+        Backend(endpoint).StoreOptions(endpoint, bucket, requestTimeout);
 
-    public static S3StoreOptions StoreOptions(Uri endpoint, string bucket, TimeSpan? requestTimeout = null) => new()
-    {
-        ServiceUrl = endpoint.ToString().TrimEnd('/'),
-        Bucket = bucket,
-        AccessKey = "test",
-        SecretKey = "test",
-        RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(20),
-        MaxAttempts = 5,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-        RetryMaxDelay = TimeSpan.FromMilliseconds(100),
-    };
+    private static Harness.ChaosBackend Backend(Uri moto) => new("moto", moto, "test", "test", Versioned: true);
 
     /// <summary>Starts a proxy with no faults, creates the store through it (the probe runs clean), then returns.</summary>
     public static async Task<ProxiedMoto> StartAsync(int seed = 1, TimeProvider? proxyTime = null, TimeSpan? requestTimeout = null)

@@ -116,6 +116,29 @@ public sealed class TaskRepositoryTests
     }
 
     [Fact]
+    public async Task ClaimAsync_WriterDiesRightAfterTheCas_LeaseKeyAlreadyWritten()
+    {
+        var snap = await CreateAsync();
+        var dying = new DiesAfterCasStore(_inner);
+        var repo = new TaskRepository(dying, _repo.Clock);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => repo.ClaimAsync(snap.Task.Id, "w1"));
+        var running = (await _repo.GetAsync(snap.Task.Id))!.Task;
+        Assert.Equal(BuquetTaskStatus.Running, running.Status);
+        Assert.True(await ExistsAsync(TaskKeys.Lease(running.Shard, running.LeaseExpiresAt!.Value, running.Id)), "the lease recovery must see a claim whose writer died after the CAS");
+    }
+
+    [Fact]
+    public async Task ClaimAsync_LostRace_LeavesOnlyTheWinnersLeaseKey()
+    {
+        var snap = await CreateAsync();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => _repo.ClaimAsync(snap.Task.Id, $"w{i}")));
+        Assert.Single(outcomes, o => o.Claimed);
+        var task = (await _repo.GetAsync(snap.Task.Id))!.Task;
+        var keys = (await _inner.ListAsync(new ListRequest(TaskKeys.LeasesRoot))).Objects.Select(i => i.Key).ToList();
+        Assert.Contains(TaskKeys.Lease(task.Shard, task.LeaseExpiresAt!.Value, task.Id), keys);
+    }
+
+    [Fact]
     public async Task ClaimAsync_TenConcurrentClaimers_ExactlyOneClaims()
     {
         var snap = await CreateAsync();
@@ -276,5 +299,49 @@ public sealed class TaskRepositoryTests
         public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
 
         public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => inner.GetServerTimeAsync(cancellationToken);
+    }
+
+    /// <summary>The process "dies" right after its conditional task write lands: every later call is cancelled.</summary>
+    private sealed class DiesAfterCasStore(IObjectStore inner) : IObjectStore
+    {
+        private volatile bool _dead;
+
+        public StoreCapabilities Capabilities => inner.Capabilities;
+
+        public async Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
+        {
+            Alive();
+            var result = await inner.PutAsync(key, body, condition, cancellationToken);
+            _dead |= condition is PutCondition.IfMatchCondition && result.Succeeded;
+            return result;
+        }
+
+        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => Alive(() => inner.GetAsync(key, cancellationToken));
+
+        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => Alive(() => inner.GetVersionAsync(key, versionId, cancellationToken));
+
+        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => Alive(() => inner.HeadAsync(key, cancellationToken));
+
+        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => Alive(() => inner.DeleteAsync(key, ifMatchETag, cancellationToken));
+
+        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => Alive(() => inner.ListAsync(request, cancellationToken));
+
+        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => Alive(() => inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken));
+
+        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => Alive(() => inner.GetServerTimeAsync(cancellationToken));
+
+        private void Alive()
+        {
+            if (_dead)
+            {
+                throw new OperationCanceledException("the process was killed");
+            }
+        }
+
+        private Task<T> Alive<T>(Func<Task<T>> call)
+        {
+            Alive();
+            return call();
+        }
     }
 }

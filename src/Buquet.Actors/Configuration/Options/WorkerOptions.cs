@@ -124,6 +124,14 @@ public sealed class PollingOptions
     /// <summary>Cap on one idle worker's hint-check period however large the fleet (<c>max-hint-interval</c>).</summary>
     /// <value>The default is 30 s.</value>
     public TimeSpan MaxHintInterval { get; set; } = BuquetDefaults.PollingMaxHintInterval;
+
+    /// <summary>
+    /// Idle workers take turns at the full discovery LIST (<c>share-idle-discovery</c>): the fleet lists once per
+    /// <see cref="IdleMaxInterval"/>, each worker in the slots of its rank among the live workers, instead of every
+    /// worker once per interval; a worker that finds work this way touches the wake-up hint so the others wake too.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool ShareIdleDiscovery { get; set; } = true;
 }
 
 /// <summary>Shard leasing (<c>buquet.worker.shard-leasing</c>, buquet <c>[worker.shard_leasing]</c>).</summary>

@@ -20,6 +20,8 @@ internal sealed partial class PollerActor
     private DateTimeOffset? _nextDue;
     private DateTimeOffset? _busyUntil;
     private long? _lastCensus;
+    private int? _fleetRank;
+    private int _rankedFleet = 1;
 
     /// <summary>True while idle (tests).</summary>
     internal bool IsIdle => _idle;
@@ -65,15 +67,20 @@ internal sealed partial class PollerActor
     }
 
     /// <summary>
-    /// The next full discovery while idle: <c>idle-max-interval</c> (jittered), earlier when a seen future bucket falls
-    /// due, and at most the active maximum while keys of the current minute are known (their tasks may become
-    /// available any second: delayed tasks, retries in backoff).
+    /// The next full discovery while idle: <c>idle-max-interval</c> (jittered), or this worker's next turn when the fleet
+    /// shares discovery; earlier when a seen future bucket falls due, and at most the active maximum while keys of the
+    /// current minute are known (their tasks may become available any second: delayed tasks, retries in backoff).
     /// </summary>
     private TimeSpan IdlePollDelay()
     {
         var delay = _interval.Jittered(_polling.IdleMaxInterval);
         if (_runtime.Clock.TryGetApproximateNow(out var now))
         {
+            if (NextTurn(now) is { } turn)
+            {
+                delay = turn;
+            }
+
             if (_nextDue is { } due)
             {
                 var untilDue = due - now;
@@ -88,6 +95,41 @@ internal sealed partial class PollerActor
 
         return delay;
     }
+
+    /// <summary>
+    /// Shared idle discovery (<c>share-idle-discovery</c>): store time is cut into <c>idle-max-interval</c> slots and slot
+    /// k belongs to the worker of rank k mod fleet size in the census (worker ids in ordinal order), so the fleet makes
+    /// one full LIST per slot instead of one per worker. Invariant: while every live worker's census agrees, a task
+    /// written without a hint is listed within one slot plus the jitter; a worker that died keeps its turns until its
+    /// registry entry leaves the census window, so the bound is then two slots. Null when not sharing (no rank yet, a
+    /// fleet of one, or the option off): the worker lists every <c>idle-max-interval</c> on its own.
+    /// </summary>
+    private TimeSpan? NextTurn(DateTimeOffset now)
+    {
+        if (!_polling.ShareIdleDiscovery || _fleetRank is not { } rank || _rankedFleet < 2)
+        {
+            return null;
+        }
+
+        var slot = _polling.IdleMaxInterval.Ticks;
+        var next = (now - DateTimeOffset.UnixEpoch).Ticks / slot + 1;
+        var wait = ((rank - next) % _rankedFleet + _rankedFleet) % _rankedFleet;
+        var start = DateTimeOffset.UnixEpoch + TimeSpan.FromTicks((next + wait) * slot);
+        return start - now + TimeSpan.FromTicks((long)(slot * _polling.Jitter * _runtime.Random()));
+    }
+
+    /// <summary>Found work in a turn of shared discovery: touch the hint so the idle rest of the fleet wakes too.</summary>
+    private void RelayDiscovery()
+    {
+        if (_polling.ShareIdleDiscovery && _rankedFleet > 1 && _runtime.Settings.WakeHints && _runtime.Repository.WakeHints is { } hints)
+        {
+            Relays++;
+            _ = hints.NotifyAsync();
+        }
+    }
+
+    /// <summary>Hint touches after finding work while idle (tests and metrics).</summary>
+    internal int Relays { get; private set; }
 
     /// <summary>Remembers when the next future bucket is due, and keeps a short cadence through a minute with keys.</summary>
     private void NoteDueBuckets(ScanResult scan, DateTimeOffset now)
@@ -179,17 +221,25 @@ internal sealed partial class PollerActor
         {
             var now = await ApproximateNowAsync();
             var page = await _runtime.Store.ListAsync(new ListRequest(TaskKeys.WorkersRoot, MaxKeys: 1000));
-            var live = 0;
+            var live = new List<string>();
             foreach (var obj in page.Objects)
             {
                 var name = obj.Key[TaskKeys.WorkersRoot.Length..];
                 if (!name.Contains('/', StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && now - obj.LastModified <= _polling.FleetWindow)
                 {
-                    live++;
+                    live.Add(name[..^".json".Length]);
                 }
             }
 
-            _runtime.Activity.SetFleetSize(Math.Max(1, live));
+            live.Sort(StringComparer.Ordinal);
+            var rank = live.IndexOf(_runtime.Settings.WorkerId);
+            _fleetRank = rank >= 0 ? rank : null;
+            _rankedFleet = Math.Max(1, live.Count);
+            _runtime.Activity.SetFleetSize(_rankedFleet);
+            if (_idle && !_awaitingBatch && Timers.IsTimerActive(PollKey) && NextTurn(now) is not null)
+            {
+                Schedule(IdlePollDelay()); // the discovery timer set before the rank was known: move it to this worker's turn
+            }
         }
         catch (ObjectStoreUnavailableException ex)
         {

@@ -12,8 +12,8 @@ namespace Buquet.Actors.Worker.Poller;
 /// jittered interval and grows it (100 ms … 5 s); on 503s it sleeps without growing. Between polls it HEADs the wake-up
 /// hint and polls at once when its ETag moved. While the supervisor has no free slot it waits for a
 /// <see cref="Poller.Capacity"/> message instead of polling.</para>
-/// <para>Idle (after a run of empty polls with nothing in flight; see PollerActor.Idle.cs): one full LIST every
-/// <c>idle-max-interval</c> (or when a seen future bucket falls due), hint HEADs every fleet size × <c>hint-interval</c>,
+/// <para>Idle (after a run of empty polls with nothing in flight; see PollerActor.Idle.cs): one full LIST per
+/// <c>idle-max-interval</c> for the whole fleet, taken in turns (or when a seen future bucket falls due), hint HEADs every fleet size × <c>hint-interval</c>,
 /// and a census of <c>workers/</c> every few minutes. Found work or a moved hint makes it active again.</para>
 /// Bucket filtering uses the store clock's estimate without a request; the claim itself uses the real store clock.
 /// </summary>
@@ -104,6 +104,7 @@ internal sealed partial class PollerActor : ReceiveActor
             if (_idle)
             {
                 ExitIdle();
+                RelayDiscovery();
             }
 
             _interval.Reset();
