@@ -12,6 +12,7 @@ internal sealed class WorkerActivity
 {
     private readonly object _gate = new();
     private readonly List<IActorRef> _watchers = [];
+    private readonly CancellationTokenSource _stopping = new();
     private bool _idle;
     private int _fleetSize = 1;
 
@@ -35,6 +36,24 @@ internal sealed class WorkerActivity
             lock (_gate)
             {
                 return _fleetSize;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Cancelled when the worker starts its shutdown: background work in progress (a monitor pass walking the bucket)
+    /// stops at its next request instead of holding the process past the drain.
+    /// </summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>The worker is shutting down (idempotent).</summary>
+    public void SignalStopping()
+    {
+        lock (_gate)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                _stopping.Cancel();
             }
         }
     }

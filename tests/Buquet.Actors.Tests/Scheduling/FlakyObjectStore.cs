@@ -3,10 +3,19 @@ using Buquet.Actors.Storage;
 namespace Buquet.Actors.Tests.Scheduling;
 
 /// <summary>Passes everything through, except that PUTs to keys starting with <see cref="FailPutsUnder"/> throw
-/// <see cref="ObjectStoreUnavailableException"/> (an S3 outage for those writes).</summary>
+/// <see cref="ObjectStoreUnavailableException"/> (an S3 outage for those writes), and LISTs under
+/// <see cref="HangListsUnder"/> hang until their token is cancelled (a store that stopped answering).</summary>
 internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
 {
     public string? FailPutsUnder { get; set; }
+
+    public string? HangListsUnder { get; set; }
+
+    /// <summary>Completes when a LIST under <see cref="HangListsUnder"/> is hanging.</summary>
+    public TaskCompletionSource ListHanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a hanging LIST was released by its cancellation token.</summary>
+    public TaskCompletionSource ListCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public StoreCapabilities Capabilities => inner.Capabilities;
 
@@ -25,7 +34,23 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
     public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) =>
         inner.DeleteAsync(key, ifMatchETag, cancellationToken);
 
-    public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => inner.ListAsync(request, cancellationToken);
+    public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
+        HangListsUnder is { } prefix && request.Prefix.StartsWith(prefix, StringComparison.Ordinal)
+            ? HangAsync(cancellationToken)
+            : inner.ListAsync(request, cancellationToken);
+
+    private async Task<ListPage> HangAsync(CancellationToken cancellationToken)
+    {
+        ListHanging.TrySetResult();
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (cancellationToken.Register(() => released.TrySetResult()))
+        {
+            await released.Task;
+        }
+
+        ListCancelled.TrySetResult();
+        throw new OperationCanceledException(cancellationToken);
+    }
 
     public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
         inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);

@@ -55,6 +55,9 @@ internal sealed class MonitorActor : ReceiveActor
 
     private TimeSpan CheckInterval => _settings.CheckIntervalFor(_idle, _fleetSize);
 
+    /// <summary>Cancelled when the worker starts shutting down (finding 6 of docs/reliability.md).</summary>
+    private CancellationToken Stopping => _activity?.Stopping ?? CancellationToken.None;
+
     private TimeSpan SweepInterval => _settings.SweepIntervalFor(_idle, _fleetSize);
 
     protected override void PreStart()
@@ -113,10 +116,14 @@ internal sealed class MonitorActor : ReceiveActor
     {
         try
         {
-            var report = await _recovery.RunCycleAsync();
+            var report = await _recovery.RunCycleAsync(Stopping);
             _checkFailures = 0;
             Timers.StartPeriodicTimer(CheckTimer, Check.Instance, CheckInterval);
             _listener?.Tell(new CheckCompleted(report), Self);
+        }
+        catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+        {
+            _logger.LogDebug("Monitor check stopped: the worker is shutting down");
         }
         catch (ObjectStoreUnavailableException ex)
         {
@@ -131,7 +138,7 @@ internal sealed class MonitorActor : ReceiveActor
     {
         try
         {
-            var report = _settings.SweepMode == SweepMode.OnDemand ? await _sweeper.SweepAllAsync() : await _sweeper.StepAsync();
+            var report = _settings.SweepMode == SweepMode.OnDemand ? await _sweeper.SweepAllAsync(Stopping) : await _sweeper.StepAsync(Stopping);
             _sweepFailures = 0;
             if (_settings.SweepInterval > TimeSpan.Zero)
             {
@@ -139,6 +146,10 @@ internal sealed class MonitorActor : ReceiveActor
             }
 
             _listener?.Tell(new SweepCompleted(report), Self);
+        }
+        catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+        {
+            _logger.LogDebug("Index sweep stopped: the worker is shutting down");
         }
         catch (ObjectStoreUnavailableException ex)
         {

@@ -48,6 +48,15 @@ internal sealed partial class WorkerSupervisorActor
         _logger.LogInformation("Worker {WorkerId} stopping: no new claims; draining {Count} task(s) for up to {Deadline}", _runtime.Settings.WorkerId, _inFlight.Count, _runtime.Settings.DrainDeadline);
         _phase = WorkerPhase.Draining;
         _poller?.Tell(PollerProtocol.StopPolling.Instance);
+
+        // Recovery and sweeping are other workers' job from here: a pass in progress stops at its next request.
+        _runtime.Activity.SignalStopping();
+        if (_monitor is not null)
+        {
+            Context.Stop(_monitor);
+            _monitor = null;
+        }
+
         Timers.StartSingleTimer(DrainKey, WorkerSupervisor.DrainExpired.Instance, _runtime.Settings.DrainDeadline);
         CheckDrained();
     }

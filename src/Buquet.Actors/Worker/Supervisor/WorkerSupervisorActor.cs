@@ -30,6 +30,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
     private readonly Dictionary<string, int> _perType = new(StringComparer.Ordinal);
     private IActorRef? _poller;
     private IActorRef? _registry;
+    private IActorRef? _monitor;
     private IActorRef? _shardLease;
     private int _batchPending;
     private int _batchClaimed;
@@ -66,7 +67,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
         _poller = Context.ActorOf(BackoffSupervisor.Props(backoff), "poller-supervisor");
         if (_companions.Monitor is { } monitor)
         {
-            Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor, "monitor", _runtime.Random), "monitor-supervisor");
+            _monitor = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor, "monitor", _runtime.Random), "monitor-supervisor");
         }
 
         if (_companions.Registry is { } registry)

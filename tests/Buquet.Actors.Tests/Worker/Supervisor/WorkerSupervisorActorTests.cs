@@ -167,6 +167,25 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Shutdown_MonitorPassHanging_CancelledWhenShutdownStarts()
+    {
+        // Finding 6 of docs/reliability.md: a monitor pass in progress used to hold the process until the actor system
+        // terminated. Shutdown now cancels it at its current request.
+        var store = new Buquet.Actors.Tests.Scheduling.FlakyObjectStore(_h.Store) { HangListsUnder = TaskKeys.LeasesRoot };
+        var runtime = _h.Runtime(WorkerHarness.Settings(), new TaskHandlerRegistry());
+        var settings = new Buquet.Actors.Worker.Maintenance.MaintenanceMonitor.Settings(
+            TimeSpan.FromSeconds(5), TimeSpan.Zero, Buquet.Actors.Configuration.SweepMode.Continuous, 100, 100, 100, Buquet.Actors.Worker.Maintenance.StoreBackoff.Default);
+        var monitor = Buquet.Actors.Worker.Maintenance.MaintenanceMonitor.Props(settings, new TaskRepository(store, runtime.Clock), runtime.Random, activity: runtime.Activity);
+        var worker = Buquet.Actors.Worker.WorkerFactory.Start(_h.System, runtime, companions: new WorkerCompanions(Monitor: monitor));
+        await _h.PumpUntilAsync(store.ListHanging.Task.ContinueWith(_ => true, TaskScheduler.Default));
+
+        var stopped = worker.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, WorkerHarness.Guard);
+        await _h.PumpUntilAsync(store.ListCancelled.Task.ContinueWith(_ => true, TaskScheduler.Default));
+        Assert.True(runtime.Activity.Stopping.IsCancellationRequested);
+        Assert.Empty((await _h.PumpUntilAsync(stopped)).Abandoned);
+    }
+
+    [Fact]
     public async Task Shutdown_DrainDeadlinePassed_HandlerCancelledAndTaskRetried()
     {
         var reason = new TaskCompletionSource<TaskCancellationReason>(TaskCreationOptions.RunContinuationsAsynchronously);
