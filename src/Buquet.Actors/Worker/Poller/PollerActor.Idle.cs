@@ -217,6 +217,7 @@ internal sealed partial class PollerActor
         }
 
         _lastCensus = _runtime.Time.GetTimestamp();
+        var changed = false;
         try
         {
             var now = await ApproximateNowAsync();
@@ -232,6 +233,7 @@ internal sealed partial class PollerActor
             }
 
             live.Sort(StringComparer.Ordinal);
+            changed = Math.Max(1, live.Count) != _rankedFleet;
             var rank = live.IndexOf(_runtime.Settings.WorkerId);
             _fleetRank = rank >= 0 ? rank : null;
             _rankedFleet = Math.Max(1, live.Count);
@@ -246,6 +248,12 @@ internal sealed partial class PollerActor
             _logger.LogDebug(ex, "Fleet census failed; keeping fleet size {FleetSize}", _runtime.Activity.FleetSize);
         }
 
-        Timers.StartSingleTimer(CensusKey, Poller.CensusTick.Instance, _polling.FleetCensusInterval);
+        // A fleet still starting (or scaling) is counted again a minute later instead of living with a partial count
+        // for a whole census interval (the idle moto fleet of issue 8 had counted 4 of its 10 workers at start-up).
+        var next = changed && _polling.FleetCensusInterval > RecountDelay ? RecountDelay : _polling.FleetCensusInterval;
+        Timers.StartSingleTimer(CensusKey, Poller.CensusTick.Instance, next);
     }
+
+    /// <summary>The next census after one that changed the fleet size.</summary>
+    private static readonly TimeSpan RecountDelay = TimeSpan.FromMinutes(1);
 }

@@ -65,6 +65,29 @@ public sealed class PollerActorTests
     }
 
     [Fact]
+    public async Task Idle_FleetStillStartingAtFirstCensus_CountedAgainWithinAboutAMinute()
+    {
+        await using var f = new PollerFixture();
+        for (var i = 0; i < 3; i++)
+        {
+            await f.Memory.PutAsync($"workers/worker-peer{i}.json", "{}"u8.ToArray(), PutCondition.None);
+        }
+
+        await f.StartAsync();
+        await f.UntilIdleAsync();
+        await f.StepAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, f.Runtime.Activity.FleetSize);
+        for (var i = 3; i < 10; i++)
+        {
+            await f.Memory.PutAsync($"workers/worker-peer{i}.json", "{}"u8.ToArray(), PutCondition.None);
+        }
+
+        // The first count changed the size (1 → 3), so the next one comes after a minute, not the 10-minute interval.
+        await f.StepAsync(TimeSpan.FromSeconds(70), TimeSpan.FromMilliseconds(500));
+        Assert.Equal(10, f.Runtime.Activity.FleetSize);
+    }
+
+    [Fact]
     public async Task Idle_HintTouched_PollsWithinAboutASecond()
     {
         await using var f = new PollerFixture();
