@@ -151,6 +151,11 @@ internal sealed class WorkerInstance(
         var supervisor = WorkerFactory.Start(system, Runtime, companions: WorkerFactory.Companions(o, Runtime));
         Supervisor = supervisor;
         registry.Register<WorkerSupervisorActor>(supervisor, overwrite: true);
+        if (o.Worker.TrimMemoryWhenIdle)
+        {
+            system.ActorOf(Worker.Memory.IdleMemoryTrim.Props(Runtime.Activity, Worker.Memory.IdleMemoryTrim.Settings.Default, Worker.Memory.IdleMemoryTrim.CollectAggressively), "idle-memory-trim");
+        }
+
         var wait = o.Worker.DrainDeadline + o.Worker.ShutdownGrace + TimeSpan.FromSeconds(5);
         system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Drain, "worker-drain", ct =>
             supervisor.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, wait, ct));

@@ -60,6 +60,13 @@ public sealed class WorkerOptions
     /// <value>The default is 50 s.</value>
     public TimeSpan IdleHeartbeatInterval { get; set; } = BuquetDefaults.WorkerIdleHeartbeatInterval;
 
+    /// <summary>
+    /// Ten seconds after the worker goes idle, one aggressive compacting garbage collection returns the heap the last
+    /// work left behind to the OS (<c>trim-memory-when-idle</c>; ADR 0010). Once per idle period, never while tasks run.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool TrimMemoryWhenIdle { get; set; } = true;
+
     /// <summary>Register the built-in handlers <c>buquet.echo</c>, <c>buquet.sleep</c>, <c>buquet.fail</c>, <c>buquet.reschedule</c> (<c>built-in-handlers</c>).</summary>
     /// <value>The default is true.</value>
     public bool BuiltInHandlers { get; set; } = BuquetDefaults.WorkerBuiltInHandlers;

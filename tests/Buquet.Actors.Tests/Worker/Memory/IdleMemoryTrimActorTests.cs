@@ -1,0 +1,72 @@
+using Buquet.Actors.Kernel;
+using Buquet.Actors.Kernel.TestKit;
+using Buquet.Actors.Worker;
+using Buquet.Actors.Worker.Memory;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Buquet.Actors.Tests.Worker.Memory;
+
+public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero));
+    private readonly ActorSystem _system;
+    private readonly WorkerActivity _activity = new();
+    private readonly TestProbe _probe;
+    private int _trims;
+
+    public IdleMemoryTrimActorTests()
+    {
+        _system = TestActorSystem.Create(_time, 3);
+        _probe = new TestProbe(_system, "trims");
+        _system.ActorOf(IdleMemoryTrim.Props(_activity, new IdleMemoryTrim.Settings(Settle), () => Interlocked.Increment(ref _trims), _probe), "trim");
+    }
+
+    public async ValueTask DisposeAsync() => await _system.Terminate();
+
+    /// <summary>Advances virtual time a second at a time until the next trim; returns the virtual time it took.</summary>
+    private async Task<TimeSpan> UntilTrimmedAsync()
+    {
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            try
+            {
+                await _probe.ExpectMsgAsync<IdleMemoryTrim.Trimmed>(TimeSpan.FromMilliseconds(20));
+                return waited;
+            }
+            catch (TestKitException) when (waited < TimeSpan.FromMinutes(1))
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                waited += TimeSpan.FromSeconds(1);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Idle_SettleDelayPassed_TrimsOncePerIdlePeriod()
+    {
+        _activity.SetIdle(true);
+        Assert.True(await UntilTrimmedAsync() >= Settle);
+        Assert.Equal(1, _trims);
+
+        // Still idle: no second trim. Active, then idle again: one more.
+        _time.Advance(TimeSpan.FromMinutes(5));
+        await _probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        _activity.SetIdle(false);
+        _activity.SetIdle(true);
+        await UntilTrimmedAsync();
+        Assert.Equal(2, _trims);
+    }
+
+    [Fact]
+    public async Task Idle_ActiveAgainBeforeSettling_NoTrim()
+    {
+        _activity.SetIdle(true);
+        _time.Advance(Settle / 2);
+        _activity.SetIdle(false);
+        _time.Advance(Settle * 3);
+        await _probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(0, _trims);
+    }
+}
