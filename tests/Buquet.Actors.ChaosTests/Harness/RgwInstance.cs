@@ -60,20 +60,7 @@ internal sealed class RgwInstance : IDisposable
     }
 
     /// <summary>A fresh bucket without versioning (RGW 16.2 breaks conditional writes with versioning on).</summary>
-    public async Task<string> CreateBucketAsync()
-    {
-        var bucket = $"bq-restart-{Guid.NewGuid():N}"[..30];
-        using var client = new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
-        {
-            ServiceURL = Endpoint.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
-        await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        return bucket;
-    }
+    public Task<string> CreateBucketAsync() => new ChaosBackend("rgw", Endpoint, AccessKey, SecretKey, Versioned: false).CreateBucketAsync();
 
     public S3StoreOptions StoreOptions(string bucket) => new()
     {
