@@ -96,13 +96,13 @@ internal sealed partial class TaskRepository
         var next = result.Task!;
         var body = TaskJson.Serialize(next);
 
-        // Lease key first (finding 7 of docs/reliability.md): a claim or extension whose writer dies right after the
-        // CAS must still be visible to the lease recovery, which walks only leases/. A key written for a CAS that then
-        // loses is stale and harmless: the recovery re-reads the task when the key falls due and deletes it. It is not
-        // deleted here, because the winner of the same claim usually has the very same key (same shard, minute, id).
-        var (_, oldLease) = IndexKeysOf(current.Task);
-        var (_, newLease) = IndexKeysOf(next);
-        var leaseWritten = newLease is not null && newLease != oldLease && await BestEffortAsync(newLease, put: true, cancellationToken);
+        var written = await PreWriteIndexesAsync(current.Task, next, cancellationToken);
+        if (!written.Lease && current.Task.Status == BuquetTaskStatus.Pending && next.Status == BuquetTaskStatus.Running)
+        {
+            // A claim nobody could recover if this worker died: not attempted (the task stays pending for a later poll).
+            throw new ObjectStoreUnavailableException($"Lease index key of task {next.Id} could not be written; claim not attempted.");
+        }
+
         PutResult? put;
         try
         {
@@ -124,7 +124,7 @@ internal sealed partial class TaskRepository
             }
         }
 
-        await UpkeepIndexesAsync(current.Task, next, cancellationToken, leaseWritten);
+        await UpkeepIndexesAsync(current.Task, next, cancellationToken, written);
         return new TaskSnapshot(next, put.ETag!);
     }
 
@@ -144,30 +144,54 @@ internal sealed partial class TaskRepository
         _ => (null, null),
     };
 
+    /// <summary>Which of the keys a transition needs were written before its CAS.</summary>
+    internal readonly record struct PreWritten(bool Ready, bool Lease)
+    {
+        public static PreWritten None => default;
+    }
+
     /// <summary>
-    /// Best-effort index upkeep after a successful CAS: PUT the keys the new state needs first, then DELETE the old
-    /// ones, so a crash in between leaves an extra (repairable) hint rather than a missing one. A lease key the CAS
-    /// already wrote before it (<paramref name="leaseWritten"/>) is not written again.
+    /// Index keys first (findings 7 and 10 of docs/reliability.md): PUTs the ready and lease keys the new state needs
+    /// before the CAS that makes them needed, so a writer killed right after its CAS (a claim, a retry back to pending,
+    /// a recovery) leaves a task the pollers and the lease recovery can still see. A key written for a CAS that then
+    /// loses is stale and harmless: pollers re-read the task before claiming, and the recovery and sweeper delete stale
+    /// keys after re-reading it. Nothing is deleted here: the winner of the same race usually needs the very same key.
     /// </summary>
-    internal async Task UpkeepIndexesAsync(TaskRecord? before, TaskRecord after, CancellationToken cancellationToken, bool leaseWritten = false)
+    internal async Task<PreWritten> PreWriteIndexesAsync(TaskRecord? before, TaskRecord after, CancellationToken cancellationToken)
     {
         var (oldReady, oldLease) = IndexKeysOf(before);
         var (newReady, newLease) = IndexKeysOf(after);
-        foreach (var key in new[] { newReady != oldReady ? newReady : null, newLease != oldLease && !leaseWritten ? newLease : null })
+        var ready = newReady is null || newReady == oldReady || await BestEffortAsync(newReady, put: true, cancellationToken);
+        var lease = newLease is null || newLease == oldLease || await BestEffortAsync(newLease, put: true, cancellationToken);
+        return new PreWritten(ready, lease);
+    }
+
+    /// <summary>
+    /// Index upkeep after a successful CAS: PUT the keys the new state needs that were not written before it, then DELETE
+    /// the old ones — but never the old key of a kind whose new key could not be written (an extension whose new lease
+    /// key failed keeps the old one, which the recovery then repairs), so a failure leaves an extra hint, not a missing one.
+    /// A new ready key touches the wake-up hint (after the CAS: the task is pending now).
+    /// </summary>
+    internal async Task UpkeepIndexesAsync(TaskRecord? before, TaskRecord after, CancellationToken cancellationToken, PreWritten written = default)
+    {
+        var (oldReady, oldLease) = IndexKeysOf(before);
+        var (newReady, newLease) = IndexKeysOf(after);
+        var readyOk = newReady is null || newReady == oldReady || written.Ready || await BestEffortAsync(newReady, put: true, cancellationToken);
+        var leaseOk = newLease is null || newLease == oldLease || written.Lease || await BestEffortAsync(newLease, put: true, cancellationToken);
+        if (newReady is not null && newReady != oldReady && readyOk && _wakeHints is { } hints)
         {
-            if (key is not null && await BestEffortAsync(key, put: true, cancellationToken) && key == newReady && _wakeHints is { } hints)
-            {
-                // A task became ready: wake idle workers (rate-limited, never fails the transition; ADR 0008).
-                await hints.NotifyAsync();
-            }
+            // A task became ready: wake idle workers (rate-limited, never fails the transition; ADR 0008).
+            await hints.NotifyAsync();
         }
 
-        foreach (var key in new[] { oldReady != newReady ? oldReady : null, oldLease != newLease ? oldLease : null })
+        if (oldReady is not null && oldReady != newReady && readyOk)
         {
-            if (key is not null)
-            {
-                await BestEffortAsync(key, put: false, cancellationToken);
-            }
+            await BestEffortAsync(oldReady, put: false, cancellationToken);
+        }
+
+        if (oldLease is not null && oldLease != newLease && leaseOk)
+        {
+            await BestEffortAsync(oldLease, put: false, cancellationToken);
         }
     }
 

@@ -80,11 +80,12 @@ internal sealed partial class TaskRepository
         }
     }
 
-    /// <summary>T1 write: PUT If-None-Match, then the ready index. False when the id already exists.</summary>
+    /// <summary>T1 write: the ready index key, then PUT If-None-Match of the task. Null when the id already exists.</summary>
     public async Task<TaskSnapshot?> CreateAsync(TaskRecord task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
         var body = TaskJson.Serialize(task);
+        var written = await PreWriteIndexesAsync(null, task, cancellationToken); // a producer killed after the create leaves a findable task
         PutResult put;
         try
         {
@@ -106,7 +107,7 @@ internal sealed partial class TaskRepository
             put = landed;
         }
 
-        await UpkeepIndexesAsync(null, task, cancellationToken);
+        await UpkeepIndexesAsync(null, task, cancellationToken, written);
         return new TaskSnapshot(task, put.ETag!);
     }
 

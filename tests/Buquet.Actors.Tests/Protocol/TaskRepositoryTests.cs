@@ -128,6 +128,42 @@ public sealed class TaskRepositoryTests
     }
 
     [Fact]
+    public async Task ApplyAsync_RetryWriterDiesRightAfterTheCas_ReadyKeyAlreadyWritten()
+    {
+        var snap = await CreateAsync();
+        var claimed = (await _repo.ClaimAsync(snap.Task.Id, "w1")).Snapshot!;
+        var repo = new TaskRepository(new DiesAfterCasStore(_inner), _repo.Clock);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => repo.ApplyAsync(claimed, (t, now) =>
+            TaskTransitions.Retry(t, now, new RetryRequest(claimed.Task.LeaseId!.Value, "boom", () => 0.5))));
+        var pending = (await _repo.GetAsync(snap.Task.Id))!.Task;
+        Assert.Equal(BuquetTaskStatus.Pending, pending.Status);
+        Assert.True(await ExistsAsync(TaskKeys.Ready(pending.Shard, pending.AvailableAt, pending.Id)), "pollers must see a retry whose writer died after the CAS");
+    }
+
+    [Fact]
+    public async Task ClaimAsync_LeaseKeyCannotBeWritten_NotClaimed()
+    {
+        var snap = await CreateAsync();
+        var flaky = new Buquet.Actors.Tests.Scheduling.FlakyObjectStore(_inner) { FailPutsUnder = TaskKeys.LeasesRoot };
+        var repo = new TaskRepository(flaky, _repo.Clock);
+        await Assert.ThrowsAsync<ObjectStoreUnavailableException>(() => repo.ClaimAsync(snap.Task.Id, "w1"));
+        Assert.Equal(BuquetTaskStatus.Pending, (await _repo.GetAsync(snap.Task.Id))!.Task.Status);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ExtensionWhoseNewLeaseKeyFails_KeepsTheOldKey()
+    {
+        var snap = await CreateAsync();
+        var claimed = (await _repo.ClaimAsync(snap.Task.Id, "w1")).Snapshot!;
+        var oldKey = TaskKeys.Lease(claimed.Task.Shard, claimed.Task.LeaseExpiresAt!.Value, claimed.Task.Id);
+        var flaky = new Buquet.Actors.Tests.Scheduling.FlakyObjectStore(_inner) { FailPutsUnder = TaskKeys.LeasesRoot };
+        var outcome = await new TaskRepository(flaky, _repo.Clock).ApplyAsync(claimed, (t, now) =>
+            TaskTransitions.ExtendLease(t, now, new ExtendLeaseRequest(claimed.Task.LeaseId!.Value, TimeSpan.FromMinutes(10))));
+        Assert.Equal(CasStatus.Written, outcome.Status);
+        Assert.True(await ExistsAsync(oldKey), "without its new key, an extended task keeps the old one (the recovery repairs it)");
+    }
+
+    [Fact]
     public async Task ClaimAsync_LostRace_LeavesOnlyTheWinnersLeaseKey()
     {
         var snap = await CreateAsync();

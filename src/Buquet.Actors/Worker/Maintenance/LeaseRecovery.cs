@@ -186,7 +186,14 @@ internal sealed class LeaseRecovery
             return; // running, lease not yet expired: not due
         }
 
-        // The task moved on (not running), or a lease extension moved its key to another bucket: this key is stale.
+        // The task moved on (not running), or a lease extension moved its key to another bucket: this key is stale. An
+        // extension whose new key could not be written kept this one (TaskRepository.UpkeepIndexesAsync): the new key
+        // is put in place first, so a running task never drops out of the lease index.
+        if (task.Status == BuquetTaskStatus.Running && expected is not null && expected != indexKey)
+        {
+            await _keeper.EnsureAsync(expected, taskKey, IndexKind.Lease, cancellationToken);
+        }
+
         if (await _keeper.DeleteVerifiedAsync(indexKey, taskKey, IndexKind.Lease, cancellationToken))
         {
             tally.Stale++;

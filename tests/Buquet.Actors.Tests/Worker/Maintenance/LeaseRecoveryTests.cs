@@ -28,6 +28,28 @@ public sealed class LeaseRecoveryTests
     }
 
     [Fact]
+    public async Task RunCycleAsync_ExtendedLeaseWhoseNewKeyFailed_NewKeyPutBeforeOldOneGoes()
+    {
+        // An extension moved the lease to a later minute, but its new key's PUT failed, so it kept the old key. When
+        // the old key falls due, the recovery must not leave the running task without any lease key.
+        var running = (await _f.RunningAsync()).Task;
+        var oldKey = TaskKeys.Lease(running.Shard, running.LeaseExpiresAt!.Value, running.Id);
+        var extended = await _f.Repo.ApplyAsync(running.Id, (t, now) => Buquet.Actors.Protocol.Transitions.TaskTransitions.ExtendLease(
+            t, now, new Buquet.Actors.Protocol.Transitions.ExtendLeaseRequest(running.LeaseId!.Value, TimeSpan.FromMinutes(10))));
+        var newKey = TaskKeys.Lease(running.Shard, extended.Snapshot!.Task.LeaseExpiresAt!.Value, running.Id);
+        Assert.NotEqual(oldKey, newKey);
+        await _f.Inner.DeleteAsync(newKey);
+        await _f.Inner.PutAsync(oldKey, ReadOnlyMemory<byte>.Empty, PutCondition.None);
+        _f.Advance(TimeSpan.FromSeconds(running.TimeoutSeconds + 61)); // the old key's minute is due, the new lease is not
+
+        await NewRecovery().RunCycleAsync();
+
+        Assert.Equal(BuquetTaskStatus.Running, (await _f.GetAsync(running.Id)).Status);
+        Assert.False(await _f.ExistsAsync(oldKey));
+        Assert.True(await _f.ExistsAsync(newKey), "the running task must stay in the lease index");
+    }
+
+    [Fact]
     public async Task RunCycleAsync_NoRetryLeft_TaskFailed()
     {
         var running = (await _f.RunningAsync(edit: t => t with { MaxRetries = 0 })).Task;
