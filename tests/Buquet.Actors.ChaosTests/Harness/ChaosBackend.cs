@@ -8,8 +8,8 @@ namespace Buquet.Actors.ChaosTests.Harness;
 
 /// <summary>
 /// The S3 server a chaos run targets (env BUQUET_CHAOS_STORE): <c>moto</c> (the suite's scenario; a versioned bucket,
-/// kept in moto's memory) or <c>rgw</c> (the soak's default: Ceph RGW keeps objects on disk, so a long run does not
-/// grow a process's memory; unversioned, as RGW 16.2 needs for conditional writes).
+/// every version kept in moto's memory) or <c>rgw</c> (the soak's default: Ceph RGW with an unversioned bucket, as RGW
+/// 16.2 needs for conditional writes, so only current objects are kept and a long run does not exhaust memory).
 /// </summary>
 public sealed record ChaosBackend(string Name, Uri Endpoint, string AccessKey, string SecretKey, bool Versioned)
 {
