@@ -59,6 +59,7 @@ public sealed class ScheduleClient
         // A last_run left behind by an earlier schedule with this id would skip or replay its slots.
         await _store.Store.DeleteAsync(TaskKeys.ScheduleLastRun(spec.Id), null, cancellationToken);
         await _store.PutExtensionsAsync(spec.Id, spec.Extensions, cancellationToken);
+        await WakeSchedulersAsync();
         return ToDefinition(schedule, spec.Extensions);
     }
 
@@ -172,6 +173,8 @@ public sealed class ScheduleClient
                     await _store.PutExtensionsAsync(id, update.ClearExtensions ? null : update.Extensions, cancellationToken);
                 }
 
+                await WakeSchedulersAsync();
+
                 return ToDefinition(changed, await _store.GetExtensionsAsync(id, cancellationToken));
             }
         }
@@ -266,4 +269,10 @@ public sealed class ScheduleClient
                 string.Create(CultureInfo.InvariantCulture, $"MaxJitter must be between 0 and 1 day, was {ext.MaxJitter}."));
         }
     }
+
+    /// <summary>
+    /// Touches the wake-up hint (when the client has hints on): idle workers become active and their scheduler leader
+    /// ticks at once instead of at its idle tick interval, so a new or changed schedule is not delayed by an idle fleet.
+    /// </summary>
+    private Task WakeSchedulersAsync() => _client.Repository.WakeHints?.NotifyAsync() ?? Task.CompletedTask;
 }

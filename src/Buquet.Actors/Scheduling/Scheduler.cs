@@ -87,6 +87,10 @@ internal static class Scheduler
         /// <summary>A standby's lease-round period while the worker is idle (<c>idle-standby-interval</c>).</summary>
         public TimeSpan IdleStandbyInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+        /// <summary>The leader's tick period while idle with no schedule (<c>idle-tick-interval</c>); at most
+        /// <see cref="TickInterval"/> means no idle change.</summary>
+        public TimeSpan IdleTickInterval { get; init; } = TimeSpan.FromMinutes(5);
+
         /// <summary>The term an idle leader writes when it renews, every third of it (<c>idle-leader-lease-ttl</c>);
         /// at most the lease TTL means no idle change.</summary>
         public TimeSpan IdleLeaderLeaseTtl { get; init; } = TimeSpan.FromMinutes(5);
@@ -107,7 +111,7 @@ internal static class Scheduler
                     _ => PlanCatchUp.None,
                 },
             };
-            return new Settings(nodeId, options.TickInterval, options.LeaderLeaseTtl, defaults) { IdleStandbyInterval = options.IdleStandbyInterval, IdleLeaderLeaseTtl = options.IdleLeaderLeaseTtl }.Validate();
+            return new Settings(nodeId, options.TickInterval, options.LeaderLeaseTtl, defaults) { IdleStandbyInterval = options.IdleStandbyInterval, IdleLeaderLeaseTtl = options.IdleLeaderLeaseTtl, IdleTickInterval = options.IdleTickInterval }.Validate();
         }
 
         /// <summary>Throws naming the first invalid value.</summary>

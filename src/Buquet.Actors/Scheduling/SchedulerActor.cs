@@ -51,6 +51,10 @@ internal sealed class SchedulerActor : ReceiveActor
     private TimeSpan? IdleLeaderTerm =>
         _idle && _lastTick is { Schedules: 0 } && _settings.IdleLeaderLeaseTtl > _settings.LeaderLeaseTtl ? _settings.IdleLeaderLeaseTtl : null;
 
+    /// <summary>The idle tick period (only while idle with no schedule at the last tick), or null: the periodic tick.</summary>
+    private TimeSpan? IdleTick =>
+        _idle && _lastTick is { Schedules: 0 } && _settings.IdleTickInterval > _settings.TickInterval ? _settings.IdleTickInterval : null;
+
     /// <summary>
     /// Delay to the next lease round. Leader: a third of its term. Active standby: a third of the TTL. Idle standby:
     /// just after the holder's term ends as last read (it cannot be taken earlier), at least a third of the TTL and at
@@ -94,6 +98,12 @@ internal sealed class SchedulerActor : ReceiveActor
         }
 
         _idle = changed.Idle;
+        if (!_idle)
+        {
+            // Active again (a task, or a schedule written with a hint): tick now and every tick interval from here.
+            Self.Tell(Scheduler.Tick.Instance);
+            Timers.StartPeriodicTimer(TickTimerKey, Scheduler.Tick.Instance, _settings.TickInterval);
+        }
 
         // Active again: rounds every third of the TTL from now. A leader going idle (without schedules) writes its
         // longer term now, since the current one may end before the slower next round. A standby going idle looks
@@ -127,6 +137,11 @@ internal sealed class SchedulerActor : ReceiveActor
             if (report is not null)
             {
                 _lastTick = report;
+            }
+
+            if (IdleTick is { } slow)
+            {
+                Timers.StartSingleTimer(TickTimerKey, Scheduler.Tick.Instance, slow); // replaces the periodic tick until active
             }
 
             Context.System.EventStream.Publish(new Scheduler.TickCompleted(_settings.NodeId, report, null));

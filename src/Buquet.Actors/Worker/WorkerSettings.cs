@@ -28,7 +28,7 @@ internal sealed record PollingSettings(PollingStrategy Strategy, TimeSpan MinInt
     public TimeSpan ActiveHintInterval => MinInterval > TimeSpan.FromMilliseconds(250) ? MinInterval : TimeSpan.FromMilliseconds(250);
 
     /// <summary>How often an idle worker counts the live workers under <c>workers/</c>.</summary>
-    public TimeSpan FleetCensusInterval { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan FleetCensusInterval { get; init; } = TimeSpan.FromMinutes(20);
 
     /// <summary>A registry entry written within this window counts as a live worker in the census.</summary>
     public TimeSpan FleetWindow { get; init; } = TimeSpan.FromMinutes(15);

@@ -121,9 +121,26 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
             Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
         }
 
-        // 10 minutes: 6 renewals (active: 20), the leader's ticks still every minute (no schedules: a LIST each).
+        // 10 minutes: 6 renewals (active: 20); with no schedule the idle leader ticks every 5 minutes (active: 10).
         Assert.Equal(6, _store.Count(StoreOperation.Put, "leader"));
-        Assert.InRange(_store.Count(StoreOperation.List, "schedules"), 9, 11);
+        Assert.InRange(_store.Count(StoreOperation.List, "schedules"), 1, 3);
+
+        // Active again (a schedule written with a wake-up hint makes the pollers active): a tick at once.
+        _store.Reset();
+        _activity.SetIdle(false);
+        while (_store.Count(StoreOperation.List, "schedules") == 0)
+        {
+            await _probe.FishForMessageAsync<Scheduler.TickCompleted>(timeout: Guard); // no virtual time passes here
+        }
+    }
+
+    [Fact]
+    public async Task CreateAsync_Schedule_TouchesTheWakeHintSoAnIdleFleetLooks()
+    {
+        var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
+        await new ScheduleClient(client, _store).CreateAsync(new ScheduleSpec("nightly", "buquet.echo", "0 3 * * *"));
+        await client.Repository.WakeHints!.WhenTouchedAsync();
+        Assert.Equal(1, _store.Count(StoreOperation.Put, "hints"));
     }
 
     [Fact]

@@ -171,6 +171,9 @@ public static class BuquetDefaults
     /// <summary><c>buquet.scheduler.idle-standby-interval</c>.</summary>
     public static readonly TimeSpan SchedulerIdleStandbyInterval = TimeSpan.FromMinutes(5);
 
+    /// <summary><c>buquet.scheduler.idle-tick-interval</c>.</summary>
+    public static readonly TimeSpan SchedulerIdleTickInterval = TimeSpan.FromMinutes(5);
+
     /// <summary><c>buquet.scheduler.idle-leader-lease-ttl</c>.</summary>
     public static readonly TimeSpan SchedulerIdleLeaderLeaseTtl = TimeSpan.FromMinutes(5);
 

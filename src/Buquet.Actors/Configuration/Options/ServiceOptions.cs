@@ -65,6 +65,12 @@ public sealed class SchedulerOptions
     /// <value>The default is 5 min.</value>
     public TimeSpan IdleLeaderLeaseTtl { get; set; } = BuquetDefaults.SchedulerIdleLeaderLeaseTtl;
 
+    /// <summary>While the worker is idle and the last tick found no schedule, the leader's tick period
+    /// (<c>idle-tick-interval</c>); a schedule created or changed touches the wake-up hint, which makes the fleet active
+    /// and the leader tick at once. At most <see cref="TickInterval"/> turns the idle slow-down off.</summary>
+    /// <value>The default is 5 min.</value>
+    public TimeSpan IdleTickInterval { get; set; } = BuquetDefaults.SchedulerIdleTickInterval;
+
     /// <summary>Missed slots: one, skip or all (<c>catch-up</c>).</summary>
     /// <value>The default is one (buquet's behaviour).</value>
     public CatchUpPolicy CatchUp { get; set; } = BuquetDefaults.SchedulerCatchUp;
