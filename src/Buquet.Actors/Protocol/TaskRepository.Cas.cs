@@ -191,7 +191,34 @@ internal sealed partial class TaskRepository
 
         if (oldLease is not null && oldLease != newLease && leaseOk)
         {
-            await BestEffortAsync(oldLease, put: false, cancellationToken);
+            await DeleteOldLeaseAsync(oldLease, after, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the lease key of the execution that just ended. A task sent back to pending (retry, recovery, reschedule)
+    /// can be claimed again at once, and a claim whose lease ends in the same minute needs this very key
+    /// (<c>leases/{shard}/{minute}/{id}</c>): that claimer writes it before its CAS, so our DELETE can land after it and
+    /// leave a running task outside the lease index (the soak's finding 11). So after the DELETE the task is re-read,
+    /// and the key put back when the task now needs it. Terminal states cannot be claimed again: no re-read.
+    /// </summary>
+    private async Task DeleteOldLeaseAsync(string oldLease, TaskRecord after, CancellationToken cancellationToken)
+    {
+        if (!await BestEffortAsync(oldLease, put: false, cancellationToken) || after.Status != BuquetTaskStatus.Pending)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await GetByKeyAsync(after.Key, cancellationToken) is { } fresh && IndexKeysOf(fresh.Task).Lease == oldLease)
+            {
+                await BestEffortAsync(oldLease, put: true, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is MalformedObjectException or ObjectStoreUnavailableException)
+        {
+            _logger.LogDebug(e, "Could not re-check lease key {Key} after deleting it; the sweeper repairs a missing one", oldLease);
         }
     }
 

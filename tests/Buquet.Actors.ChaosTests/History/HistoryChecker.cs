@@ -178,6 +178,15 @@ internal static class HistoryChecker
         return (extra, explained, unexplained.Distinct().ToList(), causes);
     }
 
+    /// <summary>
+    /// Kill times are the harness's local time moved to store time by one offset read at the start of the run, and the
+    /// log's times are each worker's store-clock estimate; both come from S3 Last-Modified (1 s resolution). An
+    /// execution that started up to this much "after" the kill of its process started before it. Without the slack, the
+    /// second soak attributed 109 executions to "process gone" and took their end as the end of the run, reporting
+    /// overlaps of minutes that were in fact killed processes.
+    /// </summary>
+    private static readonly TimeSpan KillClockSlack = TimeSpan.FromSeconds(2);
+
     private static string Cause(Execution previous, ILookup<int, WorkerKill> killed)
     {
         if (previous.Outcome is { } outcome)
@@ -185,7 +194,7 @@ internal static class HistoryChecker
             return outcome;
         }
 
-        var kill = killed[previous.Start.Pid].Where(k => k.WorkerId == previous.WorkerId && k.At >= previous.StartedAt).MinBy(k => k.At);
+        var kill = killed[previous.Start.Pid].Where(k => k.WorkerId == previous.WorkerId && k.At >= previous.StartedAt - KillClockSlack).MinBy(k => k.At);
         return kill is null ? "no end line (process gone)" : $"worker {kill.Signal}";
     }
 
@@ -212,7 +221,7 @@ internal static class HistoryChecker
             return end;
         }
 
-        var kill = killed[x.Start.Pid].Where(k => k.WorkerId == x.WorkerId && k.At >= x.StartedAt).Select(k => (DateTimeOffset?)k.At).Min();
+        var kill = killed[x.Start.Pid].Where(k => k.WorkerId == x.WorkerId && k.At >= x.StartedAt - KillClockSlack).Select(k => (DateTimeOffset?)k.At).Min();
         return kill ?? Max(options.CheckedAt, x.StartedAt);
     }
 
@@ -223,7 +232,7 @@ internal static class HistoryChecker
         {
             foreach (var (task, xs) in byTask)
             {
-                var inFlight = xs.FirstOrDefault(x => x.Start.Pid == kill.Pid && x.WorkerId == kill.WorkerId && x.End is null && x.StartedAt <= kill.At);
+                var inFlight = xs.FirstOrDefault(x => x.Start.Pid == kill.Pid && x.WorkerId == kill.WorkerId && x.End is null && x.StartedAt <= kill.At + KillClockSlack);
                 if (inFlight is null)
                 {
                     continue;

@@ -187,6 +187,22 @@ public sealed class HistoryCheckerTests
     }
 
     [Fact]
+    public void Check_KillRecordedWithinTheClockResolutionBeforeTheStart_StillEndsTheExecution()
+    {
+        // The kill's store time comes from one offset and the start's from the worker's clock estimate, both at S3's
+        // 1 s resolution: a start stamped just after the kill of its process still ended with that kill.
+        var h = new History();
+        var t = h.Task();
+        h.Run(t, "w-1", 10, 3, null);
+        h.Kills.Add(new WorkerKill("w-1", 10, T0.AddSeconds(2.2)));
+        h.Run(t, "w-2", 20, 35, 36, attempt: 2);
+        var r = h.Check();
+        Assert.True(r.Passed, string.Join("; ", r.Violations));
+        Assert.Empty(r.Overlaps);
+        Assert.Equal(1, r.DuplicateCauses["worker SIGKILL"]);
+    }
+
+    [Fact]
     public void Check_RecoverySlowerThanBar_Fails()
     {
         var h = new History();

@@ -141,6 +141,32 @@ public sealed class TaskRepositoryTests
     }
 
     [Fact]
+    public async Task ApplyAsync_RetryWhoseOldLeaseKeyTheNextClaimReuses_KeyStaysForTheNewClaim()
+    {
+        // The retried task is claimed again before the old holder's DELETE of its lease key lands, and the new lease
+        // ends in the same minute: the very same key. The old holder must not leave the new claim without it.
+        var snap = await CreateAsync();
+        var first = (await _repo.ClaimAsync(snap.Task.Id, "w1")).Snapshot!;
+        var key = TaskKeys.Lease(first.Task.Shard, first.Task.LeaseExpiresAt!.Value, first.Task.Id);
+        var flaky = new Buquet.Actors.Tests.Scheduling.FlakyObjectStore(_inner);
+        TaskSnapshot? second = null;
+        flaky.BeforeDelete = async deleted =>
+        {
+            if (deleted == key && second is null)
+            {
+                _time.Advance(TimeSpan.FromSeconds(5)); // past the retry's backoff, same minute
+                second = (await _repo.ClaimAsync(snap.Task.Id, "w2")).Snapshot;
+            }
+        };
+        var retried = await new TaskRepository(flaky, _repo.Clock).ApplyAsync(first, (t, now) =>
+            TaskTransitions.Retry(t, now, new RetryRequest(first.Task.LeaseId!.Value, "boom", () => 0.0)));
+        Assert.Equal(CasStatus.Written, retried.Status);
+        Assert.NotNull(second);
+        Assert.Equal(key, TaskKeys.Lease(second!.Task.Shard, second.Task.LeaseExpiresAt!.Value, second.Task.Id));
+        Assert.True(await ExistsAsync(key), "the new claim's lease key must survive the old holder's clean-up");
+    }
+
+    [Fact]
     public async Task ClaimAsync_LeaseKeyCannotBeWritten_NotClaimed()
     {
         var snap = await CreateAsync();

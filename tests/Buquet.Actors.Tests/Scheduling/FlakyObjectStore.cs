@@ -11,6 +11,9 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
 
     public string? HangListsUnder { get; set; }
 
+    /// <summary>Runs before each DELETE reaches the inner store (another writer acting in between).</summary>
+    public Func<string, Task>? BeforeDelete { get; set; }
+
     /// <summary>Completes when a LIST under <see cref="HangListsUnder"/> is hanging.</summary>
     public TaskCompletionSource ListHanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -31,8 +34,15 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
             ? throw new ObjectStoreUnavailableException($"injected outage for PUT {key}")
             : inner.PutAsync(key, body, condition, cancellationToken);
 
-    public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) =>
-        inner.DeleteAsync(key, ifMatchETag, cancellationToken);
+    public async Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default)
+    {
+        if (BeforeDelete is { } hook)
+        {
+            await hook(key);
+        }
+
+        return await inner.DeleteAsync(key, ifMatchETag, cancellationToken);
+    }
 
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
         HangListsUnder is { } prefix && request.Prefix.StartsWith(prefix, StringComparison.Ordinal)
