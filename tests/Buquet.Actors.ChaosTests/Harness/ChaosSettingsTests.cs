@@ -8,10 +8,11 @@ public sealed class ChaosSettingsTests
     public void FromEnvironment_Nothing_ShortScenarioDefaults()
     {
         var s = ChaosSettings.FromEnvironment(Env([]));
-        Assert.Equal(300, s.Tasks);
+        Assert.Equal(2000, s.Tasks);
         Assert.Equal(3, s.Workers);
-        Assert.Equal(TimeSpan.FromSeconds(210), s.Duration);
-        Assert.Equal(TimeSpan.FromSeconds(70), s.SubmitOver);
+        Assert.Equal(TimeSpan.FromMinutes(5), s.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(100), s.SubmitOver);
+        Assert.Equal("rgw", s.Store);
         Assert.True(s.Seed > 0);
         Assert.True(s.Plan.ConflictProbability > 0);
     }
