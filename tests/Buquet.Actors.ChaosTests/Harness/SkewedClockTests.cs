@@ -27,18 +27,20 @@ public sealed class SkewedClockTests
         // Both workers poll every shard; the monitor checks leases every second.
         using var fleet = new WorkerFleet(moto.ToString(), bucket, "shard-leasing.enabled = false", "monitor.check-interval = 1s");
 
-        // The correct worker fills its 6 slots with 8 s tasks whose leases (20 s) a clock 5 min ahead would call expired.
+        // The correct worker fills its 6 slots with 30 s tasks whose leases (60 s) a clock 5 min ahead would call expired;
+        // 30 s keeps it full while the skewed worker starts, however slowly a loaded machine starts a process.
         var honest = fleet.Start("skew-honest", concurrency: Long);
         var longTasks = new List<Guid>();
         for (var i = 0; i < Long; i++)
         {
-            longTasks.Add((await client.SubmitAsync("buquet.sleep", new { ms = 8000 }, new SubmitOptions { Timeout = TimeSpan.FromSeconds(20), MaxRetries = 0 })).Id);
+            longTasks.Add((await client.SubmitAsync("buquet.sleep", new { ms = 30_000 }, new SubmitOptions { Timeout = TimeSpan.FromSeconds(60), MaxRetries = 0 })).Id);
         }
 
         await fleet.WaitUntilAsync(() => Task.FromResult(fleet.ReadLog().Executions.Count(x => longTasks.Contains(x.TaskId)) == Long), TimeSpan.FromSeconds(60), "the correct worker starting every long task");
 
         // The skewed worker starts: its monitor looks at those leases, and it takes the failing tasks (the other is full).
         var skewed = fleet.Start("skew-ahead", concurrency: 4, new Dictionary<string, string> { ["BUQUET_DEBUG_LOCAL_CLOCK_OFFSET"] = "+5m" });
+        await fleet.WaitUntilAsync(async () => await direct.HeadAsync("workers/skew-ahead.json") is not null, TimeSpan.FromSeconds(60), "the skewed worker registered");
         var retried = new List<Guid>();
         for (var i = 0; i < Retried; i++)
         {
