@@ -53,7 +53,7 @@ public abstract class RequestCountTests : S3Bucket
     }
 
     [Fact]
-    public async Task ClaimAsync_LostRace_OneFailedPutOneSettleHeadOneGetNoIndexWrites()
+    public async Task ClaimAsync_LostRace_LeaseKeyPutOneFailedPutOneSettleHeadOneGet()
     {
         await SetUpAsync();
         var now = await _client.GetStoreTimeAsync();
@@ -67,13 +67,16 @@ public abstract class RequestCountTests : S3Bucket
         var claim = await _client.Repository.ClaimAsync(candidate, "w-late");
         var counts = _counted.SnapshotAndReset();
 
-        // A lost race costs three requests: the refused PUT, the store's HEAD that settles it (was it a re-sent copy
-        // of our own write that landed? our write token is not there, so no), and the repository's GET of the winner.
+        // A lost race costs four requests: the lease key written before the CAS (docs/reliability.md, finding 7; the
+        // winner of the same minute needs the very same key, so it is not deleted), the refused PUT, the store's HEAD
+        // that settles it (was it a re-sent copy of our own write that landed? our write token is not there, so no),
+        // and the repository's GET of the winner.
         Assert.Equal(ClaimStatus.AlreadyClaimed, claim.Status);
+        Assert.Equal(1, counts[StoreOperation.Put, StoreOutcome.Ok]);
         Assert.Equal(1, counts[StoreOperation.Put, StoreOutcome.PreconditionFailed]);
         Assert.Equal(1, counts[StoreOperation.Head, StoreOutcome.Ok]);
         Assert.Equal(1, counts[StoreOperation.Get]);
-        Assert.Equal(3, counts.Total);
+        Assert.Equal(4, counts.Total);
         Assert.Equal(1, Store.SettleReads - settleReads);
         Assert.Equal(0, Store.SettledAsOurs);
     }
