@@ -124,6 +124,14 @@ internal sealed partial class TaskRepository
             }
         }
 
+        if (current.Task is { Status: BuquetTaskStatus.Pending, Attempt: > 0 } && next.Status == BuquetTaskStatus.Running)
+        {
+            // A re-claim: the previous execution's clean-up (its retry or recovery deletes the old lease key, then
+            // re-reads the task) may target this very key (same minute, same id) and land between our pre-write and
+            // our CAS. Writing it again after the CAS means a PUT always follows that DELETE (finding 11).
+            written = written with { Lease = false };
+        }
+
         await UpkeepIndexesAsync(current.Task, next, cancellationToken, written);
         return new TaskSnapshot(next, put.ETag!);
     }

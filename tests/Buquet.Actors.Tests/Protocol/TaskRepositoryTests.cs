@@ -167,6 +167,29 @@ public sealed class TaskRepositoryTests
     }
 
     [Fact]
+    public async Task ClaimAsync_ReclaimWhoseKeyThePreviousCleanUpDeletesBeforeTheCas_KeyWrittenAgain()
+    {
+        // The previous execution's clean-up deletes the old lease key (the same key: same minute, same id) after our
+        // pre-write and before our CAS, and its re-read still saw the task pending. Our claim must still end with the key.
+        var snap = await CreateAsync();
+        var first = (await _repo.ClaimAsync(snap.Task.Id, "w1")).Snapshot!;
+        Assert.Equal(CasStatus.Written, (await _repo.ApplyAsync(first, (t, now) =>
+            TaskTransitions.Retry(t, now, new RetryRequest(first.Task.LeaseId!.Value, "boom", () => 0.0)))).Status);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var flaky = new Buquet.Actors.Tests.Scheduling.FlakyObjectStore(_inner);
+        flaky.BeforeConditionalPut = async key =>
+        {
+            foreach (var lease in (await _inner.ListAsync(new ListRequest(TaskKeys.LeasesRoot))).Objects)
+            {
+                await _inner.DeleteAsync(lease.Key);
+            }
+        };
+        var second = (await new TaskRepository(flaky, _repo.Clock).ClaimAsync(snap.Task.Id, "w2")).Snapshot!;
+        Assert.Equal(2, second.Task.Attempt);
+        Assert.True(await ExistsAsync(TaskKeys.Lease(second.Task.Shard, second.Task.LeaseExpiresAt!.Value, second.Task.Id)), "a re-claim must end with its lease key");
+    }
+
+    [Fact]
     public async Task ClaimAsync_LeaseKeyCannotBeWritten_NotClaimed()
     {
         var snap = await CreateAsync();

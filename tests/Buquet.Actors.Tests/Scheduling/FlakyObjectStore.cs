@@ -11,6 +11,9 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
 
     public string? HangListsUnder { get; set; }
 
+    /// <summary>Runs before each conditional PUT reaches the inner store (another writer acting in between).</summary>
+    public Func<string, Task>? BeforeConditionalPut { get; set; }
+
     /// <summary>Runs before each DELETE reaches the inner store (another writer acting in between).</summary>
     public Func<string, Task>? BeforeDelete { get; set; }
 
@@ -29,10 +32,20 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
 
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
 
-    public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
-        FailPutsUnder is { } prefix && key.StartsWith(prefix, StringComparison.Ordinal)
-            ? throw new ObjectStoreUnavailableException($"injected outage for PUT {key}")
-            : inner.PutAsync(key, body, condition, cancellationToken);
+    public async Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
+    {
+        if (FailPutsUnder is { } prefix && key.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new ObjectStoreUnavailableException($"injected outage for PUT {key}");
+        }
+
+        if (condition is not PutCondition.NoneCondition && BeforeConditionalPut is { } hook)
+        {
+            await hook(key);
+        }
+
+        return await inner.PutAsync(key, body, condition, cancellationToken);
+    }
 
     public async Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default)
     {

@@ -68,6 +68,7 @@ public sealed class IndexSweeperTests
         var orphan = TaskKeys.Ready("c", _f.Now, Guid.Parse("c0000000-0000-4000-8000-000000000000"));
         await _f.Inner.PutAsync(orphan, ReadOnlyMemory<byte>.Empty, PutCondition.None);
 
+        _f.Advance(IndexSweeper.YoungKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
         var report = await NewSweeper().SweepAllAsync();
 
         Assert.Equal(2, report.StaleKeysDeleted);
@@ -84,6 +85,7 @@ public sealed class IndexSweeperTests
         var wrong = TaskKeys.Ready(task.Shard, _f.Now, task.Id);
         await _f.Inner.PutAsync(wrong, ReadOnlyMemory<byte>.Empty, PutCondition.None);
 
+        _f.Advance(IndexSweeper.YoungKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
         var report = await NewSweeper().SweepAllAsync();
 
         Assert.Equal(1, report.KeysMoved);
@@ -111,11 +113,26 @@ public sealed class IndexSweeperTests
         var stale = TaskKeys.Lease(pending.Shard, _f.Now.AddMinutes(5), pending.Id);
         await _f.Inner.PutAsync(stale, ReadOnlyMemory<byte>.Empty, PutCondition.None);
 
+        _f.Advance(IndexSweeper.YoungKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
         var report = await NewSweeper().SweepAllAsync();
 
         Assert.Equal(1, report.StaleKeysDeleted);
         Assert.False(await _f.ExistsAsync(stale));
         Assert.True(await _f.ExistsAsync(TaskKeys.Ready(pending.Shard, pending.AvailableAt, pending.Id)));
+    }
+
+    [Fact]
+    public async Task SweepAllAsync_YoungLeaseKeyOfPendingTask_KeptForTheClaimInFlight()
+    {
+        // A claim writes its lease key before its CAS: seen in between, the key points at a task still pending.
+        var pending = (await _f.SubmitAsync()).Task;
+        var inFlight = TaskKeys.Lease(pending.Shard, _f.Now.AddMinutes(5), pending.Id);
+        await _f.Inner.PutAsync(inFlight, ReadOnlyMemory<byte>.Empty, PutCondition.None);
+
+        var report = await NewSweeper().SweepAllAsync();
+
+        Assert.Equal(0, report.StaleKeysDeleted);
+        Assert.True(await _f.ExistsAsync(inFlight));
     }
 
     [Fact]
