@@ -18,7 +18,13 @@ namespace Buquet.Actors.Tests.Worker.Idle;
 /// </summary>
 internal sealed class IdleWorkerHarness : IAsyncDisposable
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// A step ends once no request came for this long (real time): the actors have re-armed their timers. 15 ms was
+    /// too short on a machine at load 30+, where a step could end before a heartbeat re-armed and virtual time was lost.
+    /// </summary>
+    private static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(40);
     private readonly List<ActorSystem> _systems = [];
 
     public IdleWorkerHarness(Action<BuquetOptions>? configure = null)
@@ -84,7 +90,7 @@ internal sealed class IdleWorkerHarness : IAsyncDisposable
         {
             try
             {
-                await Store.NextRequest.WaitAsync(TimeSpan.FromMilliseconds(15));
+                await Store.NextRequest.WaitAsync(QuietWindow);
             }
             catch (TimeoutException)
             {
