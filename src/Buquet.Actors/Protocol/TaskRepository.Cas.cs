@@ -153,10 +153,7 @@ internal sealed partial class TaskRepository
     };
 
     /// <summary>Which of the keys a transition needs were written before its CAS.</summary>
-    internal readonly record struct PreWritten(bool Ready, bool Lease)
-    {
-        public static PreWritten None => default;
-    }
+    internal readonly record struct PreWritten(bool Ready, bool Lease);
 
     /// <summary>
     /// Index keys first (findings 7 and 10 of docs/reliability.md): PUTs the ready and lease keys the new state needs
@@ -212,22 +209,49 @@ internal sealed partial class TaskRepository
     /// </summary>
     private async Task DeleteOldLeaseAsync(string oldLease, TaskRecord after, CancellationToken cancellationToken)
     {
-        if (!await BestEffortAsync(oldLease, put: false, cancellationToken) || after.Status != BuquetTaskStatus.Pending)
+        if (after.Status != BuquetTaskStatus.Pending)
         {
+            await BestEffortAsync(oldLease, put: false, cancellationToken);
             return;
         }
 
         try
         {
-            if (await GetByKeyAsync(after.Key, cancellationToken) is { } fresh && IndexKeysOf(fresh.Task).Lease == oldLease)
-            {
-                await BestEffortAsync(oldLease, put: true, cancellationToken);
-            }
+            await DeleteIndexVerifiedAsync(oldLease, after.Key, lease: true, cancellationToken);
         }
-        catch (Exception e) when (e is MalformedObjectException or ObjectStoreUnavailableException)
+        catch (ObjectStoreUnavailableException ex)
         {
-            _logger.LogDebug(e, "Could not re-check lease key {Key} after deleting it; the sweeper repairs a missing one", oldLease);
+            Interlocked.Increment(ref _indexFailures);
+            _logger.LogWarning(ex, "Index DELETE (verified) of {Key} failed; the sweeper will repair it", oldLease);
         }
+    }
+
+    /// <summary>
+    /// Deletes an index key, then re-reads the task and puts the key back when the task needs it after all (a writer
+    /// made the very same key valid again meanwhile). True when the key stayed deleted. Shared by the transitions'
+    /// clean-up and the maintenance repairs (IndexKeeper); store outages propagate.
+    /// </summary>
+    internal async Task<bool> DeleteIndexVerifiedAsync(string indexKey, string taskKey, bool lease, CancellationToken cancellationToken)
+    {
+        await _store.DeleteAsync(indexKey, null, cancellationToken);
+        TaskSnapshot? fresh;
+        try
+        {
+            fresh = await GetByKeyAsync(taskKey, cancellationToken);
+        }
+        catch (MalformedObjectException)
+        {
+            return true;
+        }
+
+        var (ready, leaseKey) = IndexKeysOf(fresh?.Task);
+        if ((lease ? leaseKey : ready) != indexKey)
+        {
+            return true;
+        }
+
+        await _store.PutAsync(indexKey, ReadOnlyMemory<byte>.Empty, PutCondition.None, cancellationToken);
+        return false;
     }
 
     private async Task<bool> BestEffortAsync(string key, bool put, CancellationToken cancellationToken)

@@ -65,27 +65,8 @@ internal sealed class IndexKeeper(TaskRepository repository)
     /// Deletes a stale index key, then re-reads the task and restores the key when the task needs it after all.
     /// True when the key stayed deleted.
     /// </summary>
-    public async Task<bool> DeleteVerifiedAsync(string indexKey, string taskKey, IndexKind kind, CancellationToken cancellationToken)
-    {
-        await Store.DeleteAsync(indexKey, null, cancellationToken);
-        TaskSnapshot? fresh;
-        try
-        {
-            fresh = await ReadAsync(taskKey, cancellationToken);
-        }
-        catch (MalformedObjectException)
-        {
-            return true;
-        }
-
-        if (Expected(fresh?.Task, kind) == indexKey)
-        {
-            await Store.PutAsync(indexKey, ReadOnlyMemory<byte>.Empty, PutCondition.None, cancellationToken);
-            return false;
-        }
-
-        return true;
-    }
+    public Task<bool> DeleteVerifiedAsync(string indexKey, string taskKey, IndexKind kind, CancellationToken cancellationToken) =>
+        Repository.DeleteIndexVerifiedAsync(indexKey, taskKey, kind == IndexKind.Lease, cancellationToken);
 
     /// <summary>The task key an index key points at, under the task's shard as written in the index key.</summary>
     public static string TaskKeyOf(IndexKey key) => TaskKeys.Task(key.Shard, key.TaskId);
