@@ -43,8 +43,8 @@ internal enum RepairAction
 /// </summary>
 /// <remarks>
 /// Index keys are derived from the task's current fields, so a repair is idempotent and safe to race with the
-/// writer that crashed (or did not): both write the same key. A key created for a task that moved on in between is
-/// taken back out (<see cref="IndexKeeper.EnsureAsync"/>). To stay cheap on repeated passes over many finished tasks,
+/// writer that crashed (or did not): both write the same key. A key created for a task that moved on in between stays
+/// until a later pass finds it stale and old (<see cref="IndexKeeper.YoungKey"/>). To stay cheap on repeated passes over many finished tasks,
 /// an object found consistent is remembered by ETag (bounded) and skipped without a GET while its ETag is unchanged;
 /// pending tasks with a TTL are never remembered, since time alone makes them due.
 /// Not thread-safe: one caller at a time.
@@ -118,7 +118,7 @@ internal sealed class CrashWindowRepair
 
             case BuquetTaskStatus.Pending:
                 var ready = IndexKeeper.Expected(task, IndexKind.Ready)!;
-                if (await _keeper.EnsureAsync(ready, task.Key, IndexKind.Ready, cancellationToken))
+                if (await _keeper.EnsureAsync(ready, cancellationToken))
                 {
                     _logger.LogInformation("Pending task {TaskId} had no ready key (crash window); recreated {Key}", task.Id, ready);
                     return RepairAction.ReadyKeyCreated;
@@ -131,7 +131,7 @@ internal sealed class CrashWindowRepair
                 return recovered.Status == CasStatus.Written ? RepairAction.Recovered : RepairAction.LostRace;
 
             case BuquetTaskStatus.Running when IndexKeeper.Expected(task, IndexKind.Lease) is { } lease:
-                if (await _keeper.EnsureAsync(lease, task.Key, IndexKind.Lease, cancellationToken))
+                if (await _keeper.EnsureAsync(lease, cancellationToken))
                 {
                     _logger.LogInformation("Running task {TaskId} had no lease key (crash window); recreated {Key}", task.Id, lease);
                     return RepairAction.LeaseKeyCreated;

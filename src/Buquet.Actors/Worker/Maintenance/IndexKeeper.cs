@@ -9,13 +9,27 @@ namespace Buquet.Actors.Worker.Maintenance;
 /// the task object is the truth, and every repair here is derived from a fresh read of it.
 /// </summary>
 /// <remarks>
-/// A delete decided on a read can race a writer that just made the same key valid again (a retried task whose new
-/// <c>available_at</c> falls in the same minute bucket gets the very same ready key). So every delete is followed by a
-/// re-read of the task, and the key is put back when the task now needs it (<see cref="DeleteVerifiedAsync"/>).
+/// <para><b>Invariant: maintenance never deletes an index key younger than <see cref="YoungKey"/></b> (store time since
+/// the key's Last-Modified). Writers put the keys a transition needs <i>before</i> its CAS
+/// (<see cref="TaskRepository.PreWriteIndexesAsync"/>), so between that PUT and the CAS a fresh key looks stale to
+/// anyone who reads the task: a claim's lease key ends in the current minute and the lease recovery examines it at
+/// once. A delete decided on that read, even re-checked by a second read, can land before the CAS and leave the task
+/// running (or pending) outside its index — soak finding 12. A writer's CAS follows its pre-write within seconds
+/// (request timeouts are seconds), far inside a minute; a stale key is simply deleted by a later pass.</para>
+/// <para>A delete decided on a read can also race a writer that just made the same key valid again (a retried task
+/// whose new <c>available_at</c> falls in the same minute bucket gets the very same ready key). So every delete is
+/// followed by a re-read of the task, and the key is put back when the task now needs it
+/// (<see cref="DeleteVerifiedAsync"/>). For the same reason a key put by <see cref="EnsureAsync"/> is never taken back.</para>
 /// </remarks>
 internal sealed class IndexKeeper(TaskRepository repository)
 {
+    /// <summary>Index keys younger than this are never deleted by maintenance (the invariant above).</summary>
+    public static readonly TimeSpan YoungKey = TimeSpan.FromMinutes(1);
+
     public TaskRepository Repository { get; } = repository;
+
+    /// <summary>True when <paramref name="indexKey"/> (as listed) may belong to a transition whose CAS has not landed yet.</summary>
+    public static bool IsYoung(ObjectInfo indexKey, DateTimeOffset now) => now - indexKey.LastModified < YoungKey;
 
     private IObjectStore Store => Repository.Store;
 
@@ -31,10 +45,11 @@ internal sealed class IndexKeeper(TaskRepository repository)
         Repository.GetByKeyAsync(taskKey, cancellationToken);
 
     /// <summary>
-    /// HEAD, then PUT when missing, then re-read the task and take the key back out if the task moved on meanwhile
-    /// (a claim between our read and our PUT must not be left with a ready key). True when the key was created and kept.
+    /// HEAD, then PUT when missing. True when the key was created. If the task moved on between the caller's read and
+    /// this PUT, the key is stale and stays until a later pass deletes it (pollers and the recovery re-read the task
+    /// before acting on a key): taking it back out at once could delete the very key a writer pre-wrote for its CAS.
     /// </summary>
-    public async Task<bool> EnsureAsync(string indexKey, string taskKey, IndexKind kind, CancellationToken cancellationToken)
+    public async Task<bool> EnsureAsync(string indexKey, CancellationToken cancellationToken)
     {
         if (await Store.HeadAsync(indexKey, cancellationToken) is not null)
         {
@@ -42,22 +57,6 @@ internal sealed class IndexKeeper(TaskRepository repository)
         }
 
         await Store.PutAsync(indexKey, ReadOnlyMemory<byte>.Empty, PutCondition.None, cancellationToken);
-        TaskSnapshot? fresh;
-        try
-        {
-            fresh = await ReadAsync(taskKey, cancellationToken);
-        }
-        catch (MalformedObjectException)
-        {
-            fresh = null;
-        }
-
-        if (Expected(fresh?.Task, kind) != indexKey)
-        {
-            await Store.DeleteAsync(indexKey, null, cancellationToken);
-            return false;
-        }
-
         return true;
     }
 

@@ -156,9 +156,6 @@ internal sealed class IndexSweeper
         return end > start && _shards.Contains(key[start..end]);
     }
 
-    /// <summary>Index keys younger than this (store time) are never deleted by the sweeper; see <see cref="ExamineAsync"/>.</summary>
-    internal static readonly TimeSpan YoungKey = TimeSpan.FromMinutes(1);
-
     private async Task ExamineAsync(SweepPhase phase, ObjectInfo obj, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
     {
         if (phase == SweepPhase.TaskObjects)
@@ -207,13 +204,10 @@ internal sealed class IndexSweeper
             return;
         }
 
-        var moved = expected is not null && await _keeper.EnsureAsync(expected, taskKey, kind, cancellationToken);
-        if (now - obj.LastModified < YoungKey)
+        var moved = expected is not null && await _keeper.EnsureAsync(expected, cancellationToken);
+        if (IndexKeeper.IsYoung(obj, now))
         {
-            // Index keys are written before the CAS that needs them (TaskRepository.PreWriteIndexesAsync): a key this
-            // young may belong to a create, claim or retry whose CAS has not landed yet. Deleting it now (the re-read
-            // would still show the old state) could leave that task outside the index; a stale one is deleted next pass.
-            return;
+            return; // may belong to a create, claim or retry whose CAS has not landed yet (IndexKeeper's invariant)
         }
 
         if (await _keeper.DeleteVerifiedAsync(obj.Key, taskKey, kind, cancellationToken))

@@ -35,7 +35,8 @@ internal sealed record LeaseRecoveryReport(
 /// <see cref="TaskRepository.RecoverTimeoutAsync"/>, which writes T7a (back to pending with backoff) or T7b (failed)
 /// by compare-and-swap and moves the index keys. A lost CAS means someone else (the holder renewing, or another
 /// monitor) moved the task: skipped quietly. A key that no longer matches its task (not running, or moved by a lease
-/// extension) is deleted with <see cref="IndexKeeper.DeleteVerifiedAsync"/> so it is not re-examined forever.
+/// extension) is deleted with <see cref="IndexKeeper.DeleteVerifiedAsync"/> so it is not re-examined forever — once
+/// it is older than <see cref="IndexKeeper.YoungKey"/>: a younger one may be a claim's key whose CAS is in flight.
 /// A malformed task object is counted and logged, and its key left alone; it never stops the cycle. Keys of shards
 /// outside the configured space, and foreign objects, are left alone.</para>
 /// <para><b>Several monitors.</b> Every write is a CAS on the task's ETag, so concurrent monitors are safe: at most
@@ -119,7 +120,7 @@ internal sealed class LeaseRecovery
 
                 tally.Examined++;
                 now ??= await _clock.NowAsync(cancellationToken);
-                await ExamineAsync(obj.Key, key, now.Value, tally, cancellationToken);
+                await ExamineAsync(obj, key, now.Value, tally, cancellationToken);
                 if (tally.Examined >= KeysPerCycle)
                 {
                     break;
@@ -146,8 +147,9 @@ internal sealed class LeaseRecovery
     /// <summary>A StartAfter key greater than every key of <c>leases/{shard}/</c> and smaller than the next shard's keys.</summary>
     private static string AfterShard(string shard) => TaskKeys.LeasesRoot + shard + "0";
 
-    private async Task ExamineAsync(string indexKey, IndexKey key, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
+    private async Task ExamineAsync(ObjectInfo listed, IndexKey key, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
     {
+        var indexKey = listed.Key;
         var taskKey = IndexKeeper.TaskKeyOf(key);
         TaskSnapshot? snapshot;
         try
@@ -163,7 +165,7 @@ internal sealed class LeaseRecovery
 
         if (snapshot is null)
         {
-            if (await _keeper.DeleteVerifiedAsync(indexKey, taskKey, IndexKind.Lease, cancellationToken))
+            if (!IndexKeeper.IsYoung(listed, now) && await _keeper.DeleteVerifiedAsync(indexKey, taskKey, IndexKind.Lease, cancellationToken))
             {
                 tally.Orphans++;
             }
@@ -191,7 +193,15 @@ internal sealed class LeaseRecovery
         // is put in place first, so a running task never drops out of the lease index.
         if (task.Status == BuquetTaskStatus.Running && expected is not null && expected != indexKey)
         {
-            await _keeper.EnsureAsync(expected, taskKey, IndexKind.Lease, cancellationToken);
+            await _keeper.EnsureAsync(expected, cancellationToken);
+        }
+
+        if (IndexKeeper.IsYoung(listed, now))
+        {
+            // A claim's (or extension's) key is written before its CAS and usually ends in the current minute, so it is
+            // examined at once: while that CAS is in flight the task still reads pending (or with its old lease).
+            // Deleting it then left a running task outside the lease index (soak finding 12); a stale key goes later.
+            return;
         }
 
         if (await _keeper.DeleteVerifiedAsync(indexKey, taskKey, IndexKind.Lease, cancellationToken))

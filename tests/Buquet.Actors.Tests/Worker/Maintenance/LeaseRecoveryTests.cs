@@ -50,6 +50,45 @@ public sealed class LeaseRecoveryTests
     }
 
     [Fact]
+    public async Task RunCycleAsync_ClaimWhoseCasIsInFlight_PreWrittenLeaseKeyKept()
+    {
+        // Soak finding 12: a claim writes its lease key before its CAS, and with a short lease the key is in the
+        // current minute, so a monitor cycle examines it at once. Between that PUT and the CAS the task still reads
+        // pending; the monitor must not delete the key, or the claimed task runs outside the lease index.
+        var pending = await _f.SubmitAsync(edit: t => t with { TimeoutSeconds = 10 });
+        LeaseRecoveryReport? during = null;
+        var flaky = new Buquet.Actors.Tests.Scheduling.FlakyObjectStore(_f.Inner)
+        {
+            BeforeConditionalPut = async _ => during ??= await NewRecovery().RunCycleAsync(),
+        };
+
+        var claim = await new TaskRepository(flaky, _f.Clock).ClaimAsync(pending, "w1");
+
+        Assert.True(claim.Claimed, claim.Message);
+        Assert.NotNull(during);
+        Assert.Equal(1, during.KeysExamined); // the key was in the current bucket: the race is real
+        var task = claim.Snapshot!.Task;
+        Assert.True(await _f.ExistsAsync(TaskKeys.Lease(task.Shard, task.LeaseExpiresAt!.Value, task.Id)), "a claimed task must stay in the lease index");
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_StaleKeyYoungerThanAMinute_KeptUntilOld()
+    {
+        var pending = await _f.SubmitAsync(edit: t => t with { TimeoutSeconds = 10 });
+        var stale = TaskKeys.Lease(pending.Task.Shard, _f.Now.AddSeconds(10), pending.Task.Id); // a lost claim's pre-write
+        await _f.Inner.PutAsync(stale, ReadOnlyMemory<byte>.Empty, PutCondition.None);
+
+        var young = await NewRecovery().RunCycleAsync();
+        _f.Advance(IndexKeeper.YoungKey);
+        var old = await NewRecovery().RunCycleAsync();
+
+        Assert.Equal((1, 0), (young.KeysExamined, young.StaleKeysDeleted));
+        Assert.Equal(1, old.StaleKeysDeleted);
+        Assert.False(await _f.ExistsAsync(stale));
+        Assert.Equal(BuquetTaskStatus.Pending, (await _f.GetAsync(pending.Task.Id)).Status);
+    }
+
+    [Fact]
     public async Task RunCycleAsync_NoRetryLeft_TaskFailed()
     {
         var running = (await _f.RunningAsync(edit: t => t with { MaxRetries = 0 })).Task;
@@ -96,6 +135,7 @@ public sealed class LeaseRecoveryTests
     {
         var orphan = TaskKeys.Lease("3", _f.Now.AddMinutes(-5), Guid.Parse("3a000000-0000-4000-8000-000000000000"));
         await _f.Inner.PutAsync(orphan, ReadOnlyMemory<byte>.Empty, PutCondition.None);
+        _f.Advance(IndexKeeper.YoungKey);
 
         var report = await NewRecovery().RunCycleAsync();
 
