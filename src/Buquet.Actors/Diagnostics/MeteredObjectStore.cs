@@ -48,6 +48,13 @@ internal sealed class MeteredObjectStore : IObjectStore
             _ => "precondition_failed",
         });
 
+    public Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        MeasureAsync("delete", async () =>
+        {
+            await Inner.DeleteManyAsync(keys, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, _ => "ok");
+
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
         MeasureAsync("list", () => Inner.ListAsync(request, cancellationToken), _ => "ok");
 

@@ -159,6 +159,10 @@ internal sealed class WorkerInstance(
         var wait = o.Worker.DrainDeadline + o.Worker.ShutdownGrace + TimeSpan.FromSeconds(5);
         system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Drain, "worker-drain", ct =>
             supervisor.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, wait, ct));
+        if (Runtime.Repository.DeferredDeletes is { } deferred)
+        {
+            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Release, "index-delete-flush", _ => deferred.FlushAsync());
+        }
         if (o.Scheduler.Enabled)
         {
             // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).

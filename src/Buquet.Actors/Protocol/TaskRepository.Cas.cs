@@ -211,7 +211,16 @@ internal sealed partial class TaskRepository
     {
         if (after.Status != BuquetTaskStatus.Pending)
         {
-            await BestEffortAsync(oldLease, put: false, cancellationToken);
+            // Terminal, or an extension to a later minute: no later state of this task needs this key again.
+            if (DeferredDeletes is { } batch)
+            {
+                batch.Enqueue(oldLease);
+            }
+            else
+            {
+                await BestEffortAsync(oldLease, put: false, cancellationToken);
+            }
+
             return;
         }
 
@@ -233,7 +242,7 @@ internal sealed partial class TaskRepository
     /// </summary>
     internal async Task<bool> DeleteIndexVerifiedAsync(string indexKey, string taskKey, bool lease, CancellationToken cancellationToken)
     {
-        await _store.DeleteAsync(indexKey, null, cancellationToken);
+        await _store.DeleteManyAsync([indexKey], cancellationToken);
         TaskSnapshot? fresh;
         try
         {
@@ -260,11 +269,12 @@ internal sealed partial class TaskRepository
         {
             if (put)
             {
+                DeferredDeletes?.Cancel(key);
                 await _store.PutAsync(key, ReadOnlyMemory<byte>.Empty, PutCondition.None, cancellationToken);
             }
             else
             {
-                await _store.DeleteAsync(key, null, cancellationToken);
+                await _store.DeleteManyAsync([key], cancellationToken); // no existence check: a missing key is fine
             }
 
             return true;

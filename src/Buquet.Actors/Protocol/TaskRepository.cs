@@ -46,6 +46,9 @@ internal sealed partial class TaskRepository
     /// <summary>Told after every ready-index key this repository writes (submit, replay, retry, reschedule, recovery); null = no hints.</summary>
     public WakeHintPublisher? WakeHints => _wakeHints;
 
+    /// <summary>Where lease-key DELETEs nothing waits on are batched (workers); <c>null</c> = each deleted at once.</summary>
+    public IndexDeleteBatch? DeferredDeletes { get; init; }
+
     /// <summary>Best-effort index writes that failed (the sweeper repairs them).</summary>
     public long IndexFailures => Interlocked.Read(ref _indexFailures);
 

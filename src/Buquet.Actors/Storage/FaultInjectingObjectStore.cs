@@ -70,6 +70,14 @@ public sealed class FaultInjectingObjectStore : IObjectStore
         RunAsync("DELETE", key, false, c => _inner.DeleteAsync(key, ifMatchETag, c), (DeleteStatus?)null, cancellationToken);
 
     /// <inheritdoc />
+    public Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        RunAsync("DELETE many", keys is { Count: > 0 } ? keys[0] : "", false, async c =>
+        {
+            await _inner.DeleteManyAsync(keys!, c).ConfigureAwait(false);
+            return true;
+        }, null, cancellationToken);
+
+    /// <inheritdoc />
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
         RunAsync("LIST", request?.Prefix ?? "", false, c => _inner.ListAsync(request!, c), null, cancellationToken);
 

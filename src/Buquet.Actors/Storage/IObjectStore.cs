@@ -36,6 +36,22 @@ public interface IObjectStore
     /// <summary>Deletes an object, optionally only if its ETag matches. Deleting a missing key reports <see cref="DeleteStatus.NotFound"/>.</summary>
     Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes keys without finding out whether each existed — for index keys, where that does not matter. One request
+    /// per 1,000 keys (S3 DeleteObjects, quiet mode), or one plain DELETE with no existence check for a single key
+    /// (<see cref="DeleteAsync"/> HEADs first on S3 to tell <see cref="DeleteStatus.NotFound"/> apart). Missing keys are
+    /// not errors. Throws <see cref="ObjectStoreUnavailableException"/> when a request, or any key in it, failed.
+    /// </summary>
+    /// <remarks>The default implementation deletes one key at a time; the product's stores override it.</remarks>
+    async Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys)
+        {
+            await DeleteAsync(key, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Lists keys in ascending byte order (ListObjectsV2 semantics).</summary>
     Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default);
 

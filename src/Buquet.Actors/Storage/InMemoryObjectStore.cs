@@ -96,6 +96,25 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
     }
 
     /// <inheritdoc />
+    public Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            foreach (var key in keys)
+            {
+                if (Latest(key) is not null)
+                {
+                    Append(key, new Entry([], "", Now(), NextVersionId(), true));
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
     {
         var max = ListPaging.PageSize(request);

@@ -59,7 +59,7 @@ internal sealed class RequestCountingObjectStore : IObjectStore
         Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         if (inner is S3ObjectStore s3)
         {
-            s3.SettleReadMade += found => Add(StoreOperation.Head, found ? StoreOutcome.Ok : StoreOutcome.NotFound);
+            s3.InternalHeadMade += found => Add(StoreOperation.Head, found ? StoreOutcome.Ok : StoreOutcome.NotFound);
         }
     }
 
@@ -100,6 +100,27 @@ internal sealed class RequestCountingObjectStore : IObjectStore
             DeleteStatus.NotFound => StoreOutcome.NotFound,
             _ => StoreOutcome.PreconditionFailed,
         });
+
+    /// <summary>Counts one DELETE per request the store makes: one per 1,000 keys.</summary>
+    public async Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var requests = (keys.Count + 999) / 1000;
+        try
+        {
+            await Inner.DeleteManyAsync(keys, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Add(StoreOperation.Delete, StoreOutcome.Error);
+            throw;
+        }
+
+        for (var i = 0; i < requests; i++)
+        {
+            Add(StoreOperation.Delete, StoreOutcome.Ok);
+        }
+    }
 
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
         CountAsync(StoreOperation.List, () => Inner.ListAsync(request, cancellationToken), _ => StoreOutcome.Ok);

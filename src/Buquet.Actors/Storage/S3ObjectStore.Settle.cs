@@ -27,8 +27,11 @@ public sealed partial class S3ObjectStore
     /// <summary>Conditional writes answered as refused or failed that the re-read proved to have landed, reported as written.</summary>
     public long SettledAsOurs => Interlocked.Read(ref _settledAsOurs);
 
-    /// <summary>Raised after each settling HEAD (true when the key or version was found), for request accounting (<see cref="RequestCountingObjectStore"/>).</summary>
-    internal event Action<bool>? SettleReadMade;
+    /// <summary>
+    /// Raised after each HEAD the store makes on its own — settling a refused write, or finding out whether a key exists
+    /// before a <see cref="DeleteAsync"/> — (true when found), for request accounting (<see cref="RequestCountingObjectStore"/>).
+    /// </summary>
+    internal event Action<bool>? InternalHeadMade;
 
     /// <summary>Where "settled as ours" is logged (debug). Nothing by default.</summary>
     internal ILogger Logger { get; set; } = NullLogger.Instance;
@@ -110,7 +113,7 @@ public sealed partial class S3ObjectStore
             var r = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key, VersionId = versionId }, c).ConfigureAwait(false);
             return new TokenHead(ETags.Quote(r.ETag), r.VersionId, r.Metadata[WriteTokenMetadata]);
         }, (_, _) => null, ct).ConfigureAwait(false);
-        SettleReadMade?.Invoke(head is not null);
+        InternalHeadMade?.Invoke(head is not null);
         return head;
     }
 

@@ -109,6 +109,34 @@ public sealed partial class S3ObjectStore
     }
 
     /// <inheritdoc />
+    /// <remarks>No HEAD: S3 answers 204 whether or not a key existed, and that is all an index delete needs.</remarks>
+    public async Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys)
+        {
+            ValidateKey(key);
+        }
+
+        if (keys.Count == 1)
+        {
+            await _retry.RunAsync($"DELETE '{keys[0]}' in '{_bucket}'", c => _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = keys[0] }, c), null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var chunk in keys.Chunk(1000))
+        {
+            var request = new DeleteObjectsRequest { BucketName = _bucket, Quiet = true, Objects = [.. chunk.Select(k => new KeyVersion { Key = k })] };
+            var response = await _retry.RunAsync($"DELETE {chunk.Length} keys (DeleteObjects) in '{_bucket}'", c => _s3.DeleteObjectsAsync(request, c), null, cancellationToken).ConfigureAwait(false);
+            if (response.DeleteErrors is { Count: > 0 } errors)
+            {
+                var first = errors[0];
+                throw new ObjectStoreUnavailableException($"DeleteObjects in '{_bucket}': {errors.Count} of {chunk.Length} keys not deleted (first: '{first.Key}': {first.Code} {first.Message}).");
+            }
+        }
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// S3 answers 204 for a missing key, so a HEAD decides <see cref="DeleteStatus.NotFound"/>. Where the server ignores
     /// If-Match on DELETE (<see cref="StoreCapabilities.ConditionalDelete"/> false, RGW 16.2) the ETag is compared by a
@@ -119,6 +147,7 @@ public sealed partial class S3ObjectStore
     {
         ValidateKey(key);
         var head = await HeadAsync(key, cancellationToken).ConfigureAwait(false);
+        InternalHeadMade?.Invoke(head is not null);
         if (head is null)
         {
             return ifMatchETag is null ? DeleteStatus.NotFound : DeleteStatus.PreconditionFailed;

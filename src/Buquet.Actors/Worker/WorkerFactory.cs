@@ -35,7 +35,12 @@ internal static class WorkerFactory
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var timeProvider = time ?? TimeProvider.System;
         var hints = settings.WakeHints ? new WakeHintPublisher(store, timeProvider, null, logs.CreateLogger<WakeHintPublisher>()) : null;
-        var repository = new TaskRepository(store, clock ?? new StoreClock(store, timeProvider), shardPrefixLength, logs.CreateLogger<TaskRepository>(), hints);
+        var repository = new TaskRepository(store, clock ?? new StoreClock(store, timeProvider), shardPrefixLength, logs.CreateLogger<TaskRepository>(), hints)
+        {
+            DeferredDeletes = settings.IndexDeleteBatchWindow > TimeSpan.Zero
+                ? new IndexDeleteBatch(store, settings.IndexDeleteBatchWindow, timeProvider, logs.CreateLogger<IndexDeleteBatch>())
+                : null,
+        };
         return new WorkerRuntime(settings, repository, handlers, timeProvider, random ?? DefaultRandom, logs);
     }
 

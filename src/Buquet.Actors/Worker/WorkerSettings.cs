@@ -89,6 +89,9 @@ internal sealed record WorkerSettings
     /// <summary>Touch the wake-up hint when a task becomes ready, and watch it while idle (<c>buquet.queue.wake-hints</c>).</summary>
     public bool WakeHints { get; init; } = true;
 
+    /// <summary>Window of the batched lease-key DELETEs (<see cref="Protocol.IndexDeleteBatch"/>); zero = one DELETE per key (the default here; hosted workers use the option's 100 ms).</summary>
+    public TimeSpan IndexDeleteBatchWindow { get; init; } = TimeSpan.Zero;
+
     public JsonSerializerOptions Json { get; init; } = new(JsonSerializerDefaults.Web);
 
     public static WorkerSettings FromOptions(BuquetOptions options, string workerId)
@@ -110,6 +113,7 @@ internal sealed record WorkerSettings
             Polling = PollingSettings.FromOptions(w.Polling),
             PayloadOffloadThreshold = options.Queue.PayloadOffloadEnabled ? options.Queue.PayloadOffloadThreshold : long.MaxValue,
             WakeHints = options.Queue.WakeHints,
+            IndexDeleteBatchWindow = w.IndexDeleteBatchWindow,
         };
     }
 

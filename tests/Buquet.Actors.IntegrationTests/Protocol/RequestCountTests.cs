@@ -102,6 +102,23 @@ public abstract class RequestCountTests : S3Bucket
     }
 
     [Fact]
+    public async Task DeleteAsync_ReportsWhetherTheKeyExisted_ItsHeadIsCounted()
+    {
+        // S3 answers 204 either way, so DeleteAsync HEADs first; index deletes use DeleteManyAsync, which does not.
+        await SetUpAsync();
+        await _counted.PutAsync("count/a", ReadOnlyMemory<byte>.Empty, PutCondition.None);
+        _counted.Reset();
+
+        Assert.Equal(DeleteStatus.Deleted, await _counted.DeleteAsync("count/a"));
+        var single = _counted.SnapshotAndReset();
+        await _counted.DeleteManyAsync(["count/b", "count/c"]);
+        var many = _counted.SnapshotAndReset();
+
+        Assert.Equal((1, 1), (single[StoreOperation.Head], single[StoreOperation.Delete]));
+        Assert.Equal((0, 1), (many[StoreOperation.Head], many[StoreOperation.Delete]));
+    }
+
+    [Fact]
     public async Task SubmitAsync_IdempotentDuplicate_OneRefusedPutOneSettleHeadTwoGetsNothingWritten()
     {
         await SetUpAsync();

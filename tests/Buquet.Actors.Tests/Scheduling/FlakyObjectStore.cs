@@ -11,6 +11,9 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
 
     public string? HangListsUnder { get; set; }
 
+    /// <summary>Every DELETE throws <see cref="ObjectStoreUnavailableException"/> while set.</summary>
+    public bool FailDeletes { get; set; }
+
     /// <summary>Runs before each conditional PUT reaches the inner store (another writer acting in between).</summary>
     public Func<string, Task>? BeforeConditionalPut { get; set; }
 
@@ -49,6 +52,11 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
 
     public async Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default)
     {
+        if (FailDeletes)
+        {
+            throw new ObjectStoreUnavailableException($"injected outage for DELETE {key}");
+        }
+
         if (BeforeDelete is { } hook)
         {
             await hook(key);

@@ -151,6 +151,34 @@ public abstract partial class ObjectStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteManyAsync_ExistingAndMissingKeys_ExistingGoneOthersKept()
+    {
+        await Store.PutAsync("c/a", Bytes("a"), PutCondition.None);
+        await Store.PutAsync("c/b", Bytes("b"), PutCondition.None);
+        await Store.PutAsync("c/keep", Bytes("k"), PutCondition.None);
+
+        await Store.DeleteManyAsync(["c/a", "c/missing", "c/b"]);
+        await Store.DeleteManyAsync(["c/also-missing"]);
+
+        Assert.Null(await Store.HeadAsync("c/a"));
+        Assert.Null(await Store.HeadAsync("c/b"));
+        Assert.NotNull(await Store.HeadAsync("c/keep"));
+        Assert.Equal(["c/keep"], (await Store.ListAsync(new ListRequest("c/"))).Objects.Select(o => o.Key));
+    }
+
+    [Fact]
+    public async Task DeleteManyAsync_MoreKeysThanOneRequestHolds_AllGone()
+    {
+        var keys = Enumerable.Range(0, 1005).Select(i => $"m/{i:D5}").ToArray();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (k, ct) =>
+            await Store.PutAsync(k, Bytes(k), PutCondition.None, ct));
+
+        await Store.DeleteManyAsync(keys);
+
+        Assert.Empty((await Store.ListAsync(new ListRequest("m/"))).Objects);
+    }
+
+    [Fact]
     public async Task DeleteAsync_MissingKey_NotFound() => Assert.Equal(DeleteStatus.NotFound, await Store.DeleteAsync("c/missing"));
 
     [Fact]

@@ -67,6 +67,14 @@ public sealed class WorkerOptions
     /// <value>The default is true.</value>
     public bool TrimMemoryWhenIdle { get; set; } = true;
 
+    /// <summary>
+    /// Lease keys of finished executions are deleted together, one request (S3 DeleteObjects) per window, instead of one
+    /// DELETE per task (<c>index-delete-batch-window</c>; 0 = one DELETE per task). Keys left by a killed worker are
+    /// removed later by the lease recovery.
+    /// </summary>
+    /// <value>The default is 100 ms.</value>
+    public TimeSpan IndexDeleteBatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Register the built-in handlers <c>buquet.echo</c>, <c>buquet.sleep</c>, <c>buquet.fail</c>, <c>buquet.reschedule</c> (<c>built-in-handlers</c>).</summary>
     /// <value>The default is true.</value>
     public bool BuiltInHandlers { get; set; } = BuquetDefaults.WorkerBuiltInHandlers;
