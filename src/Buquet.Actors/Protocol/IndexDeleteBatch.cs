@@ -11,9 +11,10 @@ namespace Buquet.Actors.Protocol;
 /// 100 ms window that is one DELETE per ten tasks instead of one per task. Thread-safe.
 /// </summary>
 /// <remarks>
-/// <para><b>Which keys may wait.</b> Only keys no later state of their task can need again: a terminal task gets no
-/// lease key, and a lease that moved to a later minute never comes back to an earlier one (a re-claim's lease ends
-/// after the recovery that preceded it). Keys whose DELETE must be ordered against other writes — a retry's old lease
+/// <para><b>Which keys may wait.</b> Only keys nobody else needs within the window: a terminal task gets no lease
+/// key, and while a task runs only its holder writes its lease keys (a renewal of this process that needs a queued key
+/// again takes it out of the queue, see <see cref="Cancel"/>); a re-claim after a recovery comes a lease later, and
+/// its lease ends a whole task timeout after that. Keys whose DELETE must be ordered against other writes — a retry's old lease
 /// key, which a re-claim in the same minute may reuse, and a claim's ready key — are still deleted at once by
 /// <see cref="TaskRepository"/>. A key written again by this process while queued is taken out of the batch
 /// (<see cref="Cancel"/>).</para>

@@ -42,6 +42,13 @@ public sealed class HistoryCheckerTests
             }
         }
 
+        public void RunLocal(Guid task, string worker, int pid, long attempt, double startS, double endS, double localStartS, double localEndS, string outcome)
+        {
+            var exec = Guid.NewGuid();
+            Log.Add(new ExecutionLogEntry(ExecutionEvent.Start, exec, task, attempt, worker, pid, T0.AddSeconds(startS), LocalAt: T0.AddSeconds(localStartS)));
+            Log.Add(new ExecutionLogEntry(ExecutionEvent.End, exec, task, attempt, worker, pid, T0.AddSeconds(endS), Outcome: outcome, LocalAt: T0.AddSeconds(localEndS)));
+        }
+
         public HistoryReport Check(TimeSpan? maxRecovery = null) => HistoryChecker.Check(Plan, Final, ExecutionLogReader.Pair(Log), new HistoryCheckOptions
         {
             LeaseTtl = Ttl,
@@ -200,6 +207,23 @@ public sealed class HistoryCheckerTests
         Assert.True(r.Passed, string.Join("; ", r.Violations));
         Assert.Empty(r.Overlaps);
         Assert.Equal(1, r.DuplicateCauses["worker SIGKILL"]);
+    }
+
+    [Fact]
+    public void Check_StoreClockEstimateMovedBetweenARetryAndItsNextAttempt_OrderedByAttemptAndNoOverlap()
+    {
+        // Soak 5: one process ran attempt 1 (ended "retry") and then attempt 2, but a clock resync in between stamped
+        // attempt 2's start 3 ms before attempt 1's; the checker reported a re-execution after "completed" and an overlap.
+        var h = new History();
+        var t = h.Task();
+        h.RunLocal(t, "w-1", 10, attempt: 1, startS: 3.059, endS: 3.100, localStartS: 2.565, localEndS: 2.606, outcome: ExecutionOutcomes.Retry);
+        h.RunLocal(t, "w-1", 10, attempt: 2, startS: 3.056, endS: 3.071, localStartS: 3.619, localEndS: 3.633, outcome: ExecutionOutcomes.Completed);
+
+        var r = h.Check();
+
+        Assert.True(r.Passed, string.Join("; ", r.Violations));
+        Assert.Empty(r.Overlaps);
+        Assert.Equal(new Dictionary<string, int> { ["retry"] = 1 }, r.DuplicateCauses);
     }
 
     [Fact]
