@@ -113,6 +113,7 @@ internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOpt
 
             if (registered == _workers.Count)
             {
+                await SettleAsync(ct);
                 return;
             }
 
@@ -124,6 +125,35 @@ internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOpt
             await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct);
         }
     }
+
+    /// <summary>
+    /// With shard leasing (the default), the first worker to start holds every shard until its next renewal hands the
+    /// surplus to the others, so a burst submitted right after start-up measures one worker, not the fleet. Waits (up
+    /// to <see cref="SettleLimit"/>) until the fleet has gone idle and released its shard leases: the run then starts
+    /// from a settled fleet, as a queue that has been running does, and every worker takes its share when it wakes.
+    /// Returns at once when shard leasing is off (nothing is ever held).
+    /// </summary>
+    private async Task SettleAsync(CancellationToken ct)
+    {
+        var start = time.GetTimestamp();
+        long? emptySince = null; // empty for 2 s in a row: released, not "not acquired yet"
+        while (time.GetElapsedTime(start) < SettleLimit)
+        {
+            var held = await store.ListAsync(new ListRequest(TaskKeys.ShardLeasesRoot, MaxKeys: 1), ct);
+            emptySince = held.Objects.Count > 0 ? null : emptySince ?? time.GetTimestamp();
+            if (emptySince is { } since && time.GetElapsedTime(since) >= TimeSpan.FromSeconds(2))
+            {
+                progress($"Fleet settled (no shard lease held) after {time.GetElapsedTime(start).TotalSeconds:0.#} s.");
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, ct);
+        }
+
+        progress($"Fleet did not release its shard leases within {SettleLimit.TotalSeconds:0} s; starting anyway (one worker may hold every shard for a renewal interval).");
+    }
+
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
 
     private RequestCounts WorkerCountsNow() =>
         CountsFile.Sum(_workers.Select(w => CountsFile.Read(w.CountsFile)?.Counts ?? CountsFile.Empty));

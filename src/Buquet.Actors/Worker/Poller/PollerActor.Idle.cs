@@ -187,6 +187,7 @@ internal sealed partial class PollerActor
     private void OnHintMoved()
     {
         HintWakeUps++;
+        _logger.LogDebug("Wake-up hint moved (idle: {Idle}); polling now", _idle);
         if (_idle)
         {
             ExitIdle();
