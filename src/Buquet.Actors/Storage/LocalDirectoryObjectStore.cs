@@ -106,16 +106,6 @@ public sealed partial class LocalDirectoryObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        foreach (var key in keys)
-        {
-            await DeleteAsync(key, null, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc />
     public async Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
