@@ -211,7 +211,7 @@ internal sealed partial class TaskRepository
     {
         if (after.Status != BuquetTaskStatus.Pending)
         {
-            // Terminal, or an extension to a later minute: no later state of this task needs this key again.
+            // Terminal, or an extension to a later minute: nobody else needs this key within the batch window (ADR 0011).
             if (DeferredDeletes is { } batch)
             {
                 batch.Enqueue(oldLease);

@@ -29,7 +29,7 @@ internal sealed class IndexKeeper(TaskRepository repository)
     public TaskRepository Repository { get; } = repository;
 
     /// <summary>True when <paramref name="indexKey"/> (as listed) may belong to a transition whose CAS has not landed yet.</summary>
-    public static bool IsYoung(ObjectInfo indexKey, DateTimeOffset now) => now - indexKey.LastModified < YoungKey;
+    private static bool IsYoung(ObjectInfo indexKey, DateTimeOffset now) => now - indexKey.LastModified < YoungKey;
 
     private IObjectStore Store => Repository.Store;
 
@@ -61,11 +61,12 @@ internal sealed class IndexKeeper(TaskRepository repository)
     }
 
     /// <summary>
-    /// Deletes a stale index key, then re-reads the task and restores the key when the task needs it after all.
-    /// True when the key stayed deleted.
+    /// Deletes a stale index key, as listed, then re-reads the task and restores the key when the task needs it after
+    /// all. A key younger than <see cref="YoungKey"/> is left alone (the invariant above; a later pass deletes it). True
+    /// when the key was deleted and stayed deleted.
     /// </summary>
-    public Task<bool> DeleteVerifiedAsync(string indexKey, string taskKey, IndexKind kind, CancellationToken cancellationToken) =>
-        Repository.DeleteIndexVerifiedAsync(indexKey, taskKey, kind == IndexKind.Lease, cancellationToken);
+    public async Task<bool> DeleteVerifiedAsync(ObjectInfo listed, string taskKey, IndexKind kind, DateTimeOffset now, CancellationToken cancellationToken) =>
+        !IsYoung(listed, now) && await Repository.DeleteIndexVerifiedAsync(listed.Key, taskKey, kind == IndexKind.Lease, cancellationToken);
 
     /// <summary>The task key an index key points at, under the task's shard as written in the index key.</summary>
     public static string TaskKeyOf(IndexKey key) => TaskKeys.Task(key.Shard, key.TaskId);

@@ -205,12 +205,8 @@ internal sealed class IndexSweeper
         }
 
         var moved = expected is not null && await _keeper.EnsureAsync(expected, cancellationToken);
-        if (IndexKeeper.IsYoung(obj, now))
-        {
-            return; // may belong to a create, claim or retry whose CAS has not landed yet (IndexKeeper's invariant)
-        }
-
-        if (await _keeper.DeleteVerifiedAsync(obj.Key, taskKey, kind, cancellationToken))
+        // A young key may belong to a create, claim or retry whose CAS has not landed yet: kept (IndexKeeper's invariant).
+        if (await _keeper.DeleteVerifiedAsync(obj, taskKey, kind, now, cancellationToken))
         {
             if (moved)
             {

@@ -165,7 +165,7 @@ internal sealed class LeaseRecovery
 
         if (snapshot is null)
         {
-            if (!IndexKeeper.IsYoung(listed, now) && await _keeper.DeleteVerifiedAsync(indexKey, taskKey, IndexKind.Lease, cancellationToken))
+            if (await _keeper.DeleteVerifiedAsync(listed, taskKey, IndexKind.Lease, now, cancellationToken))
             {
                 tally.Orphans++;
             }
@@ -196,15 +196,10 @@ internal sealed class LeaseRecovery
             await _keeper.EnsureAsync(expected, cancellationToken);
         }
 
-        if (IndexKeeper.IsYoung(listed, now))
-        {
-            // A claim's (or extension's) key is written before its CAS and usually ends in the current minute, so it is
-            // examined at once: while that CAS is in flight the task still reads pending (or with its old lease).
-            // Deleting it then left a running task outside the lease index (soak finding 12); a stale key goes later.
-            return;
-        }
-
-        if (await _keeper.DeleteVerifiedAsync(indexKey, taskKey, IndexKind.Lease, cancellationToken))
+        // A claim's (or extension's) key is written before its CAS and usually ends in the current minute, so it is
+        // examined at once: while that CAS is in flight the task still reads pending (or with its old lease). The
+        // keeper never deletes such a young key (soak finding 12); a stale key goes on a later cycle.
+        if (await _keeper.DeleteVerifiedAsync(listed, taskKey, IndexKind.Lease, now, cancellationToken))
         {
             tally.Stale++;
         }
