@@ -74,7 +74,7 @@ internal static class WorkerCommand
             await using var prometheus = await StartPrometheusAsync(options, ct);
             using var otlp = BuquetOtlp.Start(telemetry);
 
-            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
+            var builder = HostBuilders.Generic();
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Worker.DrainDeadline + options.Worker.ShutdownGrace + TimeSpan.FromSeconds(15));
             builder.Services.AddSingleton(time);
             builder.Services.AddSingleton(store);

@@ -75,7 +75,7 @@ public sealed class DashboardServer : IAsyncDisposable
         var runtime = new DashboardRuntime(client, cache, auth, new StoreReadiness(metered), new PrometheusExporter(BuquetTelemetry.Name),
             options.Queue.ShardPrefixLength, options.Monitor.WorkerHealthThreshold, time);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardServer).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory });
+        var builder = HostBuilders.Web(typeof(DashboardServer).Assembly.GetName().Name!);
         builder.Logging.ClearProviders();
         if (loggerFactory is not null)
         {

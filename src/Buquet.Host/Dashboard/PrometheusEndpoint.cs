@@ -54,7 +54,7 @@ internal sealed class PrometheusEndpoint : IAsyncDisposable
         var auth = DashboardAuth.For(dashboard.BindAddress, dashboard.AccessToken, dashboard.NoAuth);
         var address = DashboardServer.ParseBindAddress(dashboard.BindAddress);
         var exporter = new PrometheusExporter(BuquetTelemetry.Name);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(PrometheusEndpoint).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory });
+        var builder = HostBuilders.Web(typeof(PrometheusEndpoint).Assembly.GetName().Name!);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

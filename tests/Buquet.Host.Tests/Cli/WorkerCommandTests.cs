@@ -50,4 +50,56 @@ public sealed class WorkerCommandTests
             }
         }
     }
+
+    [Fact]
+    public async Task Worker_StartedInALargeDirectoryTree_WatchesNoFiles()
+    {
+        // A worker runs where it is started, often beside its local store (one directory per object). The hosts'
+        // defaults would watch that whole tree for appsettings.json changes: one inotify watch per directory.
+        using var dir = new TempDirectory();
+        for (var i = 0; i < 200; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(dir.Path, "tree", $"d{i}", "versions"));
+        }
+
+        Directory.CreateDirectory(dir.StorePath);
+        var process = new BuquetProcess(dir.Path).Start(["worker", "--store", "local", "--local-path", dir.StorePath, "--no-monitor"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // The banner is printed after the host is built, i.e. after its configuration sources were loaded.
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                if (line is null)
+                {
+                    Assert.Fail($"the worker exited before its banner\n{await stderr}");
+                }
+            }
+            while (!line.Contains("buquet worker", StringComparison.Ordinal));
+
+            Assert.Equal(0, InotifyWatches(process.Id));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>inotify watches the process holds, from <c>/proc/PID/fdinfo</c> (one <c>inotify wd:</c> line per watch).</summary>
+    private static int InotifyWatches(int pid) =>
+        Directory.EnumerateFiles($"/proc/{pid}/fdinfo")
+            .Sum(f =>
+            {
+                try
+                {
+                    return File.ReadLines(f).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal));
+                }
+                catch (IOException)
+                {
+                    return 0; // the descriptor closed while it was read
+                }
+            });
 }
