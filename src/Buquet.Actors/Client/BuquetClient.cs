@@ -178,7 +178,7 @@ public sealed partial class BuquetClient
             case JsonDocument d:
                 return d.RootElement.ValueKind == JsonValueKind.Null ? null : d.RootElement.Clone();
             default:
-                var element = JsonSerializer.SerializeToElement(input, input.GetType(), _options.SerializerOptions);
+                var element = JsonSerializer.SerializeToElement(input, BuquetJson.TypeInfo(_options.SerializerOptions, input.GetType()));
                 return element.ValueKind == JsonValueKind.Null ? null : element;
         }
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Protocol.Json;
 
 namespace Buquet.Actors.Client;
 
@@ -57,8 +58,11 @@ public sealed class BuquetClientOptions
     public int BulkParallelism { get; set; } = 8;
 
     /// <summary>Serializer settings for task inputs.</summary>
-    /// <value>The default is <see cref="JsonSerializerOptions.Default"/>.</value>
-    public JsonSerializerOptions SerializerOptions { get; set; } = JsonSerializerOptions.Default;
+    /// <remarks>Typed inputs resolve through these options' <c>TypeInfoResolver</c>; without one, through reflection.
+    /// A Native AOT application (no reflection) adds a <c>JsonSerializerContext</c> for its input types to
+    /// <c>TypeInfoResolverChain</c>; <c>JsonElement</c> and <c>JsonDocument</c> inputs need nothing.</remarks>
+    /// <value>The default has the settings of <see cref="JsonSerializerOptions.Default"/>.</value>
+    public JsonSerializerOptions SerializerOptions { get; set; } = BuquetJson.Default;
 
     /// <summary>Throws naming the first invalid setting.</summary>
     public void Validate()

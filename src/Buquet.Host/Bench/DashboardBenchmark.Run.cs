@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
 using Buquet.Host.Dashboard;
 
@@ -23,7 +24,7 @@ internal sealed partial class DashboardBenchmark
                 < 9 => "completed",
                 _ => "failed",
             };
-            var task = await _producer.SubmitAsync("bench.dashboard." + (i % 3), new { i }, new SubmitOptions { MaxRetries = 0 }, token).ConfigureAwait(false);
+            var task = await _producer.SubmitAsync("bench.dashboard." + (i % 3), new JsonObject { ["i"] = i }, new SubmitOptions { MaxRetries = 0 }, token).ConfigureAwait(false);
             if (state == "pending")
             {
                 pending.Add(task.Id);
@@ -87,7 +88,7 @@ internal sealed partial class DashboardBenchmark
             var with = await RefreshesAsync(cache, settings.Refreshes, ct).ConfigureAwait(false);
 
             // One new task, refreshed until the cache has it; every client must receive it.
-            var task = await _producer.SubmitAsync("bench.dashboard.live", new { live = true }, cancellationToken: ct).ConfigureAwait(false);
+            var task = await _producer.SubmitAsync("bench.dashboard.live", new JsonObject { ["live"] = true }, cancellationToken: ct).ConfigureAwait(false);
             var refreshes = 0;
             while (!cache.Snapshot.Tasks.Any(t => t.Id == task.Id))
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
@@ -19,9 +20,9 @@ internal sealed partial class QueueBenchmark
         var keys = new ConcurrentBag<string>();
         var submitMs = new ConcurrentBag<double>();
         var next = -1;
-        var input = settings.Handler == QueueBenchSettings.Sleep
-            ? JsonSerializer.SerializeToElement(new { ms = settings.SleepMs })
-            : JsonSerializer.SerializeToElement(new { bench = RunId });
+        var input = JsonDocument.Parse((settings.Handler == QueueBenchSettings.Sleep
+            ? new JsonObject { ["ms"] = settings.SleepMs }
+            : new JsonObject { ["bench"] = RunId }).ToJsonString()).RootElement;
         await Task.WhenAll(Enumerable.Range(0, Math.Min(settings.Producers, tasks)).Select(_ => Task.Run(async () =>
         {
             int i;

@@ -33,13 +33,19 @@ internal sealed class WorkerProcess : IDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    /// <summary>The command that runs this assembly: the current dotnet host (or <c>dotnet</c> from PATH) and buquet.dll.</summary>
-    public static (string FileName, string Dll) Launcher()
+    /// <summary>
+    /// The command that runs this program: under a dotnet host (<c>dotnet buquet.dll</c>, the test host) that host and
+    /// buquet.dll beside this assembly; otherwise this very executable (the apphost, or a Native AOT build).
+    /// </summary>
+    public static (string FileName, string? Dll) Launcher()
     {
-        var dll = typeof(WorkerProcess).Assembly.Location;
         var current = Environment.ProcessPath;
-        var dotnet = current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? current : "dotnet";
-        return (dotnet, dll);
+        if (current is null || Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return (current ?? "dotnet", Path.Combine(AppContext.BaseDirectory, "buquet.dll"));
+        }
+
+        return (current, null);
     }
 
     public static WorkerProcess Start(string id, string countsFile, IEnumerable<string> workerArgs)
@@ -51,7 +57,11 @@ internal sealed class WorkerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
+        if (dll is not null)
+        {
+            info.ArgumentList.Add(dll);
+        }
+
         foreach (var a in new[] { "bench", "worker-process", "--counts-file", countsFile, "--id", id }.Concat(workerArgs))
         {
             info.ArgumentList.Add(a);

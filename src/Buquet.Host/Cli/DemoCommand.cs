@@ -81,17 +81,17 @@ internal static class DemoCommand
 
         for (var i = 1; i <= 4; i++)
         {
-            await Add($"echo #{i}", BuiltInHandlers.Echo, new { greeting = "hello", n = i }, BuquetTaskStatus.Completed);
+            await Add($"echo #{i}", BuiltInHandlers.Echo, new JsonObject { ["greeting"] = "hello", ["n"] = i }, BuquetTaskStatus.Completed);
         }
 
-        await Add("sleep 1.5 s", BuiltInHandlers.Sleep, new { ms = 1500 }, BuquetTaskStatus.Completed);
-        await Add("sleep 0.5 s", BuiltInHandlers.Sleep, new { ms = 500 }, BuquetTaskStatus.Completed);
-        await Add("fails twice, then succeeds", BuiltInHandlers.Fail, new { times = 2 }, BuquetTaskStatus.Completed);
-        await Add("fails once, then succeeds", BuiltInHandlers.Fail, new { times = 1 }, BuquetTaskStatus.Completed);
-        await Add("permanent failure (retries used up)", BuiltInHandlers.Fail, new { times = 99 }, BuquetTaskStatus.Failed, new SubmitOptions { MaxRetries = 1 });
-        await Add("rescheduled twice (1 s)", BuiltInHandlers.Reschedule, new { times = 2, delay_s = 1 }, BuquetTaskStatus.Completed);
-        await Add("delayed 3 s", BuiltInHandlers.Echo, new { delayed = true }, BuquetTaskStatus.Completed, new SubmitOptions { Delay = TimeSpan.FromSeconds(3) });
-        var cancelled = await client.SubmitAsync(BuiltInHandlers.Echo, new { never = true }, new SubmitOptions { Delay = TimeSpan.FromMinutes(10) }, ct);
+        await Add("sleep 1.5 s", BuiltInHandlers.Sleep, new JsonObject { ["ms"] = 1500 }, BuquetTaskStatus.Completed);
+        await Add("sleep 0.5 s", BuiltInHandlers.Sleep, new JsonObject { ["ms"] = 500 }, BuquetTaskStatus.Completed);
+        await Add("fails twice, then succeeds", BuiltInHandlers.Fail, new JsonObject { ["times"] = 2 }, BuquetTaskStatus.Completed);
+        await Add("fails once, then succeeds", BuiltInHandlers.Fail, new JsonObject { ["times"] = 1 }, BuquetTaskStatus.Completed);
+        await Add("permanent failure (retries used up)", BuiltInHandlers.Fail, new JsonObject { ["times"] = 99 }, BuquetTaskStatus.Failed, new SubmitOptions { MaxRetries = 1 });
+        await Add("rescheduled twice (1 s)", BuiltInHandlers.Reschedule, new JsonObject { ["times"] = 2, ["delay_s"] = 1 }, BuquetTaskStatus.Completed);
+        await Add("delayed 3 s", BuiltInHandlers.Echo, new JsonObject { ["delayed"] = true }, BuquetTaskStatus.Completed, new SubmitOptions { Delay = TimeSpan.FromSeconds(3) });
+        var cancelled = await client.SubmitAsync(BuiltInHandlers.Echo, new JsonObject { ["never"] = true }, new SubmitOptions { Delay = TimeSpan.FromMinutes(10) }, ct);
         await client.CancelAsync(cancelled.Id, "cancelled by the demo", "buquet-demo", ct);
         list.Add(new DemoTask("cancelled before it ran", cancelled, BuquetTaskStatus.Cancelled));
         return list;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Protocol.Json;
 using static Buquet.Host.Dashboard.Html;
 
 namespace Buquet.Host.Dashboard;
@@ -124,5 +125,5 @@ internal static partial class DashboardViews
         sb.Append("<tr><th>").Append(E(label)).Append("</th><td>").Append(valueHtml).Append("</td></tr>");
 
     private static string Json(JsonElement? value) =>
-        value is { } v && v.ValueKind != JsonValueKind.Null ? JsonSerializer.Serialize(v, Pretty) : "null";
+        value is { } v && v.ValueKind != JsonValueKind.Null ? JsonSerializer.Serialize(v, BuquetJson.TypeInfo<JsonElement>(Pretty)) : "null";
 }

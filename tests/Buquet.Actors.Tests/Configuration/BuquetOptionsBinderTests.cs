@@ -109,4 +109,33 @@ public sealed class BuquetOptionsBinderTests
 
         Assert.Contains(ex.Errors, e => e.StartsWith("buquet.worker.polling is a section, not a value (got 'fast')", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Properties_EverySectionType_KeptForTrimmingAndNativeAot()
+    {
+        // A section type missing from the binder's DynamicDependency list loses its properties in a Native AOT build,
+        // and that worker then refuses every one of its settings as unknown.
+        var sections = new HashSet<Type>();
+        void Collect(Type type)
+        {
+            if (sections.Add(type))
+            {
+                foreach (var p in BuquetOptionsBinder.Properties(type).Where(p => BuquetOptionsBinder.IsSection(p.PropertyType)))
+                {
+                    Collect(p.PropertyType);
+                }
+            }
+        }
+
+        Collect(typeof(BuquetOptions));
+        var kept = typeof(BuquetOptionsBinder).GetMethod(nameof(BuquetOptionsBinder.Properties), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .GetCustomAttributes(typeof(System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute), false)
+            .Cast<System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute>()
+            .Where(a => a.MemberTypes.HasFlag(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties))
+            .Select(a => a.Type!)
+            .ToHashSet();
+
+        Assert.True(sections.Count >= 14, $"found only {sections.Count} section types");
+        Assert.Empty(sections.Except(kept).Select(t => t.Name));
+    }
 }

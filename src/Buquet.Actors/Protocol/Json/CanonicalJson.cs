@@ -45,7 +45,7 @@ internal static class CanonicalJson
         null => null,
         JsonElement e => e.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : e,
         JsonDocument d => d.RootElement.ValueKind == JsonValueKind.Null ? null : d.RootElement,
-        _ => JsonSerializer.SerializeToElement(input, input.GetType(), PeerFloats.With(options)),
+        _ => JsonSerializer.SerializeToElement(input, BuquetJson.TypeInfo(PeerFloats.With(options), input.GetType())),
     };
 
     private static void Write(StringBuilder sb, JsonElement? element)

@@ -16,12 +16,12 @@ internal static class PeerFloats
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Cache = new();
 
     /// <summary>
-    /// A copy of <paramref name="options"/> (default: <see cref="JsonSerializerOptions.Default"/>) with the float
+    /// A copy of <paramref name="options"/> (default: <see cref="BuquetJson.Default"/>) with the float
     /// converters in front; cached per options instance. Options that write numbers as strings are returned as they are.
     /// </summary>
     public static JsonSerializerOptions With(JsonSerializerOptions? options)
     {
-        options ??= JsonSerializerOptions.Default;
+        options ??= BuquetJson.Default;
         if ((options.NumberHandling & JsonNumberHandling.WriteAsString) != 0)
         {
             return options;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -129,7 +130,7 @@ internal sealed partial class ExecutorActor
         var output = _output;
         if (output is { } element && _runtime.Settings.PayloadOffloadThreshold < long.MaxValue)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(element);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(element, BuquetJsonContext.Default.JsonElement);
             if (bytes.LongLength > _runtime.Settings.PayloadOffloadThreshold)
             {
                 return OffloadAndCompleteAsync(bytes);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Buquet.Actors.Protocol.Json;
 
 namespace Buquet.Actors.Worker.Handlers;
 
@@ -8,16 +9,22 @@ internal sealed class InvalidTaskInputException(string message, Exception? inner
 /// <summary>Input deserialization and output serialization shared by both handler styles.</summary>
 internal static class HandlerInput
 {
+    private static readonly JsonElement Null = JsonDocument.Parse("null").RootElement;
+
+    /// <exception cref="InvalidTaskInputException">The input is not a <typeparamref name="T"/>.</exception>
+    /// <exception cref="NotSupportedException">No metadata for <typeparamref name="T"/> (Native AOT without a context
+    /// for it): a deployment error, so the task is not failed for good.</exception>
     public static T Read<T>(string taskType, JsonElement? input, JsonSerializerOptions json)
     {
         if (typeof(T) == typeof(JsonElement))
         {
-            return (T)(object)(input ?? JsonSerializer.SerializeToElement<object?>(null));
+            return (T)(object)(input ?? Null);
         }
 
+        var info = BuquetJson.TypeInfo<T>(json);
         try
         {
-            var value = input is { } element ? element.Deserialize<T>(json) : default;
+            var value = input is { } element ? element.Deserialize(info) : default;
             if (value is null && typeof(T) != typeof(object) && Nullable.GetUnderlyingType(typeof(T)) is null)
             {
                 throw new InvalidTaskInputException($"Invalid input for task type '{taskType}': expected a JSON {typeof(T).Name}, got null.");
@@ -39,6 +46,6 @@ internal static class HandlerInput
     {
         null => null,
         JsonElement element => element.ValueKind == JsonValueKind.Undefined ? null : element.Clone(),
-        _ => JsonSerializer.SerializeToElement(result, json),
+        _ => JsonSerializer.SerializeToElement(result, BuquetJson.TypeInfo<TResult>(json)),
     };
 }

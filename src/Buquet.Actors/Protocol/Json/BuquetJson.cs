@@ -1,0 +1,71 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Buquet.Actors.Worker.BuiltIns;
+
+namespace Buquet.Actors.Protocol.Json;
+
+/// <summary>
+/// Typed JSON for task inputs and outputs (handler messages, client submits) that works with and without reflection.
+/// </summary>
+/// <remarks>
+/// Invariant: typed (de)serialization of payloads goes through <see cref="TypeInfo"/>, never through the
+/// reflection-only <c>JsonSerializer</c> overloads, so the library stays trim- and Native-AOT-safe
+/// (<c>IsAotCompatible</c>; ADR 0012). Whatever resolver the caller's options have keeps deciding; when they have none,
+/// reflection is used where the application allows it (every JIT build), and the built-in handlers' messages always
+/// resolve through <see cref="BuquetJsonContext"/>. A Native AOT application adds its own
+/// <see cref="JsonSerializerContext"/> for its own message types to <c>TypeInfoResolverChain</c>.
+/// </remarks>
+internal static class BuquetJson
+{
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Resolved = new();
+
+    /// <summary>Options with the defaults of <see cref="JsonSerializerOptions.Default"/> and a resolver as described above.</summary>
+    public static JsonSerializerOptions Default { get; } = For(new JsonSerializerOptions());
+
+    /// <summary>Metadata of <paramref name="type"/> under <paramref name="options"/> (see the remarks).</summary>
+    /// <exception cref="NotSupportedException">No resolver knows the type (Native AOT without a context for it).</exception>
+    public static JsonTypeInfo TypeInfo(JsonSerializerOptions options, Type type) => For(options).GetTypeInfo(type);
+
+    /// <summary>Metadata of <typeparamref name="T"/> under <paramref name="options"/>.</summary>
+    public static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerOptions options) => (JsonTypeInfo<T>)TypeInfo(options, typeof(T));
+
+    /// <summary>
+    /// <paramref name="options"/> itself when the built-in messages already resolve; otherwise a copy (cached per
+    /// instance) whose resolver chain ends with <see cref="BuquetJsonContext"/>.
+    /// </summary>
+    public static JsonSerializerOptions For(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Resolved.GetValue(options, static o =>
+        {
+            var copy = new JsonSerializerOptions(o);
+            var own = o.TypeInfoResolver ?? Reflection();
+            copy.TypeInfoResolver = own is null ? BuquetJsonContext.Default
+                : o.TypeInfoResolverChain.Contains(BuquetJsonContext.Default) ? own
+                : JsonTypeInfoResolver.Combine(own, BuquetJsonContext.Default);
+            copy.MakeReadOnly();
+            return copy;
+        });
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only where the application enables reflection-based serialization (JsonSerializer.IsReflectionEnabledByDefault).")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only where the application enables reflection-based serialization (JsonSerializer.IsReflectionEnabledByDefault).")]
+    private static IJsonTypeInfoResolver? Reflection() =>
+        JsonSerializer.IsReflectionEnabledByDefault ? new DefaultJsonTypeInfoResolver() : null;
+}
+
+/// <summary>Source-generated metadata of the messages the library itself (de)serializes as typed values.</summary>
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonArray))]
+[JsonSerializable(typeof(BuiltInHandlers.SleepInput))]
+[JsonSerializable(typeof(BuiltInHandlers.SleepOutput))]
+[JsonSerializable(typeof(BuiltInHandlers.FailInput))]
+[JsonSerializable(typeof(BuiltInHandlers.RescheduleInput))]
+[JsonSerializable(typeof(BuiltInHandlers.AttemptOutput))]
+internal sealed partial class BuquetJsonContext : JsonSerializerContext;
