@@ -135,7 +135,7 @@ internal sealed class WorkerInstance(
         }
 
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
-        var settings = WorkerSettings.FromOptions(o, id);
+        var settings = WorkerSettings.FromOptions(o, id) with { Json = builder.JsonOptions ?? throw new InvalidOperationException("BuquetWorkerBuilder.JsonOptions must not be null.") };
         _executionLog = string.IsNullOrWhiteSpace(o.Worker.ExecutionLog)
             ? null
             : new Diagnostics.ExecutionLogWriter(o.Worker.ExecutionLog, id, Environment.ProcessId, logs.CreateLogger<Diagnostics.ExecutionLogWriter>());

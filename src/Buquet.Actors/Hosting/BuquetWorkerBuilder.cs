@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Buquet.Actors.Worker.Handlers;
 
 namespace Buquet.Actors.Hosting;
@@ -14,6 +15,13 @@ public sealed class BuquetWorkerBuilder
 
     /// <summary>Overrides <c>buquet.worker.id</c> (default: the configured id, else <c>worker-</c> + 8 hex digits).</summary>
     public string? WorkerId { get; set; }
+
+    /// <summary>
+    /// Serializer settings for handler messages and results (default: <see cref="JsonSerializerDefaults.Web"/>). A
+    /// Native AOT application adds a <c>JsonSerializerContext</c> for its message types to <c>TypeInfoResolverChain</c>
+    /// (docs/configuration.md); the built-in handlers' messages resolve without one.
+    /// </summary>
+    public JsonSerializerOptions JsonOptions { get; set; } = new(JsonSerializerDefaults.Web);
 
     /// <summary>Exit code when the actor system fails fatally (default 1).</summary>
     public int FatalExitCode { get; set; } = 1;

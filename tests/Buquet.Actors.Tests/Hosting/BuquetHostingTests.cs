@@ -97,6 +97,33 @@ public sealed class BuquetHostingTests
         await PumpAsync(host.StopAsync());
     }
 
+    public sealed record Resize(int WidthPx, string? TargetFormat);
+
+    [Fact]
+    public async Task AddBuquetWorker_JsonOptionsSet_HandlerMessagesAndResultsUseThem()
+    {
+        var received = new TaskCompletionSource<Resize>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var host = BuildHost(b =>
+        {
+            b.JsonOptions = new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
+            b.AddHandler<Resize, Resize>("images.resize", (msg, _) =>
+            {
+                received.TrySetResult(msg);
+                return Task.FromResult(msg with { WidthPx = msg.WidthPx / 2 });
+            });
+        });
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<BuquetClient>();
+        var input = System.Text.Json.JsonDocument.Parse("""{"width_px": 640, "target_format": "webp"}""").RootElement;
+        var task = await client.SubmitAsync("images.resize", input);
+
+        await PumpAsync(WaitStatusAsync(client, task.Id, BuquetTaskStatus.Completed));
+        await PumpAsync(host.StopAsync());
+
+        Assert.Equal(new Resize(640, "webp"), await received.Task);
+        Assert.Equal(320, (await client.GetAsync(task.Id))!.Output!.Value.GetProperty("width_px").GetInt32());
+    }
+
     private static async Task WaitPhaseAsync(IActorRef supervisor)
     {
         while ((await supervisor.Ask<WorkerStatus>(WorkerSupervisor.GetStatus.Instance, TimeSpan.FromSeconds(5))).Phase == WorkerPhase.Running)
