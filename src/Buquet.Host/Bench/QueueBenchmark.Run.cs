@@ -20,9 +20,9 @@ internal sealed partial class QueueBenchmark
         var keys = new ConcurrentBag<string>();
         var submitMs = new ConcurrentBag<double>();
         var next = -1;
-        var input = JsonDocument.Parse((settings.Handler == QueueBenchSettings.Sleep
-            ? new JsonObject { ["ms"] = settings.SleepMs }
-            : new JsonObject { ["bench"] = RunId }).ToJsonString()).RootElement;
+        var input = JsonSerializer.SerializeToElement(
+            settings.Handler == QueueBenchSettings.Sleep ? new JsonObject { ["ms"] = settings.SleepMs } : new JsonObject { ["bench"] = RunId },
+            BuquetJsonContext.Default.JsonObject);
         await Task.WhenAll(Enumerable.Range(0, Math.Min(settings.Producers, tasks)).Select(_ => Task.Run(async () =>
         {
             int i;

@@ -34,8 +34,8 @@ internal static class BuquetJson
     public static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerOptions options) => (JsonTypeInfo<T>)TypeInfo(options, typeof(T));
 
     /// <summary>
-    /// <paramref name="options"/> itself when the built-in messages already resolve; otherwise a copy (cached per
-    /// instance) whose resolver chain ends with <see cref="BuquetJsonContext"/>.
+    /// A read-only copy of <paramref name="options"/>, made once per instance and cached, whose resolver chain is the
+    /// caller's (or reflection's) followed by <see cref="BuquetJsonContext"/>; the caller's instance is never locked.
     /// </summary>
     public static JsonSerializerOptions For(JsonSerializerOptions options)
     {
