@@ -1,7 +1,10 @@
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.Hosting;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.Hosting;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
@@ -56,10 +59,12 @@ public static class BuquetHostingExtensions
     }
 
     /// <summary>
-    /// Registers the worker: an actor system whose supervisor starts with the host (claiming only the task types it
-    /// has handlers for) and whose phased shutdown runs on host stop: stop claiming, drain until
-    /// <c>worker.drain-deadline</c>, cancel, release after <c>worker.shutdown-grace</c>, deregister. A fatal
-    /// actor-system failure stops the host with a non-zero exit code. Call <see cref="AddBuquet"/> first.
+    /// Registers the worker in an Akka.NET actor system of its own (Akka.Hosting, named <see cref="ActorSystemName"/>):
+    /// its supervisor starts with the host (claiming only the task types it has handlers for) and coordinated shutdown
+    /// runs its phased stop on host stop: stop claiming, drain until <c>worker.drain-deadline</c>, cancel, release
+    /// after <c>worker.shutdown-grace</c>, deregister. A worker supervisor that dies outside shutdown stops the host
+    /// with a non-zero exit code. Call <see cref="AddBuquet"/> first. To run the worker in an actor system the
+    /// application already hosts, call <see cref="WithBuquetWorker"/> inside its <c>AddAkka</c> instead.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Registers handlers.</param>
@@ -67,22 +72,56 @@ public static class BuquetHostingExtensions
     public static IServiceCollection AddBuquetWorker(this IServiceCollection services, Action<BuquetWorkerBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var builder = new BuquetWorkerBuilder();
-        configure?.Invoke(builder);
-        services.AddSingleton(builder);
-        services.TryAddSingleton<WorkerInstance>();
-        services.AddActorSystem(ActorSystemName, system =>
+        services.AddAkka(ActorSystemName, (akka, sp) =>
         {
-            system.FatalExitCode = builder.FatalExitCode;
-            system.SetExitCode = builder.SetExitCode;
-            system.WithOptions((sp, o) =>
+            var configuration = sp.GetService<IConfiguration>();
+            akka.AddHocon(BuquetActorSystem.Clock(sp.GetRequiredService<TimeProvider>()), HoconAddMode.Prepend);
+            if (configuration is not null)
             {
-                var worker = sp.GetRequiredService<IOptions<BuquetOptions>>().Value.Worker;
-                return o with { ShutdownPhases = Phases(worker.DrainDeadline + worker.ShutdownGrace + TimeSpan.FromSeconds(10)) };
+                akka.AddHocon(BuquetActorSystem.FromConfiguration(configuration), HoconAddMode.Append);
+            }
+
+            akka.AddHocon(BuquetActorSystem.Defaults, HoconAddMode.Append);
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
             });
-            system.WithActors((actorSystem, registry, sp) => sp.GetRequiredService<WorkerInstance>().Start(actorSystem, registry));
+            akka.WithBuquetWorker(sp, configure);
         });
         return services;
+    }
+
+    /// <summary>
+    /// Runs a buquet worker in the application's own Akka.NET actor system: inside <c>AddAkka((akka, sp) =&gt; …)</c>,
+    /// after <see cref="AddBuquet"/> registered options, store and client. The supervisor is registered in the
+    /// <c>ActorRegistry</c> under <see cref="BuquetWorker"/> (<c>IRequiredActor&lt;BuquetWorker&gt;</c>), the drain runs
+    /// in the system's coordinated shutdown, and the <c>akka</c> settings of buquet's configuration layers are added
+    /// as fallbacks (the application's own Akka settings win).
+    /// </summary>
+    /// <param name="akka">The application's Akka builder.</param>
+    /// <param name="services">The application's service provider (the second argument of <c>AddAkka</c>).</param>
+    /// <param name="configure">Registers handlers.</param>
+    /// <returns>The builder.</returns>
+    public static AkkaConfigurationBuilder WithBuquetWorker(this AkkaConfigurationBuilder akka, IServiceProvider services, Action<BuquetWorkerBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(akka);
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new BuquetWorkerBuilder();
+        configure?.Invoke(builder);
+        var instance = ActivatorUtilities.CreateInstance<WorkerInstance>(services, builder);
+        var options = services.GetRequiredService<IOptions<BuquetOptions>>().Value.Worker;
+        var drain = options.DrainDeadline + options.ShutdownGrace + TimeSpan.FromSeconds(10);
+        akka.AddHocon(
+            ConfigurationFactory.ParseString($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)drain.TotalMilliseconds}ms"),
+            HoconAddMode.Prepend);
+        if (services.GetService<IConfiguration>() is { } configuration)
+        {
+            akka.AddHocon(BuquetActorSystem.FromConfiguration(configuration), HoconAddMode.Append);
+        }
+
+        akka.StartActors((system, registry) => instance.Start(system, registry, services.GetService<IHostApplicationLifetime>()));
+        return akka;
     }
 
     internal static BuquetClientOptions ClientOptions(BuquetOptions options)
@@ -105,76 +144,4 @@ public static class BuquetHostingExtensions
             WakeHints = q.WakeHints,
         };
     }
-
-    private static IReadOnlyList<ShutdownPhase> Phases(TimeSpan drain) =>
-        [.. CoordinatedShutdown.DefaultPhases.Select(p => p.Name == CoordinatedShutdown.Drain ? p with { Timeout = drain } : p)];
-}
-
-/// <summary>The worker of this host: builds the runtime from options and starts the supervisor (INTERNAL API).</summary>
-internal sealed class WorkerInstance(
-    IOptions<BuquetOptions> options,
-    IObjectStore store,
-    TimeProvider time,
-    BuquetWorkerBuilder builder,
-    ILoggerFactory? loggerFactory = null) : IDisposable
-{
-    private Diagnostics.ExecutionLogWriter? _executionLog;
-
-    public IActorRef? Supervisor { get; private set; }
-
-    public WorkerRuntime? Runtime { get; private set; }
-
-    public void Start(ActorSystem system, ActorRegistry registry)
-    {
-        var o = options.Value;
-        var id = builder.WorkerId ?? (string.IsNullOrEmpty(o.Worker.Id) ? WorkerFactory.NewWorkerId() : o.Worker.Id);
-        var handlers = builder.Handlers;
-        if (o.Worker.BuiltInHandlers)
-        {
-            handlers.AddBuiltIns(time);
-        }
-
-        var logs = loggerFactory ?? NullLoggerFactory.Instance;
-        var settings = WorkerSettings.FromOptions(o, id) with { Json = builder.JsonOptions ?? throw new InvalidOperationException("BuquetWorkerBuilder.JsonOptions must not be null.") };
-        _executionLog = string.IsNullOrWhiteSpace(o.Worker.ExecutionLog)
-            ? null
-            : new Diagnostics.ExecutionLogWriter(o.Worker.ExecutionLog, id, Environment.ProcessId, logs.CreateLogger<Diagnostics.ExecutionLogWriter>());
-        Runtime = WorkerFactory.CreateRuntime(store, settings, handlers, o.Queue.ShardPrefixLength, time, system.Random, logs,
-            new StoreClock(store, time, o.Clock.SyncInterval, o.Clock.EstimateMaxAge)) with { ExecutionLog = _executionLog };
-        if (_executionLog is not null)
-        {
-            logs.CreateLogger<WorkerInstance>().LogInformation("Worker {WorkerId}: execution log {Path}", id, _executionLog.FilePath);
-        }
-
-        logs.CreateLogger<WorkerInstance>().LogInformation(
-            "Worker {WorkerId} starting: concurrency {Concurrency}, task types {Types}", id, settings.Concurrency, string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal)));
-        var supervisor = WorkerFactory.Start(system, Runtime, companions: WorkerFactory.Companions(o, Runtime));
-        Supervisor = supervisor;
-        registry.Register<WorkerSupervisorActor>(supervisor, overwrite: true);
-        if (o.Worker.TrimMemoryWhenIdle)
-        {
-            system.ActorOf(Worker.Memory.IdleMemoryTrim.Props(Runtime.Activity, Worker.Memory.IdleMemoryTrim.Settings.Default, Worker.Memory.IdleMemoryTrim.CollectAggressively), "idle-memory-trim");
-        }
-
-        var wait = o.Worker.DrainDeadline + o.Worker.ShutdownGrace + TimeSpan.FromSeconds(5);
-        system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Drain, "worker-drain", ct =>
-            supervisor.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, wait, ct));
-        if (Runtime.Repository.DeferredDeletes is { } deferred)
-        {
-            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Release, "index-delete-flush", _ => deferred.FlushAsync());
-        }
-        if (o.Scheduler.Enabled)
-        {
-            // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).
-            // It shares the worker's store clock (one sync serves both) and idle flag (an idle standby checks rarely).
-            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), Runtime.Clock, time, logs.CreateLogger<BuquetClient>());
-            var schedulerSettings = Scheduler.Settings.FromConfig(o.Scheduler, id) with { Activity = Runtime.Activity };
-            var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, schedulerSettings, logs), "scheduler");
-            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.Drain, "scheduler-resign", ct =>
-                scheduler.Ask<Scheduler.ResignResult>(Scheduler.Resign.Instance, TimeSpan.FromSeconds(10), ct));
-        }
-    }
-
-    /// <summary>Closes the execution log (every line is already written; lines after this are dropped).</summary>
-    public void Dispose() => _executionLog?.Dispose();
 }

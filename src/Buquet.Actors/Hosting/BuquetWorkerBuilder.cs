@@ -23,10 +23,13 @@ public sealed class BuquetWorkerBuilder
     /// </summary>
     public JsonSerializerOptions JsonOptions { get; set; } = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Exit code when the actor system fails fatally (default 1).</summary>
+    /// <summary>Uniform random numbers in [0, 1) for poll, backoff and retry jitter (seed it in tests).</summary>
+    internal Func<double> Random { get; set; } = Runtime.Jitter.Default;
+
+    /// <summary>Exit code when the worker supervisor stops outside shutdown (default 1).</summary>
     public int FatalExitCode { get; set; } = 1;
 
-    /// <summary>Sets the exit code on a fatal failure; default writes <see cref="Environment.ExitCode"/>. Replace in tests.</summary>
+    /// <summary>Sets the exit code when the worker fails fatally; default writes <see cref="Environment.ExitCode"/>. Replace in tests.</summary>
     public Action<int> SetExitCode { get; set; } = static code => Environment.ExitCode = code;
 
     /// <summary>Registers a delegate handler whose result becomes the task's output.</summary>

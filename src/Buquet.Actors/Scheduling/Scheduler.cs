@@ -1,6 +1,8 @@
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Akka.Pattern;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Scheduling.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -146,13 +148,13 @@ internal static class Scheduler
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Buquet.Actors.Scheduling.Scheduler");
-        return Kernel.Props.Create(() => new SchedulerActor(client, settings, logger));
+        return ActorProps.Create(() => new SchedulerActor(client, settings, logger));
     }
 
     /// <summary>The scheduler under a backoff supervisor (restart after 1 s, doubling to 60 s, ±20 %; reset after
     /// 5 minutes healthy). A restarted instance re-acquires the lease as a new term.</summary>
     public static Props SupervisedProps(BuquetClient client, Settings settings, ILoggerFactory? loggerFactory = null) =>
         BackoffSupervisor.Props(
-            Backoff.OnFailure(Props(client, settings, loggerFactory), "scheduler", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), 0.2)
+            Backoff.OnFailure(Props(client, settings, loggerFactory), "scheduler", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), 0.2, -1)
                 .WithAutoReset(TimeSpan.FromMinutes(5)));
 }

@@ -1,5 +1,6 @@
 using Buquet.Actors.Client;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -16,8 +17,11 @@ namespace Buquet.Actors.Scheduling;
 /// Async handlers hold the mailbox, so a tick that outlives two thirds of the TTL can lose leadership; the fence
 /// then stops it before its next schedule.
 /// </remarks>
-internal sealed class SchedulerActor : ReceiveActor
+internal sealed class SchedulerActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string LeaseTimerKey = "scheduler-lease";
     private const string TickTimerKey = "scheduler-tick";
 
@@ -34,12 +38,12 @@ internal sealed class SchedulerActor : ReceiveActor
     {
         _settings = settings;
         _logger = logger;
-        _node = new SchedulerNode(client, settings.NodeId, settings.LeaderLeaseTtl, logger, settings.Random ?? Context.System.Random, settings.Defaults);
+        _node = new SchedulerNode(client, settings.NodeId, settings.LeaderLeaseTtl, logger, settings.Random ?? Jitter.Default, settings.Defaults);
         ReceiveAsync<Scheduler.RenewLease>(_ => RenewAsync());
         ReceiveAsync<Scheduler.Tick>(_ => TickAsync());
         ReceiveAsync<Scheduler.Resign>(_ => ResignAsync());
         Receive<Worker.WorkerActivity.Changed>(OnActivityChanged);
-        Receive<Scheduler.GetStatus>(_ => Sender?.Tell(new Scheduler.StatusResult(
+        Receive<Scheduler.GetStatus>(_ => Sender.Tell(new Scheduler.StatusResult(
             _settings.NodeId, _node.Election.Grant is not null, _node.Election.Grant?.FencingToken, _lastTick)));
     }
 
@@ -165,7 +169,7 @@ internal sealed class SchedulerActor : ReceiveActor
             _logger.LogWarning(ex, "Scheduler {NodeId}: could not release the leader lease; it expires on its own", _settings.NodeId);
         }
 
-        Sender?.Tell(new Scheduler.ResignResult(_settings.NodeId));
+        Sender.Tell(new Scheduler.ResignResult(_settings.NodeId));
         Context.Stop(Self);
     }
 }

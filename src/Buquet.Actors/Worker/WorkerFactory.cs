@@ -1,5 +1,6 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Worker.Maintenance;
 using Buquet.Actors.Worker.Registry;
 using Buquet.Actors.Worker.ShardLease;

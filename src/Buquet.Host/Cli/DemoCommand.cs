@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;
@@ -34,7 +35,7 @@ internal static class DemoCommand
             Directory.CreateDirectory(root);
             var store = new LocalDirectoryObjectStore(root, ctx.Time, versioning: true, flushToDisk: false);
             var client = new BuquetClient(store, new BuquetClientOptions(), ctx.Time);
-            await using var system = ActorSystem.Create("buquet-demo", new ActorSystemOptions { TimeProvider = ctx.Time });
+            using var system = BuquetActorSystem.Create("buquet-demo", ctx.Time);
             var settings = new WorkerSettings
             {
                 WorkerId = "worker-demo",
@@ -43,7 +44,7 @@ internal static class DemoCommand
                 DrainDeadline = TimeSpan.FromSeconds(3),
                 ShutdownGrace = TimeSpan.FromSeconds(2),
             };
-            var runtime = WorkerFactory.CreateRuntime(store, settings, new TaskHandlerRegistry().AddBuiltIns(ctx.Time), 1, ctx.Time, system.Random);
+            var runtime = WorkerFactory.CreateRuntime(store, settings, new TaskHandlerRegistry().AddBuiltIns(ctx.Time), 1, ctx.Time, Jitter.Default);
             var worker = WorkerFactory.Start(system, runtime);
 
             var tasks = await SubmitBatchAsync(client, ct);
@@ -67,6 +68,7 @@ internal static class DemoCommand
             var final = await RefreshAsync(client, tasks, ct);
             var ok = final.All(t => t.Task.Status == t.Expected);
             Report(ctx, final, root, ctx.Time.GetElapsedTime(started), ok);
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
             return ok ? ExitCodes.Ok : ExitCodes.InfrastructureError;
         });
         return command;

@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
+using Buquet.Actors.Hosting;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker.Maintenance;
 using Buquet.Actors.Worker.Registry;
@@ -60,7 +62,7 @@ internal static class MonitorCommand
 
     private static async Task<int> RunOnceAsync(CliContext ctx, BuquetClient client, MaintenanceMonitor.Settings settings, TimeSpan threshold, CancellationToken ct)
     {
-        Func<double> random = Jitter;
+        Func<double> random = Jitter.Default;
         var recovery = new LeaseRecovery(client.Repository, random, settings.MaxTasksPerScan);
         var sweeper = new IndexSweeper(client.Repository, random, settings.MaxObjectsPerSweep, settings.SweepPageSize);
         var checkReport = await recovery.RunCycleAsync(ct);
@@ -87,10 +89,12 @@ internal static class MonitorCommand
 
     private static async Task<int> RunAsync(CliContext ctx, BuquetClient client, MaintenanceMonitor.Settings settings, TimeSpan threshold, CancellationToken ct)
     {
-        await using var system = ActorSystem.Create("buquet-monitor", new ActorSystemOptions { TimeProvider = ctx.Time, Random = Jitter });
-        var listener = system.ActorOf(Props.Create(() => new ReportPrinter(ctx.Output, client, threshold)), "reports");
-        var monitor = MaintenanceMonitor.Props(settings, client.Repository, Jitter, listener);
-        system.ActorOf(MaintenanceSupervision.Supervised(monitor, "monitor", Jitter), "monitor-supervisor");
+        using var system = BuquetActorSystem.Create("buquet-monitor", ctx.Time);
+        var listener = system.ActorOf(ActorProps.Create(() => new ReportPrinter(ctx.Output, client, threshold)), "reports");
+        var monitor = MaintenanceMonitor.Props(settings, client.Repository, Jitter.Default, listener);
+        var supervised = system.ActorOf(MaintenanceSupervision.Supervised(monitor, "monitor"), "monitor-supervisor");
+        var fatal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(FatalWatch.Props(supervised, () => fatal.TrySetResult()), "monitor-watch");
         if (!ctx.Json)
         {
             ctx.Output.Line($"Monitor running: check every {TaskFormat.Seconds(settings.CheckInterval)}, " +
@@ -100,10 +104,10 @@ internal static class MonitorCommand
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (ct.Register(() => stopped.TrySetResult()))
         {
-            var ended = await Task.WhenAny(stopped.Task, system.WhenFatal);
+            var ended = await Task.WhenAny(stopped.Task, fatal.Task);
             if (ended != stopped.Task)
             {
-                throw CliException.Infrastructure("The monitor stopped: " + (await system.WhenFatal).Message, "Check the store with 'buquet doctor' and restart the monitor.");
+                throw CliException.Infrastructure("The monitor stopped unexpectedly (see the log above).", "Check the store with 'buquet doctor' and restart the monitor.");
             }
         }
 
@@ -115,9 +119,6 @@ internal static class MonitorCommand
 
         return ExitCodes.Ok;
     }
-
-    /// <summary>Jitter in [0, 1) for retry backoff of recovered tasks.</summary>
-    private static double Jitter() => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
 
     internal static async Task<IReadOnlyList<string>> StaleWorkersAsync(BuquetClient client, TimeSpan threshold, CancellationToken ct)
     {

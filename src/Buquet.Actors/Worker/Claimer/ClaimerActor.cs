@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker.Handlers;
 
@@ -16,6 +17,19 @@ internal static class Executor
 
     /// <summary>To the parent: the execution is over and its concurrency slot is free.</summary>
     public sealed record ExecutionFinished(Guid TaskId, string TaskType, ExecutionResult Outcome, string? Detail) : IExecutorMessage;
+
+    /// <summary>
+    /// Stop without finishing (shutdown grace over): the lease is left to expire. A message rather than a system stop,
+    /// so an executor in the middle of its commit finishes the commit first.
+    /// </summary>
+    public sealed class Abandon : IExecutorMessage
+    {
+        public static readonly Abandon Instance = new();
+
+        private Abandon()
+        {
+        }
+    }
 
     internal sealed class Start
     {
@@ -48,8 +62,8 @@ internal static class Executor
 
     /// <summary>Props for the executor of <paramref name="claimed"/> (the claim's snapshot: no extra GET to commit).</summary>
     public static Props Props(WorkerRuntime runtime, TaskSnapshot claimed, DateTimeOffset claimedAt) =>
-        Kernel.Props.Create(() => new ExecutorActor(runtime, claimed, claimedAt))
-            .WithSupervisorStrategy(SupervisorStrategy.Stopping);
+        ActorProps.Create(() => new ExecutorActor(runtime, claimed, claimedAt))
+            .WithSupervisorStrategy(SupervisorStrategy.StoppingStrategy);
 }
 
 /// <summary>How an execution ended.</summary>

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Text.Json;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;

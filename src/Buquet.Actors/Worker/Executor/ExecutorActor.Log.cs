@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Worker.Handlers;
 

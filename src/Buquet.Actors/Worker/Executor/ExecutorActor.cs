@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker.Handlers;
 using Microsoft.Extensions.Logging;
@@ -13,8 +14,11 @@ namespace Buquet.Actors.Worker.Executor;
 /// A handler that ignores cancellation is abandoned after timeout + grace: the slot is released, a late result is
 /// discarded. Always ends by telling its parent <see cref="Executor.ExecutionFinished"/> and stopping itself.
 /// </summary>
-internal sealed partial class ExecutorActor : ReceiveActor
+internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string AbandonKey = "abandon";
     private const string TimeoutKey = "timeout";
 
@@ -63,6 +67,7 @@ internal sealed partial class ExecutorActor : ReceiveActor
         });
         Receive<Renewer.CancelRequested>(_ => CancelHandler(TaskCancellationReason.CancelRequested));
         Receive<Renewer.ExtendLease>(m => _renewer?.Tell(m, Sender));
+        Receive<Executor.Abandon>(_ => Context.Stop(Self));
         Receive<Terminated>(_ => { });
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 
 namespace Buquet.Actors.Worker.Handlers;
 
@@ -51,6 +52,6 @@ public abstract class TaskHandlerActor<TMessage, TResult> : TaskHandlerActor
             reply = new Reply(null, ex);
         }
 
-        replyTo?.Tell(reply, Self);
+        replyTo.Tell(reply, Self);
     }
 }

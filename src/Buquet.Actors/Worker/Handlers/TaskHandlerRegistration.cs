@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 
 namespace Buquet.Actors.Worker.Handlers;
 

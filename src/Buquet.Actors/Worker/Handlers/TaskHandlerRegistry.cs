@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 
 namespace Buquet.Actors.Worker.Handlers;
@@ -50,7 +51,7 @@ public sealed class TaskHandlerRegistry
         where THandler : TaskHandlerActor
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Add(new ActorRegistration(Validate(taskType), Props.Create(factory)));
+        return Add(new ActorRegistration(Validate(taskType), ActorProps.Create(factory)));
     }
 
     /// <summary>Registers a handler actor class with a parameterless constructor.</summary>

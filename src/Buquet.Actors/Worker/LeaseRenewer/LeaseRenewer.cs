@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 
 namespace Buquet.Actors.Worker.LeaseRenewer;
@@ -42,5 +43,5 @@ internal static class LeaseRenewer
 
     /// <summary>Props for a renewer of <paramref name="claimed"/>, reporting to <paramref name="executor"/>.</summary>
     public static Props Props(WorkerRuntime runtime, TaskSnapshot claimed, DateTimeOffset claimedAt, IActorRef executor) =>
-        Kernel.Props.Create(() => new LeaseRenewerActor(runtime, claimed, claimedAt, executor));
+        ActorProps.Create(() => new LeaseRenewerActor(runtime, claimed, claimedAt, executor));
 }

@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Transitions;
 using Buquet.Actors.Storage;
@@ -11,8 +12,11 @@ namespace Buquet.Actors.Worker.LeaseRenewer;
 /// renewal (new ETag, trust deadline) to the executor, and tells it to cancel when the lease is lost, the trust
 /// window ends without a successful renewal, or someone requested cancellation.
 /// </summary>
-internal sealed class LeaseRenewerActor : ReceiveActor
+internal sealed class LeaseRenewerActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string RenewKey = "renew";
 
     // Immutable after construction.
@@ -56,7 +60,7 @@ internal sealed class LeaseRenewerActor : ReceiveActor
         var replyTo = Sender;
         if (_lost)
         {
-            replyTo?.Tell(new LeaseRenewer.ExtendLeaseResult(null));
+            replyTo.Tell(new LeaseRenewer.ExtendLeaseResult(null));
             return;
         }
 
@@ -77,14 +81,14 @@ internal sealed class LeaseRenewerActor : ReceiveActor
             _logger.LogWarning(ex, "Lease renewal of task {TaskId} failed; retrying", _held.Task.Id);
             await CheckTrustAsync();
             ScheduleNext(retrySoon: true);
-            replyTo?.Tell(new LeaseRenewer.ExtendLeaseResult(null));
+            replyTo.Tell(new LeaseRenewer.ExtendLeaseResult(null));
             return;
         }
 
         if (outcome is null)
         {
             ScheduleNext(retrySoon: false);
-            replyTo?.Tell(new LeaseRenewer.ExtendLeaseResult(_held.Task.LeaseExpiresAt));
+            replyTo.Tell(new LeaseRenewer.ExtendLeaseResult(_held.Task.LeaseExpiresAt));
             return;
         }
 
@@ -101,16 +105,16 @@ internal sealed class LeaseRenewerActor : ReceiveActor
                 }
 
                 ScheduleNext(retrySoon: false);
-                replyTo?.Tell(new LeaseRenewer.ExtendLeaseResult(fresh.Task.LeaseExpiresAt));
+                replyTo.Tell(new LeaseRenewer.ExtendLeaseResult(fresh.Task.LeaseExpiresAt));
                 break;
             case CasStatus.Conflict:
                 await CheckTrustAsync();
                 ScheduleNext(retrySoon: true);
-                replyTo?.Tell(new LeaseRenewer.ExtendLeaseResult(null));
+                replyTo.Tell(new LeaseRenewer.ExtendLeaseResult(null));
                 break;
             default:
                 Lose($"lease of task {_held.Task.Id} lost: {outcome.Status} {outcome.Refusal} {outcome.Message}");
-                replyTo?.Tell(new LeaseRenewer.ExtendLeaseResult(null));
+                replyTo.Tell(new LeaseRenewer.ExtendLeaseResult(null));
                 break;
         }
     }

@@ -1,5 +1,6 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -123,6 +124,6 @@ internal static class MaintenanceMonitor
         settings.Validate();
         var recovery = new LeaseRecovery(repository, random, settings.MaxTasksPerScan, logger: logger);
         var sweeper = new IndexSweeper(repository, random, settings.MaxObjectsPerSweep, settings.SweepPageSize, logger);
-        return Kernel.Props.Create(() => new MonitorActor(settings, recovery, sweeper, random, listener, logger, activity));
+        return ActorProps.Create(() => new MonitorActor(settings, recovery, sweeper, random, listener, logger, activity));
     }
 }

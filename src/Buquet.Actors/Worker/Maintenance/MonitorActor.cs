@@ -1,5 +1,7 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Settings = Buquet.Actors.Worker.Maintenance.MaintenanceMonitor.Settings;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,8 +21,11 @@ namespace Buquet.Actors.Worker.Maintenance;
 /// fleet size, and the next run is placed at a random point of the scaled interval, so an idle fleet of N workers still
 /// scans about once per interval in total. On <c>Changed(Idle: false)</c> the next run is within one active interval.
 /// </remarks>
-internal sealed class MonitorActor : ReceiveActor
+internal sealed class MonitorActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string CheckTimer = "check";
     private const string SweepTimer = "sweep";
 

@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 
 namespace Buquet.Actors.Worker.Memory;
 
@@ -43,6 +44,6 @@ internal static class IdleMemoryTrim
         ArgumentNullException.ThrowIfNull(activity);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(trim);
-        return Kernel.Props.Create(() => new IdleMemoryTrimActor(activity, settings, trim, listener));
+        return ActorProps.Create(() => new IdleMemoryTrimActor(activity, settings, trim, listener));
     }
 }

@@ -1,4 +1,6 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Settings = Buquet.Actors.Worker.Memory.IdleMemoryTrim.Settings;
+using Buquet.Actors.Runtime;
 using static Buquet.Actors.Worker.Memory.IdleMemoryTrim;
 
 namespace Buquet.Actors.Worker.Memory;
@@ -8,8 +10,11 @@ namespace Buquet.Actors.Worker.Memory;
 /// cancels it. When the timer fires the worker has been idle throughout, and the trim runs once. Invariant: at most
 /// one trim per idle period, and none while the worker is active.
 /// </summary>
-internal sealed class IdleMemoryTrimActor : ReceiveActor
+internal sealed class IdleMemoryTrimActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string SettleTimer = "settle";
 
     // Immutable after construction.

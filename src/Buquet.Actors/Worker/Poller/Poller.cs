@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 
 namespace Buquet.Actors.Worker.Poller;
 
@@ -84,7 +85,7 @@ internal static class Poller
 
     /// <summary>Props for a poller reporting to <paramref name="supervisor"/>, starting with <paramref name="shards"/>.</summary>
     public static Props Props(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards) =>
-        Kernel.Props.Create(() => new PollerActor(runtime, supervisor, shards));
+        ActorProps.Create(() => new PollerActor(runtime, supervisor, shards));
 }
 
 /// <summary>A ready-index entry naming a task to try.</summary>

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,8 +18,11 @@ namespace Buquet.Actors.Worker.Poller;
 /// and a census of <c>workers/</c> every few minutes. Found work or a moved hint makes it active again.</para>
 /// Bucket filtering uses the store clock's estimate without a request; the claim itself uses the real store clock.
 /// </summary>
-internal sealed partial class PollerActor : ReceiveActor
+internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string PollKey = "poll";
 
     // Immutable after construction.
@@ -50,7 +54,7 @@ internal sealed partial class PollerActor : ReceiveActor
         ReceiveAsync<Poller.PollTick>(_ => PollAsync());
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync());
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync());
-        Receive<Poller.GetState>(_ => Sender?.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
+        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
         Receive<Poller.Capacity>(OnCapacity);
         Receive<Poller.BatchResult>(OnBatchResult);
         Receive<Poller.SetShards>(m =>

@@ -1,5 +1,6 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker.Maintenance;
 using Microsoft.Extensions.Logging;
@@ -102,6 +103,6 @@ internal static class WorkerHeartbeat
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(random);
         settings.Validate();
-        return Kernel.Props.Create(() => new RegistryActor(registry, settings, random, listener, logger, activity));
+        return ActorProps.Create(() => new RegistryActor(registry, settings, random, listener, logger, activity));
     }
 }

@@ -1,4 +1,6 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Settings = Buquet.Actors.Worker.Registry.WorkerHeartbeat.Settings;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,8 +14,11 @@ namespace Buquet.Actors.Worker.Registry;
 /// update in-memory state and are never lost to a store outage; a failed write is retried with backoff (no crash).
 /// Registration is informational: nothing's correctness depends on it, only shard-lease fairness and liveness reports.
 /// </summary>
-internal sealed class RegistryActor : ReceiveActor
+internal sealed class RegistryActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string HeartbeatTimer = "heartbeat";
 
     // Immutable after construction.
@@ -114,6 +119,6 @@ internal sealed class RegistryActor : ReceiveActor
             _logger.LogWarning(ex, "Worker entry could not be deleted; it goes stale after the health threshold");
         }
 
-        Sender?.Tell(new Deregistered(clean), Self);
+        Sender.Tell(new Deregistered(clean), Self);
     }
 }

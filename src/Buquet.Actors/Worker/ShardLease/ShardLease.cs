@@ -1,5 +1,6 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Worker.Maintenance;
 using Microsoft.Extensions.Logging;
 
@@ -93,6 +94,6 @@ internal static class ShardLeasing
         ArgumentNullException.ThrowIfNull(backoff);
         ArgumentNullException.ThrowIfNull(random);
         backoff.Validate();
-        return Kernel.Props.Create(() => new ShardLeaseActor(manager, backoff, random, subscriber, listener, logger, activity));
+        return ActorProps.Create(() => new ShardLeaseActor(manager, backoff, random, subscriber, listener, logger, activity));
     }
 }

@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker.Maintenance;
 using Microsoft.Extensions.Logging;
@@ -19,8 +20,11 @@ namespace Buquet.Actors.Worker.ShardLease;
 /// <see cref="ShardLeaseSettings.IdleCensusInterval"/>. Active again: a tick at once (acquire), then the renewal
 /// period. Every tick and census reports the fleet size to the activity.
 /// </remarks>
-internal sealed class ShardLeaseActor : ReceiveActor
+internal sealed class ShardLeaseActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private const string TickTimer = "tick";
 
     // Immutable after construction.
@@ -60,7 +64,7 @@ internal sealed class ShardLeaseActor : ReceiveActor
             s.Subscriber.Tell(new OwnedShardsChanged(_published), Self);
         });
         Receive<Unsubscribe>(s => _subscribers.Remove(s.Subscriber));
-        Receive<GetOwnedShards>(_ => Sender?.Tell(new OwnedShardsChanged(_manager.OwnedShards), Self));
+        Receive<GetOwnedShards>(_ => Sender.Tell(new OwnedShardsChanged(_manager.OwnedShards), Self));
         ReceiveAsync<Tick>(_ => TickAsync());
         ReceiveAsync<ReleaseAll>(_ => ReleaseAllAsync());
         ReceiveAsync<WorkerActivity.Changed>(OnActivityAsync);
@@ -185,7 +189,7 @@ internal sealed class ShardLeaseActor : ReceiveActor
         }
 
         PublishIfChanged(forceEmpty: true);
-        Sender?.Tell(new Released(clean), Self);
+        Sender.Tell(new Released(clean), Self);
     }
 
     private void PublishIfChanged(bool forceEmpty = false)

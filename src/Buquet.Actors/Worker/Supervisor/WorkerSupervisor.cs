@@ -1,4 +1,5 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 
 namespace Buquet.Actors.Worker.Supervisor;
 
@@ -17,6 +18,20 @@ internal static class WorkerSupervisor
         {
         }
     }
+
+    /// <summary>First step of shutdown: no new claims (tasks in flight run on). Replies <see cref="ClaimingStopped"/>.</summary>
+    public sealed class StopClaiming : IWorkerSupervisorMessage
+    {
+        public static readonly StopClaiming Instance = new();
+
+        private StopClaiming()
+        {
+        }
+    }
+
+    /// <summary>Reply to <see cref="StopClaiming"/>.</summary>
+    /// <param name="InFlight">Tasks still running.</param>
+    public sealed record ClaimingStopped(int InFlight);
 
     /// <summary>Reply to <see cref="Shutdown"/>.</summary>
     /// <param name="Abandoned">Tasks still running at the end of the grace period, left to lease expiry.</param>
@@ -62,7 +77,7 @@ internal static class WorkerSupervisor
     /// <param name="onStopped">Release work run at the end of shutdown (shard leases, deregistration); may be null.</param>
     /// <param name="companions">Monitor, registry and shard-lease actors to run beside the poller.</param>
     public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped = null, WorkerCompanions? companions = null) =>
-        Kernel.Props.Create(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None));
+        ActorProps.Create(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None));
 }
 
 /// <summary>Worker lifecycle phase.</summary>

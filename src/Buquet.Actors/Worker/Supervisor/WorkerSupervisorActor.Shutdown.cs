@@ -1,5 +1,7 @@
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Worker.Handlers;
+using ClaimerProtocol = Buquet.Actors.Worker.Claimer.Claimer;
 using Microsoft.Extensions.Logging;
 using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
 using PollerProtocol = Buquet.Actors.Worker.Poller.Poller;
@@ -17,36 +19,72 @@ internal sealed partial class WorkerSupervisorActor
 
     // Actor-confined.
     private readonly List<IActorRef> _shutdownAskers = [];
-    private WorkerPhase _phase = WorkerPhase.Running;
+    private WorkerPhase _phase = WorkerPhase.Running; // reported in the status; behaviour changes through Become
     private List<Guid> _abandoned = [];
 
+    /// <summary>Shutdown requests while running: the first one starts the drain.</summary>
     private void ReceiveShutdown()
     {
-        Receive<WorkerSupervisor.Shutdown>(_ => OnShutdown());
+        Receive<WorkerSupervisor.StopClaiming>(_ =>
+        {
+            BeginDrain();
+            Sender.Tell(new WorkerSupervisor.ClaimingStopped(_inFlight.Count));
+        });
+        Receive<WorkerSupervisor.Shutdown>(_ =>
+        {
+            AddAsker();
+            BeginDrain();
+        });
+    }
+
+    /// <summary>No new claims; tasks in flight run on with their leases renewed until the drain deadline.</summary>
+    private void Draining()
+    {
+        _phase = WorkerPhase.Draining;
+        ReceiveStopping();
         Receive<WorkerSupervisor.DrainExpired>(_ => OnDrainExpired());
+    }
+
+    /// <summary>Handlers cancelled; what still runs at the end of the grace is left to lease expiry.</summary>
+    private void Cancelling()
+    {
+        _phase = WorkerPhase.Cancelling;
+        ReceiveStopping();
         ReceiveAsync<WorkerSupervisor.GraceExpired>(_ => OnGraceExpiredAsync());
     }
 
-    private void OnShutdown()
+    /// <summary>Shut down: askers are answered at once, everything else is dropped.</summary>
+    private void Stopped()
     {
-        if (Sender is { } asker)
+        _phase = WorkerPhase.Stopped;
+        Receive<WorkerSupervisor.Shutdown>(_ => Sender.Tell(new WorkerSupervisor.ShutdownCompleted(_abandoned)));
+        Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(0)));
+        Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status()));
+        Receive<ClaimerProtocol.ClaimResult>(r => _claiming.Remove(r.TaskId));
+    }
+
+    private void ReceiveStopping()
+    {
+        Receive<PollerProtocol.Started>(_ => Sender.Tell(new PollerProtocol.Capacity(0)));
+        Receive<PollerProtocol.Candidates>(_ => _poller?.Tell(new PollerProtocol.BatchResult(0)));
+        Receive<ClaimerProtocol.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: false));
+        Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(_inFlight.Count)));
+        Receive<WorkerSupervisor.Shutdown>(_ => AddAsker());
+        ReceiveInFlight();
+    }
+
+    private void AddAsker()
+    {
+        if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters))
         {
-            if (_phase == WorkerPhase.Stopped)
-            {
-                asker.Tell(new WorkerSupervisor.ShutdownCompleted(_abandoned));
-                return;
-            }
-
-            _shutdownAskers.Add(asker);
+            _shutdownAskers.Add(Sender);
         }
+    }
 
-        if (_phase != WorkerPhase.Running)
-        {
-            return;
-        }
-
+    private void BeginDrain()
+    {
         _logger.LogInformation("Worker {WorkerId} stopping: no new claims; draining {Count} task(s) for up to {Deadline}", _runtime.Settings.WorkerId, _inFlight.Count, _runtime.Settings.DrainDeadline);
-        _phase = WorkerPhase.Draining;
+        Become(Draining);
         _poller?.Tell(PollerProtocol.StopPolling.Instance);
 
         // Recovery and sweeping are other workers' job from here: a pass in progress stops at its next request.
@@ -63,12 +101,7 @@ internal sealed partial class WorkerSupervisorActor
 
     private void OnDrainExpired()
     {
-        if (_phase != WorkerPhase.Draining)
-        {
-            return;
-        }
-
-        _phase = WorkerPhase.Cancelling;
+        Become(Cancelling);
         _logger.LogWarning("Drain deadline passed with {Count} task(s) running; requesting cancellation", _inFlight.Count);
         foreach (var entry in _inFlight.Values)
         {
@@ -80,11 +113,6 @@ internal sealed partial class WorkerSupervisorActor
 
     private async Task OnGraceExpiredAsync()
     {
-        if (_phase != WorkerPhase.Cancelling)
-        {
-            return;
-        }
-
         _abandoned = [.. _inFlight.Keys];
         if (_abandoned.Count > 0)
         {
@@ -93,8 +121,9 @@ internal sealed partial class WorkerSupervisorActor
 
         foreach (var entry in _inFlight.Values)
         {
+            // A message, not a system stop: an executor in the middle of its commit finishes it first.
             Context.Unwatch(entry.Executor);
-            Context.Stop(entry.Executor);
+            entry.Executor.Tell(ExecutorProtocol.Abandon.Instance);
         }
 
         _inFlight.Clear();
@@ -103,10 +132,10 @@ internal sealed partial class WorkerSupervisorActor
 
     private void CheckDrained()
     {
-        if (_phase is WorkerPhase.Draining or WorkerPhase.Cancelling && _inFlight.Count == 0 && _claiming.Count == 0)
+        if (_inFlight.Count == 0 && _claiming.Count == 0)
         {
+            Become(Cancelling);
             Self.Tell(WorkerSupervisor.GraceExpired.Instance);
-            _phase = WorkerPhase.Cancelling;
         }
     }
 
@@ -133,7 +162,7 @@ internal sealed partial class WorkerSupervisorActor
 
     private async Task CompleteShutdownAsync()
     {
-        _phase = WorkerPhase.Stopped;
+        Become(Stopped);
         Timers.CancelAll();
         await ReleaseCompanionsAsync();
         if (_onStopped is not null)

@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Akka.Pattern;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Worker.Claimer;
 using Buquet.Actors.Worker.Executor;
 using Buquet.Actors.Worker.Poller;
@@ -15,8 +17,11 @@ namespace Buquet.Actors.Worker.Supervisor;
 /// (with its lease renewer) per claimed task; enforces the global and per-type concurrency limits; runs the phased
 /// shutdown (see WorkerSupervisorActor.Shutdown.cs).
 /// </summary>
-internal sealed partial class WorkerSupervisorActor : ReceiveActor
+internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 {
+    /// <summary>This actor's timers (set by Akka before the constructor body runs).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     // Immutable after construction.
     private readonly WorkerRuntime _runtime;
     private readonly IReadOnlyList<string> _initialShards;
@@ -34,6 +39,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
     private IActorRef? _shardLease;
     private int _batchPending;
     private int _batchClaimed;
+    private long _spawned;
 
     public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped, WorkerCompanions companions)
     {
@@ -42,46 +48,58 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
         _initialShards = shards;
         _onStopped = onStopped;
         _logger = runtime.LoggerFactory.CreateLogger<WorkerSupervisorActor>();
-        Receive<PollerProtocol.Started>(_ => Sender?.Tell(new PollerProtocol.Capacity(Free)));
-        Receive<PollerProtocol.Candidates>(OnCandidates);
-        Receive<ClaimerProtocol.ReserveTypeSlot>(OnReserveTypeSlot);
-        Receive<ClaimerProtocol.ClaimResult>(OnClaimResult);
-        Receive<ExecutorProtocol.ExecutionFinished>(OnExecutionFinished);
-        Receive<Terminated>(OnTerminated);
-        Receive<WorkerSupervisor.OwnedShards>(m => _poller?.Tell(new PollerProtocol.SetShards(m.Shards)));
-        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new PollerProtocol.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
-        Receive<WorkerSupervisor.GetStatus>(_ => Sender?.Tell(Status()));
-        ReceiveShutdown();
+        Become(Running);
     }
 
     private int Slots => _inFlight.Count + _claiming.Count;
 
     private int Free => _phase == WorkerPhase.Running ? Math.Max(0, _runtime.Settings.Concurrency - Slots) : 0;
 
+    /// <summary>Claiming: the poller offers candidates, claimers reserve type slots, executors run.</summary>
+    private void Running()
+    {
+        _phase = WorkerPhase.Running;
+        Receive<PollerProtocol.Started>(_ => Sender.Tell(new PollerProtocol.Capacity(Free)));
+        Receive<PollerProtocol.Candidates>(OnCandidates);
+        Receive<ClaimerProtocol.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: true));
+        Receive<WorkerSupervisor.OwnedShards>(m => _poller?.Tell(new PollerProtocol.SetShards(m.Shards)));
+        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new PollerProtocol.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
+        ReceiveInFlight();
+        ReceiveShutdown();
+    }
+
+    /// <summary>Handlers every phase until stopped shares: claim results, finished executions, status.</summary>
+    private void ReceiveInFlight()
+    {
+        Receive<ClaimerProtocol.ClaimResult>(OnClaimResult);
+        Receive<ExecutorProtocol.ExecutionFinished>(OnExecutionFinished);
+        Receive<Terminated>(OnTerminated);
+        Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status()));
+    }
+
     protected override void PreStart()
     {
         var pollerProps = PollerProtocol.Props(_runtime, Self, _initialShards);
-        var backoff = Backoff.OnFailure(pollerProps, "poller", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2)
-            .WithAutoReset(TimeSpan.FromMinutes(1))
-            .WithRandom(_runtime.Random);
+        var backoff = Backoff.OnFailure(pollerProps, "poller", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, -1)
+            .WithAutoReset(TimeSpan.FromMinutes(1));
         _poller = Context.ActorOf(BackoffSupervisor.Props(backoff), "poller-supervisor");
         if (_companions.Monitor is { } monitor)
         {
-            _monitor = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor, "monitor", _runtime.Random), "monitor-supervisor");
+            _monitor = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor, "monitor"), "monitor-supervisor");
         }
 
         if (_companions.Registry is { } registry)
         {
-            _registry = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(registry, "registry", _runtime.Random), "registry-supervisor");
+            _registry = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(registry, "registry"), "registry-supervisor");
         }
 
         if (_companions.ShardLease is { } shardLease)
         {
-            _shardLease = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(shardLease(Self), "shard-lease", _runtime.Random), "shard-lease-supervisor");
+            _shardLease = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(shardLease(Self), "shard-lease"), "shard-lease-supervisor");
         }
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.Stopping;
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private void OnCandidates(PollerProtocol.Candidates candidates)
     {
@@ -100,7 +118,9 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
             }
 
             _batchPending++;
-            Context.ActorOf(ClaimerProtocol.Props(_runtime, candidate.TaskId, candidate.TaskKey), "claim-" + candidate.TaskId.ToString("N"));
+            // Akka keeps a child's name until it has fully terminated: the counter keeps names unique when a task is
+            // offered again right after its last claimer stopped.
+            Context.ActorOf(ClaimerProtocol.Props(_runtime, candidate.TaskId, candidate.TaskKey), $"claim-{candidate.TaskId:N}-{++_spawned}");
         }
 
         if (_batchPending == 0)
@@ -111,17 +131,17 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
         AssertInvariants();
     }
 
-    private void OnReserveTypeSlot(ClaimerProtocol.ReserveTypeSlot request)
+    private void OnReserveTypeSlot(ClaimerProtocol.ReserveTypeSlot request, bool granting)
     {
         var count = _perType.GetValueOrDefault(request.TaskType);
-        var granted = _phase == WorkerPhase.Running
+        var granted = granting
             && (!_runtime.Settings.PerTypeConcurrency.TryGetValue(request.TaskType, out var limit) || count < limit);
         if (granted)
         {
             _perType[request.TaskType] = count + 1;
         }
 
-        Sender?.Tell(new ClaimerProtocol.TypeSlotResult(granted));
+        Sender.Tell(new ClaimerProtocol.TypeSlotResult(granted));
     }
 
     private void OnClaimResult(ClaimerProtocol.ClaimResult result)
@@ -131,7 +151,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor
         {
             var snapshot = result.Snapshot!;
             var claimedAt = snapshot.Task.UpdatedAt;
-            var executor = Context.ActorOf(ExecutorProtocol.Props(_runtime, snapshot, claimedAt), "task-" + result.TaskId.ToString("N"));
+            var executor = Context.ActorOf(ExecutorProtocol.Props(_runtime, snapshot, claimedAt), $"task-{result.TaskId:N}-{++_spawned}");
             Context.Watch(executor);
             _inFlight[result.TaskId] = new InFlight(type, executor);
             _batchClaimed++;

@@ -1,0 +1,125 @@
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+using Buquet.Actors.Client;
+using Buquet.Actors.Configuration;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Scheduling;
+using Buquet.Actors.Storage;
+using Buquet.Actors.Worker;
+using Buquet.Actors.Worker.BuiltIns;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Buquet.Actors.Hosting;
+
+/// <summary>The worker of this host: builds the runtime from options and starts the supervisor (INTERNAL API).</summary>
+internal sealed class WorkerInstance(
+    IOptions<BuquetOptions> options,
+    IObjectStore store,
+    TimeProvider time,
+    BuquetWorkerBuilder builder,
+    ILoggerFactory? loggerFactory = null) : IDisposable
+{
+    private Diagnostics.ExecutionLogWriter? _executionLog;
+
+    public IActorRef? Supervisor { get; private set; }
+
+    public WorkerRuntime? Runtime { get; private set; }
+
+    public void Start(ActorSystem system, IActorRegistry registry, IHostApplicationLifetime? lifetime)
+    {
+        var o = options.Value;
+        var id = builder.WorkerId ?? (string.IsNullOrEmpty(o.Worker.Id) ? WorkerFactory.NewWorkerId() : o.Worker.Id);
+        var handlers = builder.Handlers;
+        if (o.Worker.BuiltInHandlers)
+        {
+            handlers.AddBuiltIns(time);
+        }
+
+        var logs = loggerFactory ?? NullLoggerFactory.Instance;
+        var logger = logs.CreateLogger<WorkerInstance>();
+        var settings = WorkerSettings.FromOptions(o, id) with { Json = builder.JsonOptions ?? throw new InvalidOperationException("BuquetWorkerBuilder.JsonOptions must not be null.") };
+        _executionLog = string.IsNullOrWhiteSpace(o.Worker.ExecutionLog)
+            ? null
+            : new Diagnostics.ExecutionLogWriter(o.Worker.ExecutionLog, id, Environment.ProcessId, logs.CreateLogger<Diagnostics.ExecutionLogWriter>());
+        Runtime = WorkerFactory.CreateRuntime(store, settings, handlers, o.Queue.ShardPrefixLength, time, builder.Random, logs,
+            new StoreClock(store, time, o.Clock.SyncInterval, o.Clock.EstimateMaxAge)) with { ExecutionLog = _executionLog };
+        if (_executionLog is not null)
+        {
+            logger.LogInformation("Worker {WorkerId}: execution log {Path}", id, _executionLog.FilePath);
+        }
+
+        logger.LogInformation(
+            "Worker {WorkerId} starting: concurrency {Concurrency}, task types {Types}", id, settings.Concurrency, string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal)));
+        var supervisor = WorkerFactory.Start(system, Runtime, companions: WorkerFactory.Companions(o, Runtime));
+        Supervisor = supervisor;
+        registry.Register<BuquetWorker>(supervisor, overwrite: true);
+        if (o.Worker.TrimMemoryWhenIdle)
+        {
+            system.ActorOf(Worker.Memory.IdleMemoryTrim.Props(Runtime.Activity, Worker.Memory.IdleMemoryTrim.Settings.Default, Worker.Memory.IdleMemoryTrim.CollectAggressively), "idle-memory-trim");
+        }
+
+        // The drain rides Akka's coordinated shutdown (ADR 0013): stop claiming when the service unbinds, drain,
+        // cancel and abandon within service-requests-done, then flush deferred index deletes and release.
+        var shutdown = CoordinatedShutdown.Get(system);
+        var wait = o.Worker.DrainDeadline + o.Worker.ShutdownGrace + TimeSpan.FromSeconds(5);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "buquet-stop-claiming", async () =>
+        {
+            await supervisor.Ask<Worker.Supervisor.WorkerSupervisor.ClaimingStopped>(Worker.Supervisor.WorkerSupervisor.StopClaiming.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            return Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "buquet-drain", async () =>
+        {
+            await supervisor.Ask<Worker.Supervisor.WorkerSupervisor.ShutdownCompleted>(Worker.Supervisor.WorkerSupervisor.Shutdown.Instance, wait).ConfigureAwait(false);
+            return Done.Instance;
+        });
+        if (Runtime.Repository.DeferredDeletes is { } deferred)
+        {
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "buquet-index-delete-flush", async () =>
+            {
+                await deferred.FlushAsync().ConfigureAwait(false);
+                return Done.Instance;
+            });
+        }
+
+        if (o.Scheduler.Enabled)
+        {
+            // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).
+            // It shares the worker's store clock (one sync serves both) and idle flag (an idle standby checks rarely).
+            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), Runtime.Clock, time, logs.CreateLogger<BuquetClient>());
+            var schedulerSettings = Scheduler.Settings.FromConfig(o.Scheduler, id) with { Activity = Runtime.Activity };
+            var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, schedulerSettings, logs), "scheduler");
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "buquet-scheduler-resign", async () =>
+            {
+                await scheduler.Ask<Scheduler.ResignResult>(Scheduler.Resign.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                return Done.Instance;
+            });
+        }
+
+        // A worker supervisor that stops outside coordinated shutdown is fatal: say so and stop the host, non-zero.
+        system.ActorOf(FatalWatch.Props(supervisor, () =>
+        {
+            if (shutdown.ShutdownReason is not null)
+            {
+                return;
+            }
+
+            logger.LogCritical("Worker {WorkerId}: the worker supervisor stopped unexpectedly; stopping the host with exit code {Code}", id, builder.FatalExitCode);
+            builder.SetExitCode(builder.FatalExitCode);
+            if (lifetime is not null)
+            {
+                lifetime.StopApplication();
+            }
+            else
+            {
+                _ = shutdown.Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance);
+            }
+        }), "worker-watch");
+    }
+
+    /// <summary>Closes the execution log (every line is already written; lines after this are dropped).</summary>
+    public void Dispose() => _executionLog?.Dispose();
+}
