@@ -1,7 +1,6 @@
 using Buquet.Actors.Client;
 using Buquet.Actors.IntegrationTests.Client;
 using Buquet.Actors.IntegrationTests.Storage;
-using Buquet.Actors.Kernel.TestKit;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.BuiltIns;
@@ -35,15 +34,15 @@ public sealed class MotoWakeHintIntegrationTests : S3Bucket
                 IdleMaxInterval = TimeSpan.FromMinutes(10),
             },
         };
-        var runtime = WorkerFactory.CreateRuntime(workerStore, settings, new TaskHandlerRegistry().AddBuiltIns(), 1, TimeProvider.System, TestActorSystem.SeededRandomSource(5));
-        var system = TestActorSystem.Create(TimeProvider.System, 5);
+        var runtime = WorkerFactory.CreateRuntime(workerStore, settings, new TaskHandlerRegistry().AddBuiltIns(), 1, TimeProvider.System, SeededRandom.Source(5));
+        var system = TestActorSystem.Create(TimeProvider.System);
         try
         {
-            var activity = new TestProbe(system, "activity");
-            var finished = new TestProbe(system, "finished");
+            var activity = system.CreateProbe("activity");
+            var finished = system.CreateProbe("finished");
             finished.SubscribeTo<ExecutorProtocol.ExecutionFinished>();
             runtime.Activity.Watch(activity);
-            Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(timeout: Guard)).Idle);
+            Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(duration: Guard)).Idle);
             WorkerFactory.Start(system, runtime);
             await activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, Guard);
 

@@ -2,8 +2,11 @@ using System.Collections;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
 using Buquet.Actors.Hosting;
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.Hosting;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker.Supervisor;
@@ -75,7 +78,7 @@ public sealed class BuquetHostingTests
         var second = await client.SubmitAsync("gate", new { });
 
         var stopping = host.StopAsync();
-        var supervisor = host.Services.GetRequiredService<ActorRegistry>().Get<WorkerSupervisorActor>();
+        var supervisor = host.Services.GetRequiredService<ActorRegistry>().Get<BuquetWorker>();
         await PumpAsync(WaitPhaseAsync(supervisor));
         release.SetResult();
         await PumpAsync(stopping);

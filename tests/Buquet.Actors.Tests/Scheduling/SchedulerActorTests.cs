@@ -1,6 +1,8 @@
 using System.Globalization;
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Scheduling;
@@ -78,15 +80,15 @@ public sealed class SchedulerActorTests : IAsyncDisposable
     public async Task Resign_Leader_ReleasesLeaseAndStandbyLeadsOnItsNextRound()
     {
         var a = Start("a");
-        Assert.True((await a.Probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        Assert.True((await a.Probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
         var b = Start("b");
-        Assert.False((await b.Probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        Assert.False((await b.Probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
 
         var result = await a.Actor.Ask<Scheduler.ResignResult>(Scheduler.Resign.Instance, Guard);
         _f.Time.Advance(TimeSpan.FromSeconds(5));
 
         Assert.Equal("a", result.NodeId);
-        var round = await b.Probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard);
+        var round = await b.Probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard);
         Assert.True(round.IsLeader);
         Assert.Equal(2, round.FencingToken);
     }
@@ -106,9 +108,9 @@ public sealed class SchedulerActorTests : IAsyncDisposable
 
     private Node Start(string id)
     {
-        var system = TestActorSystem.Create(_f.Time, seed: _systems.Count + 1);
+        var system = TestActorSystem.Create(_f.Time);
         _systems.Add(system);
-        var probe = new TestProbe(system, id);
+        var probe = system.CreateProbe(id);
         probe.SubscribeTo<Scheduler.LeaseRoundCompleted>();
         probe.SubscribeTo<Scheduler.TickCompleted>();
         var settings = new Scheduler.Settings(id, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), ScheduleExtensions.Default);

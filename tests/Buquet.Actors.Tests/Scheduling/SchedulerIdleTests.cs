@@ -1,7 +1,9 @@
 using Buquet.Actors.Client;
 using Buquet.Actors.Coordination;
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
@@ -23,7 +25,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
     {
         _store = new PrefixCountingObjectStore(_f.Memory);
         _system = TestActorSystem.Create(_f.Time);
-        _probe = new TestProbe(_system);
+        _probe = _system.CreateProbe();
         _probe.SubscribeTo<Scheduler.LeaseRoundCompleted>();
         _probe.SubscribeTo<Scheduler.TickCompleted>();
     }
@@ -47,7 +49,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
             IdleStandbyInterval = TimeSpan.FromMinutes(5),
         };
         var actor = _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
-        Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
         await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the idle change is processed
         return actor;
     }
@@ -61,7 +63,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         for (var i = 1; i <= 6; i++)
         {
             _f.Time.Advance(TimeSpan.FromMinutes(5)); // the standby ticks too (every minute): a no-op without the lease
-            Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+            Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
         }
 
         Assert.Equal(6, _store.Count(StoreOperation.Get, "leader")); // active standby: 60 (every 30 s)
@@ -80,7 +82,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         for (var i = 0; i < 4; i++)
         {
             _f.Time.Advance(TimeSpan.FromSeconds(30));
-            Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+            Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
         }
 
         Assert.Equal(4, _store.Count(StoreOperation.Get, "leader"));
@@ -107,10 +109,10 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
             IdleLeaderLeaseTtl = TimeSpan.FromMinutes(5),
         };
         _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
-        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
 
         _activity.SetIdle(true);
-        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader); // at once
+        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader); // at once
         var lease = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
         Assert.Equal(_f.Time.GetUtcNow() + TimeSpan.FromMinutes(5), (await lease.ReadAsync())!.Value.Record.ExpiresAt);
         _store.Reset();
@@ -118,7 +120,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         for (var i = 0; i < 6; i++)
         {
             _f.Time.Advance(TimeSpan.FromSeconds(100));
-            Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+            Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
         }
 
         // 10 minutes: 6 renewals (active: 20); with no schedule the idle leader ticks every 5 minutes (active: 10).
@@ -130,7 +132,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         _activity.SetIdle(false);
         while (_store.Count(StoreOperation.List, "schedules") == 0)
         {
-            await _probe.FishForMessageAsync<Scheduler.TickCompleted>(timeout: Guard); // no virtual time passes here
+            await _probe.FishForMessageAsync<Scheduler.TickCompleted>(_ => true, max: Guard); // no virtual time passes here
         }
     }
 
@@ -210,7 +212,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         for (var i = 0; i < 4; i++)
         {
             _f.Time.Advance(TimeSpan.FromSeconds(30));
-            Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(timeout: Guard)).IsLeader);
+            Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
         }
 
         var lease = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));

@@ -1,5 +1,8 @@
 using Buquet.Actors.Diagnostics;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.Executor;
 using Buquet.Actors.Worker.Handlers;

@@ -1,7 +1,9 @@
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
@@ -49,13 +51,13 @@ internal sealed class IdleWorkerHarness : IAsyncDisposable
     /// <summary>Starts one worker (and its scheduler) in its own actor system, as <c>buquet worker</c> does.</summary>
     public WorkerRuntime StartWorker(string id, int seed)
     {
-        var system = TestActorSystem.Create(Time, seed);
+        var system = TestActorSystem.Create(Time);
         _systems.Add(system);
         var handlers = new TaskHandlerRegistry();
         handlers.AddBuiltIns(Time);
         var runtime = WorkerFactory.CreateRuntime(
             Store, WorkerSettings.FromOptions(Options, id), handlers, Options.Queue.ShardPrefixLength, Time,
-            TestActorSystem.SeededRandomSource(seed), null, new StoreClock(Store, Time, Options.Clock.SyncInterval, Options.Clock.EstimateMaxAge));
+            SeededRandom.Source(seed), null, new StoreClock(Store, Time, Options.Clock.SyncInterval, Options.Clock.EstimateMaxAge));
         WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(Options, runtime));
         if (Options.Scheduler.Enabled)
         {

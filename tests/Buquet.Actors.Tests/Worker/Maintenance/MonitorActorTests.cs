@@ -1,6 +1,10 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Akka.Pattern;
+using Settings = Buquet.Actors.Worker.Maintenance.MaintenanceMonitor.Settings;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Transitions;
 using Buquet.Actors.Tests.Worker.ShardLease;
@@ -23,7 +27,7 @@ public sealed class MonitorActorTests : IAsyncDisposable
     public MonitorActorTests()
     {
         _system = TestActorSystem.Create(_f.Time);
-        _listener = new TestProbe(_system);
+        _listener = _system.CreateProbe();
     }
 
     public async ValueTask DisposeAsync() => await _system.Terminate().WaitAsync(Guard);
@@ -39,7 +43,7 @@ public sealed class MonitorActorTests : IAsyncDisposable
 
         StartMonitor();
 
-        var done = await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+        var done = await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
         Assert.Equal(1, done.Report.Recovered);
         Assert.Equal(BuquetTaskStatus.Pending, (await _f.GetAsync(running.Id)).Status);
     }
@@ -48,14 +52,14 @@ public sealed class MonitorActorTests : IAsyncDisposable
     public async Task CheckTimer_LeaseExpiresLater_RecoveredByPeriodicCheck()
     {
         StartMonitor();
-        await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+        await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
         var running = (await _f.RunningAsync()).Task;
 
         CheckCompleted? recovered = null;
         for (var i = 0; i < 12 && recovered is null; i++)
         {
             _f.Advance(Fast.CheckInterval);
-            var report = await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+            var report = await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
             recovered = report.Report.Recovered > 0 ? report : null;
         }
 
@@ -67,13 +71,13 @@ public sealed class MonitorActorTests : IAsyncDisposable
     public async Task SweepTimer_PendingTaskWithoutReadyKey_MadeClaimable()
     {
         StartMonitor();
-        await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+        await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
         var hidden = _f.NewPending();
         await _f.WriteWithoutIndexAsync(hidden);
 
         _f.Advance(Fast.SweepInterval);
 
-        var sweep = await _listener.FishForMessageAsync<SweepCompleted>(timeout: Guard);
+        var sweep = await _listener.FishForMessageAsync<SweepCompleted>(_ => true, max: Guard);
         Assert.Equal(1, sweep.Report.ReadyKeysCreated);
         Assert.True((await _f.Repo.ClaimAsync(hidden.Id, "w9")).Claimed);
     }
@@ -90,16 +94,16 @@ public sealed class MonitorActorTests : IAsyncDisposable
         _f.Advance(TimeSpan.FromSeconds(301));
         var monitor = StartMonitor(repo: repo);
 
-        var first = await _listener.FishForMessageAsync<StoreUnavailable>(timeout: Guard);
+        var first = await _listener.FishForMessageAsync<StoreUnavailable>(_ => true, max: Guard);
         Assert.Equal("check", first.Activity);
         Assert.InRange(first.RetryIn, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.2));
         _f.Advance(first.RetryIn);
-        var second = await _listener.FishForMessageAsync<StoreUnavailable>(timeout: Guard);
+        var second = await _listener.FishForMessageAsync<StoreUnavailable>(_ => true, max: Guard);
         Assert.InRange(second.RetryIn, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.4)); // exponential
 
         outage.Down = false;
         _f.Advance(second.RetryIn);
-        var done = await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+        var done = await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
 
         Assert.Equal(1, done.Report.Recovered);
         Assert.Equal(monitor.Path, _listener.LastSender!.Path); // the same actor: it never crashed
@@ -112,7 +116,7 @@ public sealed class MonitorActorTests : IAsyncDisposable
         var repo = new TaskRepository(broken, new StoreClock(_f.Inner, _f.Time, TimeSpan.FromHours(1)));
         var running = (await _f.RunningAsync()).Task;
         _f.Advance(TimeSpan.FromSeconds(301));
-        var supervisor = _system.ActorOf(MaintenanceSupervision.Supervised(MaintenanceMonitor.Props(Fast, repo, MaintenanceFixture.NoJitter, _listener), "monitor", () => 0), "supervisor");
+        var supervisor = _system.ActorOf(MaintenanceSupervision.Supervised(MaintenanceMonitor.Props(Fast, repo, MaintenanceFixture.NoJitter, _listener), "monitor", randomFactor: 0), "supervisor");
 
         // The first check crashes the child; wait until the supervisor has scheduled its restart (signal, not sleep).
         var started = TimeProvider.System.GetTimestamp();
@@ -125,7 +129,7 @@ public sealed class MonitorActorTests : IAsyncDisposable
 
         broken.Down = false;
         _f.Advance(MaintenanceSupervision.MinBackoff);
-        var done = await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+        var done = await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
 
         Assert.Equal(1, done.Report.Recovered);
         Assert.Equal(BuquetTaskStatus.Pending, (await _f.GetAsync(running.Id)).Status);

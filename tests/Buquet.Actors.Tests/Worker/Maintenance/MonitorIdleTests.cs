@@ -1,6 +1,9 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Settings = Buquet.Actors.Worker.Maintenance.MaintenanceMonitor.Settings;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;
@@ -27,7 +30,7 @@ public sealed class MonitorIdleTests : IAsyncDisposable
     public MonitorIdleTests()
     {
         _system = TestActorSystem.Create(_f.Time);
-        _listener = new TestProbe(_system);
+        _listener = _system.CreateProbe();
     }
 
     public async ValueTask DisposeAsync() => await _system.Terminate().WaitAsync(Guard);
@@ -35,7 +38,7 @@ public sealed class MonitorIdleTests : IAsyncDisposable
     private async Task StartIdleInFleetOf10Async()
     {
         _system.ActorOf(MaintenanceMonitor.Props(Default, _f.Repo, MaintenanceFixture.NoJitter, _listener, null, _activity), "monitor");
-        await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+        await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
         _activity.SetFleetSize(10);
         _activity.SetIdle(true);
         var cadence = await _listener.FishForMessageAsync<CadenceChanged>(c => c.CheckInterval == TimeSpan.FromSeconds(300), Guard);
@@ -52,11 +55,11 @@ public sealed class MonitorIdleTests : IAsyncDisposable
         _f.Advance(TimeSpan.FromSeconds(149));
         await _listener.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
         _f.Advance(TimeSpan.FromSeconds(1));
-        await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+        await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
         for (var i = 0; i < 3; i++)
         {
             _f.Advance(TimeSpan.FromSeconds(300));
-            await _listener.FishForMessageAsync<CheckCompleted>(timeout: Guard);
+            await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
         }
 
         // 4 checks in 1,050 s: one LIST of leases/ each, no reads, no clock (the first sweep is at 1,500 s).

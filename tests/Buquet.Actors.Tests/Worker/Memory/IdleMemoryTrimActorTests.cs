@@ -1,5 +1,7 @@
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.Memory;
 using Microsoft.Extensions.Time.Testing;
@@ -17,8 +19,8 @@ public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
 
     public IdleMemoryTrimActorTests()
     {
-        _system = TestActorSystem.Create(_time, 3);
-        _probe = new TestProbe(_system, "trims");
+        _system = TestActorSystem.Create(_time);
+        _probe = _system.CreateProbe("trims");
         _system.ActorOf(IdleMemoryTrim.Props(_activity, new IdleMemoryTrim.Settings(Settle), () => Interlocked.Increment(ref _trims), _probe), "trim");
     }
 

@@ -1,4 +1,4 @@
-using Buquet.Actors.Kernel.TestKit;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.BuiltIns;
@@ -15,11 +15,11 @@ public sealed class IdleWorkerTests
     {
         await using var h = new WorkerHarness();
         var runtime = h.Runtime(WorkerHarness.Settings(), new TaskHandlerRegistry().AddBuiltIns(h.Clock));
-        var activity = new TestProbe(h.System, "activity");
+        var activity = h.System.CreateProbe("activity");
         runtime.Activity.Watch(activity);
-        Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(timeout: WorkerHarness.Guard)).Idle);
+        Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(duration: WorkerHarness.Guard)).Idle);
         WorkerFactory.Start(h.System, runtime);
-        await h.PumpUntilAsync(activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, WorkerHarness.Guard), TimeSpan.FromMilliseconds(100));
+        await h.PumpUntilAsync(activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, WorkerHarness.Guard).AsTask(), TimeSpan.FromMilliseconds(100));
         h.Clock.Advance(TimeSpan.FromMinutes(1));
 
         var submittedAt = h.Clock.GetUtcNow();

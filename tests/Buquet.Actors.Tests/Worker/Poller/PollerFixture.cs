@@ -1,5 +1,8 @@
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Akka.Actor.Internal;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;
@@ -32,8 +35,9 @@ internal sealed class PollerFixture : IAsyncDisposable
             Polling = polling ?? new WorkerSettings { WorkerId = "x" }.Polling,
             WakeHints = wakeHints,
         };
-        Runtime = WorkerFactory.CreateRuntime(Counting, settings, new TaskHandlerRegistry(), 1, Clock, TestActorSystem.SeededRandomSource(seed), null, StoreClock);
-        System = TestActorSystem.Create(Clock, seed);
+        Runtime = WorkerFactory.CreateRuntime(Counting, settings, new TaskHandlerRegistry(), 1, Clock, SeededRandom.Source(seed), null, StoreClock);
+        Actors = new ActorTestSystem(Clock);
+        System = Actors.System;
         Supervisor = new RecordingRef(System);
         Hints = new WakeHintPublisher(Memory, Clock);
     }
@@ -47,6 +51,8 @@ internal sealed class PollerFixture : IAsyncDisposable
     public StoreClock StoreClock { get; }
 
     public WorkerRuntime Runtime { get; }
+
+    public ActorTestSystem Actors { get; }
 
     public ActorSystem System { get; }
 
@@ -122,18 +128,30 @@ internal sealed class PollerFixture : IAsyncDisposable
         return id;
     }
 
-    public async ValueTask DisposeAsync() => await System.Terminate().WaitAsync(Guard);
+    public ValueTask DisposeAsync()
+    {
+        Actors.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
 
-/// <summary>Plays the supervisor: records what the poller tells it.</summary>
-internal sealed class RecordingRef(ActorSystem system) : IActorRef
+/// <summary>Plays the supervisor: records what the poller tells it, synchronously (no mailbox in between).</summary>
+internal sealed class RecordingRef : MinimalActorRef
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<object> _messages = new();
 
-    public ActorPath Path { get; } = new(system.Name, new ActorPath(system.Name, new ActorPath(system.Name, null, string.Empty), "temp"), "supervisor");
+    public RecordingRef(ActorSystem system)
+    {
+        Provider = ((ExtendedActorSystem)system).Provider;
+        Path = new RootActorPath(Provider.DefaultAddress) / "temp" / "supervisor";
+    }
 
-    public void Tell(object message, IActorRef? sender = null) => _messages.Enqueue(message);
+    public override ActorPath Path { get; }
+
+    public override IActorRefProvider Provider { get; }
 
     /// <summary>The oldest message not taken yet, or null.</summary>
     public object? Take() => _messages.TryDequeue(out var m) ? m : null;
+
+    protected override void TellInternal(object message, IActorRef sender) => _messages.Enqueue(message);
 }

@@ -1,5 +1,8 @@
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Settings = Buquet.Actors.Worker.Registry.WorkerHeartbeat.Settings;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker.Maintenance;
@@ -25,7 +28,7 @@ public sealed class RegistryActorTests : IAsyncDisposable
         _store = new InMemoryObjectStore(_time);
         _registry = new WorkerRegistry(_store, new StoreClock(_store, _time, TimeSpan.FromHours(1)), "worker-r", () => ["0"]);
         _system = TestActorSystem.Create(_time);
-        _listener = new TestProbe(_system);
+        _listener = _system.CreateProbe();
     }
 
     public async ValueTask DisposeAsync() => await _system.Terminate().WaitAsync(Guard);
@@ -37,16 +40,16 @@ public sealed class RegistryActorTests : IAsyncDisposable
     public async Task Start_RegistersThenHeartbeatsWithCurrentTaskAndCounters()
     {
         var actor = Start();
-        var registered = await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
+        var registered = await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
         Assert.Equal(registered.Info.StartedAt, registered.Info.LastHeartbeat);
         var task = Guid.Parse("d0000000-0000-4000-8000-000000000004");
 
         actor.Tell(new TaskStarted(task));
         _time.Advance(Interval);
-        var busy = await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
+        var busy = await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
         actor.Tell(new TaskFinished(task, Failed: true));
         _time.Advance(Interval);
-        var idle = await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
+        var idle = await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
 
         Assert.Equal(task, busy.Info.CurrentTask);
         Assert.Equal(registered.Info.StartedAt + Interval, busy.Info.LastHeartbeat);
@@ -60,12 +63,12 @@ public sealed class RegistryActorTests : IAsyncDisposable
     public async Task Deregister_DeletesEntryAndStopsHeartbeats()
     {
         var actor = Start();
-        await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
-        var requester = new TestProbe(_system);
+        await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
+        var requester = _system.CreateProbe();
 
         requester.Send(actor, Deregister.Instance);
 
-        Assert.True((await requester.ExpectMsgAsync<Deregistered>(timeout: Guard)).Clean);
+        Assert.True((await requester.ExpectMsgAsync<Deregistered>(duration: Guard)).Clean);
         Assert.Null(await _store.GetAsync("workers/worker-r.json"));
         _time.Advance(Interval * 3);
         await _listener.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));

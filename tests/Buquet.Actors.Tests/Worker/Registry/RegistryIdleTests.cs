@@ -1,5 +1,8 @@
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Settings = Buquet.Actors.Worker.Registry.WorkerHeartbeat.Settings;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Tests.Worker.Idle;
@@ -31,7 +34,7 @@ public sealed class RegistryIdleTests : IAsyncDisposable
         _store = new PrefixCountingObjectStore(new InMemoryObjectStore(_time));
         var registry = new WorkerRegistry(_store, new StoreClock(_store, _time, TimeSpan.FromSeconds(5)), "worker-i", () => []);
         _system = TestActorSystem.Create(_time);
-        _listener = new TestProbe(_system);
+        _listener = _system.CreateProbe();
         _actor = _system.ActorOf(WorkerHeartbeat.Props(registry, Cadence, () => 0, _listener, null, _activity), "registry");
     }
 
@@ -39,10 +42,10 @@ public sealed class RegistryIdleTests : IAsyncDisposable
 
     private async Task GoIdleAsync()
     {
-        await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard); // registration
+        await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard); // registration
         _activity.SetIdle(true);
         _actor.Tell(Heartbeat.Instance); // after the change in the mailbox: the idle period starts here
-        await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
+        await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
         _store.Reset();
     }
 
@@ -54,11 +57,11 @@ public sealed class RegistryIdleTests : IAsyncDisposable
         _time.Advance(TimeSpan.FromSeconds(49));
         await _listener.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
         _time.Advance(TimeSpan.FromSeconds(1));
-        await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
+        await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
         for (var i = 1; i < 12; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(50));
-            await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
+            await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
         }
 
         // 10 minutes: 12 PUTs of workers/worker-i.json (1.2 per minute), nothing else: timestamps come from the estimate.
@@ -76,11 +79,11 @@ public sealed class RegistryIdleTests : IAsyncDisposable
 
         _activity.SetIdle(false);
 
-        await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard); // no time advanced: written on the change
+        await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard); // no time advanced: written on the change
         _time.Advance(TimeSpan.FromSeconds(10));
-        await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
+        await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
         _time.Advance(TimeSpan.FromSeconds(10));
-        await _listener.ExpectMsgAsync<HeartbeatWritten>(timeout: Guard);
+        await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker.Maintenance;
@@ -26,8 +28,8 @@ public sealed class ShardLeaseActorTests : IAsyncDisposable
         var clock = new StoreClock(_store, _time, TimeSpan.FromHours(1));
         _manager = new ShardLeaseManager(_store, clock, _time, "w1", ShardLeaseManagerTests.SettingsFor(ShardSpace.For(1).All), (_, _) => Task.FromResult<IReadOnlyList<WorkerInfo>>([]));
         _system = TestActorSystem.Create(_time);
-        _subscriber = new TestProbe(_system);
-        _listener = new TestProbe(_system);
+        _subscriber = _system.CreateProbe();
+        _listener = _system.CreateProbe();
     }
 
     public async ValueTask DisposeAsync() => await _system.Terminate().WaitAsync(Guard);
@@ -40,8 +42,8 @@ public sealed class ShardLeaseActorTests : IAsyncDisposable
     {
         Start();
 
-        Assert.Empty((await _subscriber.ExpectMsgAsync<OwnedShardsChanged>(timeout: Guard)).Shards);
-        var owned = await _subscriber.ExpectMsgAsync<OwnedShardsChanged>(timeout: Guard);
+        Assert.Empty((await _subscriber.ExpectMsgAsync<OwnedShardsChanged>(duration: Guard)).Shards);
+        var owned = await _subscriber.ExpectMsgAsync<OwnedShardsChanged>(duration: Guard);
         Assert.Equal(16, owned.Shards.Count);
     }
 
@@ -49,24 +51,24 @@ public sealed class ShardLeaseActorTests : IAsyncDisposable
     public async Task Subscribe_Later_GetsCurrentSetAtOnce()
     {
         var actor = Start();
-        await _listener.FishForMessageAsync<TickCompleted>(timeout: Guard);
-        var late = new TestProbe(_system);
+        await _listener.FishForMessageAsync<TickCompleted>(_ => true, max: Guard);
+        var late = _system.CreateProbe();
 
         actor.Tell(new Subscribe(late));
 
-        Assert.Equal(16, (await late.ExpectMsgAsync<OwnedShardsChanged>(timeout: Guard)).Shards.Count);
+        Assert.Equal(16, (await late.ExpectMsgAsync<OwnedShardsChanged>(duration: Guard)).Shards.Count);
     }
 
     [Fact]
     public async Task ReleaseAll_DeletesLeasesRepliesAndPublishesEmpty()
     {
         var actor = Start();
-        await _listener.FishForMessageAsync<TickCompleted>(timeout: Guard);
-        var requester = new TestProbe(_system);
+        await _listener.FishForMessageAsync<TickCompleted>(_ => true, max: Guard);
+        var requester = _system.CreateProbe();
 
         requester.Send(actor, ReleaseAll.Instance);
 
-        Assert.True((await requester.ExpectMsgAsync<Released>(timeout: Guard)).Clean);
+        Assert.True((await requester.ExpectMsgAsync<Released>(duration: Guard)).Clean);
         await _subscriber.FishForMessageAsync<OwnedShardsChanged>(s => s.Shards.Count == 0, Guard);
         Assert.Empty((await _store.ListAsync(new ListRequest(TaskKeys.ShardLeasesRoot))).Objects);
     }
@@ -81,13 +83,13 @@ public sealed class ShardLeaseActorTests : IAsyncDisposable
         // Renewals fail from the next tick on; retries back off (1, 2, 4, 8 s, capped at the renewal interval).
         _time.Advance(TimeSpan.FromSeconds(10));
         var elapsed = TimeSpan.FromSeconds(10);
-        var failure = await _listener.FishForMessageAsync<StoreUnavailable>(timeout: Guard);
+        var failure = await _listener.FishForMessageAsync<StoreUnavailable>(_ => true, max: Guard);
         Assert.Equal(16, _manager.OwnedShards.Count); // still trusted within the TTL
         while (elapsed < TimeSpan.FromSeconds(30))
         {
             _time.Advance(failure.RetryIn);
             elapsed += failure.RetryIn;
-            failure = await _listener.FishForMessageAsync<StoreUnavailable>(timeout: Guard);
+            failure = await _listener.FishForMessageAsync<StoreUnavailable>(_ => true, max: Guard);
             Assert.True(failure.RetryIn <= TimeSpan.FromSeconds(10), $"retry in {failure.RetryIn} exceeds the renewal interval");
         }
 

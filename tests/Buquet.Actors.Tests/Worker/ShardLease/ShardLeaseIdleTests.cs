@@ -1,5 +1,7 @@
-using Buquet.Actors.Kernel;
-using Buquet.Actors.Kernel.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Storage;
@@ -35,8 +37,8 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
         var settings = ShardLeaseManagerTests.SettingsFor(ShardSpace.For(1).All) with { ReleaseWhenIdle = true, IdleCensusInterval = Census };
         _manager = new ShardLeaseManager(_store, clock, _time, "w1", settings);
         _system = TestActorSystem.Create(_time);
-        _subscriber = new TestProbe(_system);
-        _listener = new TestProbe(_system);
+        _subscriber = _system.CreateProbe();
+        _listener = _system.CreateProbe();
     }
 
     public async ValueTask DisposeAsync() => await _system.Terminate().WaitAsync(Guard);
@@ -54,7 +56,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
         await PeerHeartbeatAsync();
         await _memory.PutAsync(TaskKeys.ShardLease("f"), ModelJson.Serialize(new LeaseRecord("f", "w2", _time.GetUtcNow() + TimeSpan.FromHours(2), _time.GetUtcNow())), PutCondition.None);
         var actor = _system.ActorOf(ShardLeasing.Props(_manager, new StoreBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8)), () => 0, _subscriber, _listener, null, _activity), "shard-leases");
-        var tick = await _listener.FishForMessageAsync<TickCompleted>(timeout: Guard);
+        var tick = await _listener.FishForMessageAsync<TickCompleted>(_ => true, max: Guard);
         Assert.Equal(2, tick.Report.LiveWorkers);
         await _subscriber.FishForMessageAsync<OwnedShardsChanged>(s => s.Shards.Count == 8, Guard); // fair share of 16 over 2
         return actor;
@@ -68,7 +70,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
 
         _activity.SetIdle(true);
 
-        Assert.True((await _listener.FishForMessageAsync<IdleReleased>(timeout: Guard)).Clean);
+        Assert.True((await _listener.FishForMessageAsync<IdleReleased>(_ => true, max: Guard)).Clean);
         var published = await _subscriber.FishForMessageAsync<OwnedShardsChanged>(s => s.Shards.Count == 16, Guard);
         Assert.Contains("f", published.Shards);
         var leases = (await _memory.ListAsync(new ListRequest(TaskKeys.ShardLeasesRoot))).Objects.Select(o => o.Key).ToList();
@@ -80,7 +82,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
     {
         await StartActiveAsync();
         _activity.SetIdle(true);
-        await _listener.FishForMessageAsync<IdleReleased>(timeout: Guard);
+        await _listener.FishForMessageAsync<IdleReleased>(_ => true, max: Guard);
         _store.Reset();
 
         for (var i = 0; i < 3; i++)
@@ -88,7 +90,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
             _time.Advance(Census - TimeSpan.FromSeconds(1));
             await PeerHeartbeatAsync();
             _time.Advance(TimeSpan.FromSeconds(1));
-            Assert.Equal(2, (await _listener.FishForMessageAsync<CensusCompleted>(timeout: Guard)).LiveWorkers);
+            Assert.Equal(2, (await _listener.FishForMessageAsync<CensusCompleted>(_ => true, max: Guard)).LiveWorkers);
         }
 
         // Per census: one LIST of workers/ and one GET per entry; no shard-lease request; the clock is only re-read
@@ -104,18 +106,18 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
     {
         await StartActiveAsync();
         _activity.SetIdle(true);
-        await _listener.FishForMessageAsync<IdleReleased>(timeout: Guard);
+        await _listener.FishForMessageAsync<IdleReleased>(_ => true, max: Guard);
         _time.Advance(TimeSpan.FromMinutes(3));
         await PeerHeartbeatAsync();
 
         _activity.SetIdle(false);
 
-        var tick = await _listener.FishForMessageAsync<TickCompleted>(timeout: Guard); // no time advanced
+        var tick = await _listener.FishForMessageAsync<TickCompleted>(_ => true, max: Guard); // no time advanced
         Assert.True(tick.Report.Owned == 8, tick.Report.ToString());
         await _subscriber.FishForMessageAsync<OwnedShardsChanged>(s => s.Shards.Count == 8 && !s.Shards.Contains("f"), Guard);
         _store.Reset();
         _time.Advance(_manager.Settings.EffectiveRenewalInterval);
-        var renewal = await _listener.FishForMessageAsync<TickCompleted>(timeout: Guard);
+        var renewal = await _listener.FishForMessageAsync<TickCompleted>(_ => true, max: Guard);
         Assert.Equal(0, renewal.Report.Lost);
         Assert.True(_store.Count(StoreOperation.Put, "shard-leases") >= 8, _store.Describe()); // the 8 renewed by CAS (+ adoptions of the unclaimed 7)
     }
@@ -125,7 +127,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
     {
         await StartActiveAsync();
         _activity.SetIdle(true);
-        await _listener.FishForMessageAsync<IdleReleased>(timeout: Guard);
+        await _listener.FishForMessageAsync<IdleReleased>(_ => true, max: Guard);
         await _system.Terminate().WaitAsync(Guard); // the idle worker dies without any shutdown
 
         var peerClock = new StoreClock(_memory, _time, TimeSpan.FromSeconds(5));

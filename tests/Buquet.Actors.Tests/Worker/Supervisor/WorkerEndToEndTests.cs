@@ -1,6 +1,7 @@
+using Akka.TestKit;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Kernel.TestKit;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;

@@ -1,5 +1,8 @@
 using Buquet.Actors.Client;
-using Buquet.Actors.Kernel;
+using Akka.Actor;
+using Akka.TestKit;
+using Buquet.Actors.Runtime;
+using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker.Handlers;
