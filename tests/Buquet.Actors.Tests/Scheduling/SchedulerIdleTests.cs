@@ -194,14 +194,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         var seen = new List<object>();
         while (seen.LastOrDefault() is not Scheduler.TickCompleted)
         {
-            try
-            {
-                seen.Add(await _probe.ReceiveOneAsync(TimeSpan.FromSeconds(3)));
-            }
-            catch (TestKitException)
-            {
-                Assert.Fail(string.Join("; ", seen));
-            }
+            seen.Add(await _probe.ReceiveOneAsync(TimeSpan.FromSeconds(3)) ?? throw new TestKitException(string.Join("; ", seen)));
         }
 
         Assert.True(seen[^1] is Scheduler.TickCompleted { Report.Schedules: 1 }, string.Join("; ", seen));

@@ -33,6 +33,7 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
     private TaskSnapshot _held;
     private DateTimeOffset _trustedUntil;
     private IActorRef? _renewer;
+    private IActorRef _self = ActorRefs.Nobody;
     private bool _finished;
     private JsonElement? _output;
     private System.Diagnostics.Activity? _activity;
@@ -73,7 +74,11 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
 
     private TaskRecord Task => _held.Task;
 
-    protected override void PreStart() => Self.Tell(Executor.Start.Instance);
+    protected override void PreStart()
+    {
+        _self = Self;
+        Self.Tell(Executor.Start.Instance);
+    }
 
     protected override void PostStop()
     {
@@ -153,7 +158,8 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
 
     private async Task<DateTimeOffset> ExtendLeaseAsync(TimeSpan extra, CancellationToken cancellationToken)
     {
-        var result = await Self.Ask<Renewer.ExtendLeaseResult>(new Renewer.ExtendLease(extra), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        // Runs on the handler's thread, where Akka's Self/Context are not available: use the captured reference.
+        var result = await _self.Ask<Renewer.ExtendLeaseResult>(new Renewer.ExtendLease(extra), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         return result.NewExpiry ?? throw new OperationCanceledException("The task's lease is lost; stop working on it.");
     }
 

@@ -45,17 +45,14 @@ public sealed class WorkerEndToEndTests : IAsyncDisposable
         while (done < terminals)
         {
             Assert.True(TimeProvider.System.GetElapsedTime(start) < TimeSpan.FromSeconds(25), $"only {done} of {terminals} tasks terminal");
-            try
-            {
-                var finished = await probe.ExpectMsgAsync<ExecutorProtocol.ExecutionFinished>(TimeSpan.FromMilliseconds(20));
-                if (finished.Outcome is ExecutionResult.Completed or ExecutionResult.Failed)
-                {
-                    done++;
-                }
-            }
-            catch (TestKitException)
+            var finished = await probe.TryReceiveAsync<ExecutorProtocol.ExecutionFinished>(TimeSpan.FromMilliseconds(20));
+            if (finished is null)
             {
                 _h.Clock.Advance(step);
+            }
+            else if (finished.Outcome is ExecutionResult.Completed or ExecutionResult.Failed)
+            {
+                done++;
             }
         }
     }
@@ -116,14 +113,7 @@ public sealed class WorkerEndToEndTests : IAsyncDisposable
             for (var i = 0; i < 10; i++)
             {
                 _h.Clock.Advance(TimeSpan.FromSeconds(1));
-                try
-                {
-                    await _h.Finished.ReceiveOneAsync(TimeSpan.FromMilliseconds(10)); // progress signal, or a short guard
-                }
-                catch (TestKitException)
-                {
-                    // no execution finished in this step
-                }
+                await _h.Finished.ReceiveOneAsync(TimeSpan.FromMilliseconds(10)); // progress signal, or null after a short guard
             }
         }
 
