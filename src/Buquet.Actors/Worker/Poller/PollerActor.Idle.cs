@@ -153,7 +153,7 @@ internal sealed partial class PollerActor
 
     private async Task CheckHintAsync()
     {
-        if (_stopped || !_runtime.Settings.WakeHints)
+        if (!_runtime.Settings.WakeHints)
         {
             return;
         }
@@ -213,7 +213,7 @@ internal sealed partial class PollerActor
     /// <summary>Counts live workers (registry entries written within the fleet window) and publishes the fleet size.</summary>
     private async Task CensusAsync()
     {
-        if (_stopped || !_idle)
+        if (!_idle)
         {
             return;
         }

@@ -39,7 +39,6 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     private int _free;
     private bool _awaitingBatch;
     private bool _waitingForCapacity;
-    private bool _stopped;
     private long _pollDueAt;
 
     public PollerActor(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards)
@@ -51,6 +50,12 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         _polling = runtime.Settings.Polling;
         _interval = new PollInterval(_polling, runtime.Random);
         _allShards = WorkerFactory.PolledShards(runtime);
+        Become(Polling);
+    }
+
+    /// <summary>Polling (active or idle): ticks, capacity and batch results drive the next poll.</summary>
+    private void Polling()
+    {
         ReceiveAsync<Poller.PollTick>(_ => PollAsync());
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync());
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync());
@@ -67,9 +72,22 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         });
         Receive<Poller.StopPolling>(_ =>
         {
-            _stopped = true;
             Timers.CancelAll();
+            Become(Stopped);
         });
+    }
+
+    /// <summary>The worker is shutting down: no more requests; ticks already queued are dropped.</summary>
+    private void Stopped()
+    {
+        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
+        Receive<Poller.PollTick>(_ => { });
+        Receive<Poller.HintTick>(_ => { });
+        Receive<Poller.CensusTick>(_ => { });
+        Receive<Poller.Capacity>(m => _free = m.Free);
+        Receive<Poller.BatchResult>(_ => _awaitingBatch = false);
+        Receive<Poller.SetShards>(m => _shards = [.. m.Shards]);
+        Receive<Poller.StopPolling>(_ => { });
     }
 
     /// <summary>Polls performed (for tests and metrics).</summary>
@@ -127,7 +145,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     private async Task PollAsync()
     {
-        if (_stopped || _awaitingBatch)
+        if (_awaitingBatch)
         {
             return;
         }
@@ -177,7 +195,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     private void PollSoon()
     {
-        if (!_awaitingBatch && !_stopped)
+        if (!_awaitingBatch)
         {
             Schedule(TimeSpan.Zero);
         }
@@ -185,11 +203,6 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     private void Schedule(TimeSpan delay)
     {
-        if (_stopped)
-        {
-            return;
-        }
-
         _pollDueAt = _runtime.Time.GetTimestamp() + (long)(Math.Max(0, delay.TotalSeconds) * _runtime.Time.TimestampFrequency);
         if (delay <= TimeSpan.Zero)
         {
