@@ -77,4 +77,26 @@ public sealed class BuquetWorkerBuilder
         Handlers.AddActor(taskType, factory);
         return this;
     }
+
+    /// <summary>Registers an actor built from <paramref name="props"/> per execution, speaking <see cref="HandleTask{TMessage}"/> / <see cref="TaskReply"/>.</summary>
+    /// <typeparam name="TMessage">The input type.</typeparam>
+    /// <param name="taskType">The task type.</param>
+    /// <param name="props">The handler actor's props.</param>
+    /// <returns>This builder.</returns>
+    public BuquetWorkerBuilder AddActorHandler<TMessage>(string taskType, Akka.Actor.Props props)
+    {
+        Handlers.AddActor<TMessage>(taskType, props);
+        return this;
+    }
+
+    /// <summary>Registers an existing actor speaking <see cref="HandleTask{TMessage}"/> / <see cref="TaskReply"/>.</summary>
+    /// <typeparam name="TMessage">The input type.</typeparam>
+    /// <param name="taskType">The task type.</param>
+    /// <param name="handler">The handler actor.</param>
+    /// <returns>This builder.</returns>
+    public BuquetWorkerBuilder AddActorHandler<TMessage>(string taskType, Akka.Actor.IActorRef handler)
+    {
+        Handlers.AddActor<TMessage>(taskType, handler);
+        return this;
+    }
 }

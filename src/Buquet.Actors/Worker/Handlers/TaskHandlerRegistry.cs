@@ -54,6 +54,35 @@ public sealed class TaskHandlerRegistry
         return Add(new ActorRegistration(Validate(taskType), ActorProps.Create(factory)));
     }
 
+    /// <summary>
+    /// Registers an existing actor as the handler: every execution is a <see cref="HandleTask{TMessage}"/> it must
+    /// answer with a <see cref="TaskReply"/>; cancellation (timeout, cancel request, shutdown, lease loss) arrives as
+    /// <see cref="TaskCancelled"/>. The actor may serve many executions at once (up to the worker's concurrency).
+    /// </summary>
+    /// <typeparam name="TMessage">The input type.</typeparam>
+    /// <param name="taskType">The task type.</param>
+    /// <param name="handler">The actor.</param>
+    /// <returns>This registry.</returns>
+    public TaskHandlerRegistry AddActor<TMessage>(string taskType, IActorRef handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Add(new MessageRegistration<TMessage>(Validate(taskType), handler, null));
+    }
+
+    /// <summary>
+    /// Registers an actor speaking <see cref="HandleTask{TMessage}"/> / <see cref="TaskReply"/> built from
+    /// <paramref name="props"/>: a fresh child of the task's executor per execution, stopped when it ends.
+    /// </summary>
+    /// <typeparam name="TMessage">The input type.</typeparam>
+    /// <param name="taskType">The task type.</param>
+    /// <param name="props">The actor's props.</param>
+    /// <returns>This registry.</returns>
+    public TaskHandlerRegistry AddActor<TMessage>(string taskType, Props props)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        return Add(new MessageRegistration<TMessage>(Validate(taskType), null, props));
+    }
+
     /// <summary>Registers a handler actor class with a parameterless constructor.</summary>
     /// <typeparam name="THandler">The handler actor type.</typeparam>
     /// <param name="taskType">The task type.</param>
