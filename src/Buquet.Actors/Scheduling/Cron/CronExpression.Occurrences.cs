@@ -18,29 +18,42 @@ public sealed partial class CronExpression
     public DateTimeOffset? GetNextOccurrence(DateTimeOffset after, TimeZoneInfo? zone = null)
     {
         zone ??= TimeZoneInfo.Utc;
-        var localAfter = TimeZoneInfo.ConvertTime(after, zone).DateTime;
-        if (localAfter.Year > MaxYear)
+
+        // Filter 3a, the year limit before Cronos: nothing fires after 2100 (the crate's last year), so a search
+        // from a wall clock past 2100 finds nothing. This also keeps instants near DateTimeOffset.MaxValue away from
+        // Cronos, which throws for them instead of returning none (the UTC-year test comes first so that converting
+        // such an instant into a zone cannot overflow either).
+        if (after.UtcDateTime.Year > MaxYear + 1 || WallClockYear(after, zone) > MaxYear)
         {
             return null;
         }
 
-        var start = TruncateToMinute(localAfter).AddMinutes(1);
+        var cursor = after;
         while (true)
         {
-            var local = NextLocal(start);
-            if (local is null)
+            var next = _cronos.GetNextOccurrence(cursor, zone, inclusive: false);
+
+            // Filter 3b, the year limit after Cronos: Cronos searches far past 2100 (e.g. "0 0 29 2 *" after 2096
+            // gives 2104); buquet peers have no occurrence there.
+            if (next is null || WallClockYear(next.Value, zone) > MaxYear)
             {
                 return null;
             }
 
-            var instant = CronZoneMapping.ToInstant(local.Value, zone);
-            if (instant > after)
+            // Filter 1, the repeated fall-back hour: buquet fires an ambiguous wall time once, at its first
+            // occurrence (the larger, summer-time offset). Cronos fires "interval" expressions (* or a step in the
+            // minute or hour field) again in the repeated hour; our explicit lists avoid that today, and this
+            // filter keeps the rule true whatever Cronos decides: an instant in the repeated hour already fired
+            // an hour earlier, so search on after it.
+            if (!IsRepeatedWallTime(next.Value, zone))
             {
-                return instant;
+                // Filter 2, the spring-forward gap, needs no code: Cronos returns the first instant after the gap
+                // for a wall time inside it, as buquet does, and the slots of one gap and the first slot after it
+                // share that instant, so the strict "after" fires them once (CronTimeZoneTests, ADR 0013).
+                return next;
             }
 
-            // The wall time already fired earlier (repeated fall-back hour) or shares a gap's instant.
-            start = local.Value.AddMinutes(1);
+            cursor = next.Value;
         }
     }
 
@@ -103,6 +116,12 @@ public sealed partial class CronExpression
 
         return null;
     }
+
+    private static int WallClockYear(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).Year;
+
+    internal static bool IsRepeatedWallTime(DateTimeOffset instant, TimeZoneInfo zone) =>
+        zone.IsAmbiguousTime(instant) && zone.GetUtcOffset(instant) < zone.GetAmbiguousTimeOffsets(instant).Max();
 
     private static DateTime TruncateToMinute(DateTime value) =>
         new(value.Ticks - (value.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Unspecified);

@@ -1,3 +1,6 @@
+using CronosExpression = Cronos.CronExpression;
+using CronosFormat = Cronos.CronFormat;
+
 namespace Buquet.Actors.Scheduling.Cron;
 
 /// <summary>
@@ -24,9 +27,13 @@ public sealed partial class CronExpression
     private readonly ulong _months;
     private readonly ulong _daysOfWeek;
 
+    private readonly CronosExpression _cronos;
+
     private CronExpression(string text, ulong[] masks)
     {
         Text = text;
+        CronosText = CronosTranslation.ToCronosText(masks);
+        _cronos = CronosExpression.Parse(CronosText, CronosFormat.Standard);
         _minutes = masks[0];
         _hours = masks[1];
         _daysOfMonth = masks[2];
@@ -36,6 +43,9 @@ public sealed partial class CronExpression
 
     /// <summary>The expression as given.</summary>
     public string Text { get; }
+
+    /// <summary>The translated expression Cronos evaluates (explicit value lists, day-of-week 0-6).</summary>
+    internal string CronosText { get; }
 
     /// <summary>Parses a 5-field expression.</summary>
     /// <param name="expression">For example <c>"0 9 * * MON-FRI"</c> (09:00 Monday to Friday).</param>

@@ -136,6 +136,12 @@ public sealed class CronExpressionOccurrenceTests
     public void GetNextOccurrence_AfterMaxValue_NoneWithoutOverflow() =>
         Assert.Null(CronExpression.Parse("* * * * *").GetNextOccurrence(DateTimeOffset.MaxValue));
 
+    [Theory]
+    [InlineData("Asia/Kolkata")]
+    [InlineData("America/New_York")]
+    public void GetNextOccurrence_AfterMaxValueInZone_NoneWithoutOverflow(string zone) =>
+        Assert.Null(CronExpression.Parse("* * * * *").GetNextOccurrence(DateTimeOffset.MaxValue, CronTimeZone.Resolve(zone)));
+
     [Fact]
     public void GetOccurrences_Bounds_ExcludeFromIncludeToAndHonourMax()
     {
