@@ -6,7 +6,7 @@ namespace Buquet.Actors.Tests.Scheduling.Cron.Oracle;
 /// The pre-Cronos occurrence engine of <see cref="CronExpression"/> (bit-set fields, a field-by-field wall-clock
 /// search and the DST mapping of ADR 0006), kept unchanged as the test oracle of
 /// <see cref="CronosDifferentialTests"/>. It parses with the product's <see cref="CronFieldParser"/>; only the
-/// occurrence search lives here. Not product code: the library computes occurrences with Cronos (ADR 0013).
+/// occurrence search lives here. Not product code: the library computes occurrences with Cronos (ADR 0006, Decision 6).
 /// </summary>
 internal sealed class OracleCronEvaluator
 {
