@@ -18,29 +18,41 @@ public sealed partial class CronExpression
     public DateTimeOffset? GetNextOccurrence(DateTimeOffset after, TimeZoneInfo? zone = null)
     {
         zone ??= TimeZoneInfo.Utc;
-        var localAfter = TimeZoneInfo.ConvertTime(after, zone).DateTime;
-        if (localAfter.Year > MaxYear)
+
+        // Filter 3a, the year limit before Cronos: nothing fires after 2100 (the crate's last year), so a search
+        // from a wall clock past 2100 finds nothing. This also keeps instants near DateTimeOffset.MaxValue away from
+        // Cronos, which throws ArgumentOutOfRangeException for them instead of returning none.
+        if (WallClockYear(after, zone) > MaxYear)
         {
             return null;
         }
 
-        var start = TruncateToMinute(localAfter).AddMinutes(1);
+        var cursor = after;
         while (true)
         {
-            var local = NextLocal(start);
-            if (local is null)
+            var next = _cronos.GetNextOccurrence(cursor, zone, inclusive: false);
+
+            // Filter 3b, the year limit after Cronos: Cronos searches far past 2100 (e.g. "0 0 29 2 *" after 2096
+            // gives 2104); buquet peers have no occurrence there.
+            if (next is null || WallClockYear(next.Value, zone) > MaxYear)
             {
                 return null;
             }
 
-            var instant = CronZoneMapping.ToInstant(local.Value, zone);
-            if (instant > after)
+            // Filter 1, the repeated fall-back hour: buquet fires an ambiguous wall time once, at its first
+            // occurrence (the larger, summer-time offset). Cronos fires "interval" expressions (* or a step in the
+            // minute or hour field) again in the repeated hour; our explicit lists avoid that today, and this
+            // filter keeps the rule true whatever Cronos decides: an instant in the repeated hour already fired at
+            // its first pass, so search on after it.
+            if (!IsRepeatedWallTime(next.Value, zone))
             {
-                return instant;
+                // Filter 2, the spring-forward gap, needs no code: Cronos returns the first instant after the gap
+                // for a wall time inside it, as buquet does, and the slots of one gap and the first slot after it
+                // share that instant, so the strict "after" fires them once (pinned by CronTimeZoneTests).
+                return next;
             }
 
-            // The wall time already fired earlier (repeated fall-back hour) or shares a gap's instant.
-            start = local.Value.AddMinutes(1);
+            cursor = next.Value;
         }
     }
 
@@ -73,37 +85,13 @@ public sealed partial class CronExpression
         return result;
     }
 
-    /// <summary>The first wall-clock minute at or after <paramref name="start"/> that matches every field.</summary>
-    internal DateTime? NextLocal(DateTime start)
-    {
-        var t = TruncateToMinute(start);
-        while (t.Year <= MaxYear)
-        {
-            if (!Has(_months, t.Month))
-            {
-                t = new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Unspecified).AddMonths(1);
-            }
-            else if (!Has(_daysOfMonth, t.Day) || !Has(_daysOfWeek, (int)t.DayOfWeek + 1))
-            {
-                t = t.Date.AddDays(1);
-            }
-            else if (!Has(_hours, t.Hour))
-            {
-                t = t.Date.AddHours(t.Hour + 1);
-            }
-            else if (!Has(_minutes, t.Minute))
-            {
-                t = t.AddMinutes(1);
-            }
-            else
-            {
-                return t;
-            }
-        }
+    /// <summary>
+    /// Whether <paramref name="instant"/> is the second pass of a wall time the zone repeats at fall-back (its offset
+    /// is smaller than the summer-time one), i.e. a wall time that buquet already fired at its first pass.
+    /// </summary>
+    internal static bool IsRepeatedWallTime(DateTimeOffset instant, TimeZoneInfo zone) =>
+        zone.IsAmbiguousTime(instant) && zone.GetUtcOffset(instant) < zone.GetAmbiguousTimeOffsets(instant).Max();
 
-        return null;
-    }
-
-    private static DateTime TruncateToMinute(DateTime value) =>
-        new(value.Ticks - (value.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Unspecified);
+    private static int WallClockYear(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).Year;
 }

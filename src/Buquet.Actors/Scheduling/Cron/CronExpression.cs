@@ -1,3 +1,6 @@
+using CronosExpression = Cronos.CronExpression;
+using CronosFormat = Cronos.CronFormat;
+
 namespace Buquet.Actors.Scheduling.Cron;
 
 /// <summary>
@@ -12,30 +15,29 @@ namespace Buquet.Actors.Scheduling.Cron;
 /// (buquet peers reject them too). Names are case-insensitive: SUN-SAT (also SUNDAY, TUES, THURS …) and
 /// JAN-DEC (also JANUARY …). Occurrences run through the year 2100, like the crate.</para>
 /// <para>Occurrences are whole minutes. See <see cref="GetNextOccurrence"/> for time zones and DST.</para>
+/// <para>This class parses and validates the buquet dialect; the occurrences are computed by the Cronos package on a
+/// translated expression (explicit value lists, day-of-week shifted to Sunday = 0), with the rules where buquet and
+/// Cronos differ (the repeated fall-back hour, years after 2100) applied around it (ADR 0006, Decision 6).</para>
 /// </remarks>
 public sealed partial class CronExpression
 {
     /// <summary>The last year in which occurrences are produced (the crate's year range ends in 2100).</summary>
     internal const int MaxYear = 2100;
 
-    private readonly ulong _minutes;
-    private readonly ulong _hours;
-    private readonly ulong _daysOfMonth;
-    private readonly ulong _months;
-    private readonly ulong _daysOfWeek;
+    private readonly CronosExpression _cronos;
 
     private CronExpression(string text, ulong[] masks)
     {
         Text = text;
-        _minutes = masks[0];
-        _hours = masks[1];
-        _daysOfMonth = masks[2];
-        _months = masks[3];
-        _daysOfWeek = masks[4];
+        CronosText = CronosTranslation.ToCronosText(masks);
+        _cronos = CronosExpression.Parse(CronosText, CronosFormat.Standard);
     }
 
     /// <summary>The expression as given.</summary>
     public string Text { get; }
+
+    /// <summary>The translated expression Cronos evaluates (explicit value lists, day-of-week 0-6).</summary>
+    internal string CronosText { get; }
 
     /// <summary>Parses a 5-field expression.</summary>
     /// <param name="expression">For example <c>"0 9 * * MON-FRI"</c> (09:00 Monday to Friday).</param>
@@ -111,14 +113,4 @@ public sealed partial class CronExpression
 
     /// <inheritdoc />
     public override string ToString() => Text;
-
-    internal bool Matches(DateTime local) =>
-        local.Year <= MaxYear
-        && Has(_months, local.Month)
-        && Has(_daysOfMonth, local.Day)
-        && Has(_daysOfWeek, (int)local.DayOfWeek + 1)
-        && Has(_hours, local.Hour)
-        && Has(_minutes, local.Minute);
-
-    private static bool Has(ulong mask, int value) => (mask & (1UL << value)) != 0;
 }

@@ -136,6 +136,12 @@ public sealed class CronExpressionOccurrenceTests
     public void GetNextOccurrence_AfterMaxValue_NoneWithoutOverflow() =>
         Assert.Null(CronExpression.Parse("* * * * *").GetNextOccurrence(DateTimeOffset.MaxValue));
 
+    [Theory]
+    [InlineData("Asia/Kolkata")]
+    [InlineData("America/New_York")]
+    public void GetNextOccurrence_AfterMaxValueInZone_NoneWithoutOverflow(string zone) =>
+        Assert.Null(CronExpression.Parse("* * * * *").GetNextOccurrence(DateTimeOffset.MaxValue, CronTimeZone.Resolve(zone)));
+
     [Fact]
     public void GetOccurrences_Bounds_ExcludeFromIncludeToAndHonourMax()
     {
@@ -150,12 +156,13 @@ public sealed class CronExpressionOccurrenceTests
     }
 
     [Fact]
-    public void Matches_WallTime_ChecksEveryField()
+    public void GetNextOccurrence_EveryFieldRestricted_ChecksEveryField()
     {
+        // Was Matches_WallTime_ChecksEveryField on the pre-Cronos evaluator: 2026-01-13 is a Tuesday (day-of-week
+        // fails), 09:31 fails the minute, 2026-02-13 09:30 (a Friday) matches every field.
         var cron = CronExpression.Parse("30 9 13 * FRI");
 
-        Assert.True(cron.Matches(new DateTime(2026, 2, 13, 9, 30, 0, DateTimeKind.Unspecified)));
-        Assert.False(cron.Matches(new DateTime(2026, 1, 13, 9, 30, 0, DateTimeKind.Unspecified)));
-        Assert.False(cron.Matches(new DateTime(2026, 2, 13, 9, 31, 0, DateTimeKind.Unspecified)));
+        Assert.Equal(Utc("2026-02-13T09:30:00Z"), cron.GetNextOccurrence(Utc("2026-01-13T09:29:00Z")));
+        Assert.Equal(Utc("2026-03-13T09:30:00Z"), cron.GetNextOccurrence(Utc("2026-02-13T09:30:00Z")));
     }
 }

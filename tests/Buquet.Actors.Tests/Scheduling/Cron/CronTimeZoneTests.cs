@@ -106,6 +106,13 @@ public sealed class CronTimeZoneTests
         Assert.Equal(Utc("2026-11-01T07:00:00Z"), next);
     }
 
+    [Theory]
+    [InlineData("2026-11-01T05:30:00Z", false)] // 01:30 EDT, first pass: fires
+    [InlineData("2026-11-01T06:30:00Z", true)] // 01:30 EST, repeated: already fired at 05:30Z
+    [InlineData("2026-11-01T07:30:00Z", false)] // 02:30 EST, after the overlap
+    public void IsRepeatedWallTime_NewYorkFallBack_OnlySecondPassIsRepeated(string instant, bool repeated) =>
+        Assert.Equal(repeated, CronExpression.IsRepeatedWallTime(Utc(instant), NewYork));
+
     [Fact]
     public void GetNextOccurrence_BerlinSpringGap_FiresAtThreeCest()
     {

@@ -1,7 +1,10 @@
-namespace Buquet.Actors.Scheduling.Cron;
+namespace Buquet.Actors.Tests.Scheduling.Cron.Oracle;
 
-/// <summary>Maps a wall-clock time of a zone to the instant a slot fires, with the DST rules of ADR 0006.</summary>
-internal static class CronZoneMapping
+/// <summary>
+/// The pre-Cronos mapping of a zone's wall-clock time to the instant a slot fires (ADR 0006, Decision 3), kept
+/// unchanged as part of the test oracle (<see cref="OracleCronEvaluator"/>).
+/// </summary>
+internal static class OracleZoneMapping
 {
     /// <summary>Longest gap searched for (Samoa skipped a whole day in 2011).</summary>
     private static readonly TimeSpan MaxGap = TimeSpan.FromHours(48);
