@@ -5,6 +5,13 @@
 //
 // Configuration is the same layered configuration as the CLI (HOCON/reference.conf defaults, BUQUET_CONFIG, buquet's
 // S3_* / BUQUET_* variables, BUQUET__SECTION__KEY overrides). SIGTERM / Ctrl+C drains in-flight tasks gracefully.
+//
+// Two ways to host the worker (both on Akka.NET):
+//   (default)   AddBuquetWorker: the worker runs in an actor system of its own, with a delegate handler.
+//   --own-akka  the application's own AddAkka(...) system, the worker attached with WithBuquetWorker and the handler
+//               written as an actor (HandleTask<T> in, TaskReply out, TaskCancelled on timeout/cancel/shutdown).
+using Akka.Actor;
+using Akka.Hosting;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
 using Buquet.Actors.Hosting;
@@ -15,20 +22,22 @@ using Microsoft.Extensions.Hosting;
 var builder = Host.CreateApplicationBuilder(args);
 var configuration = BuquetConfiguration.Build();
 
-builder.Services
-    .AddBuquet(configuration)
-    .AddBuquetWorker(worker => worker
+builder.Services.AddBuquet(configuration);
+if (args.Contains("--own-akka"))
+{
+    builder.Services.AddAkka("sample-app", (akka, sp) => akka
+        .WithBuquetWorker(sp, worker => worker.AddActorHandler<ResizeImage>("images.resize", Props.Create<ResizeActor>())));
+}
+else
+{
+    builder.Services.AddBuquetWorker(worker => worker
         .AddHandler<ResizeImage, ResizeResult>("images.resize", async (message, context) =>
         {
             context.Logger.LogResizing(message.Url, context.Attempt);
-            if (message.Width <= 0 || message.Height <= 0)
-            {
-                throw new PermanentTaskException($"Bad size {message.Width}x{message.Height}.");
-            }
-
             await Task.Yield(); // the real work would honour context.CancellationToken
-            return new ResizeResult($"{message.Url}?w={message.Width}&h={message.Height}");
+            return Resize(message);
         }));
+}
 
 using var host = builder.Build();
 await host.StartAsync();
@@ -40,7 +49,23 @@ Console.WriteLine($"submitted {task.Id}; press Ctrl+C to stop the worker");
 
 await host.WaitForShutdownAsync();
 
+static ResizeResult Resize(ResizeImage message) => message.Width <= 0 || message.Height <= 0
+    ? throw new PermanentTaskException($"Bad size {message.Width}x{message.Height}.")
+    : new ResizeResult($"{message.Url}?w={message.Width}&h={message.Height}");
+
 internal sealed record ResizeImage(string Url, int Width, int Height);
+
+/// <summary>The same handler as an actor: one HandleTask per execution, one TaskReply back.</summary>
+internal sealed class ResizeActor : ReceiveActor
+{
+    public ResizeActor()
+    {
+        Receive<HandleTask<ResizeImage>>(m => Sender.Tell(m.Message.Width <= 0 || m.Message.Height <= 0
+            ? new TaskReply.Fail($"Bad size {m.Message.Width}x{m.Message.Height}.")
+            : new TaskReply.Completed(new ResizeResult($"{m.Message.Url}?w={m.Message.Width}&h={m.Message.Height}"))));
+        Receive<TaskCancelled>(_ => Context.Stop(Self));
+    }
+}
 
 internal sealed record ResizeResult(string ResizedUrl);
 
