@@ -54,12 +54,13 @@ internal sealed class WorkerInstance(
 
         logger.LogInformation(
             "Worker {WorkerId} starting: concurrency {Concurrency}, task types {Types}", id, settings.Concurrency, string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal)));
-        var supervisor = WorkerFactory.Start(system, Runtime, companions: WorkerFactory.Companions(o, Runtime));
+        var activity = system.ActorOf(WorkerActivity.Props(), "worker-activity");
+        var supervisor = WorkerFactory.Start(system, Runtime, companions: WorkerFactory.Companions(o, Runtime), activity: activity);
         Supervisor = supervisor;
         registry.Register<BuquetWorker>(supervisor, overwrite: true);
         if (o.Worker.TrimMemoryWhenIdle)
         {
-            system.ActorOf(Worker.Memory.IdleMemoryTrim.Props(Runtime.Activity, Worker.Memory.IdleMemoryTrim.Settings.Default, Worker.Memory.IdleMemoryTrim.CollectAggressively), "idle-memory-trim");
+            system.ActorOf(Worker.Memory.IdleMemoryTrim.Props(activity, Worker.Memory.IdleMemoryTrim.Settings.Default, Worker.Memory.IdleMemoryTrim.CollectAggressively), "idle-memory-trim");
         }
 
         // The drain rides Akka's coordinated shutdown (ADR 0013): stop claiming when the service unbinds, drain,
@@ -90,7 +91,7 @@ internal sealed class WorkerInstance(
             // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).
             // It shares the worker's store clock (one sync serves both) and idle flag (an idle standby checks rarely).
             var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), Runtime.Clock, time, logs.CreateLogger<BuquetClient>());
-            var schedulerSettings = Scheduler.Settings.FromConfig(o.Scheduler, id) with { Activity = Runtime.Activity };
+            var schedulerSettings = Scheduler.Settings.FromConfig(o.Scheduler, id) with { Activity = activity };
             var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, schedulerSettings, logs), "scheduler");
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "buquet-scheduler-resign", async () =>
             {

@@ -84,7 +84,7 @@ internal static class Scheduler
 
         /// <summary>The worker's idle flag (a standby checks the leader lease every <see cref="IdleStandbyInterval"/>
         /// while idle); <c>null</c> = always active.</summary>
-        public Worker.WorkerActivity? Activity { get; init; }
+        public IActorRef? Activity { get; init; }
 
         /// <summary>A standby's lease-round period while the worker is idle (<c>idle-standby-interval</c>).</summary>
         public TimeSpan IdleStandbyInterval { get; init; } = TimeSpan.FromMinutes(5);

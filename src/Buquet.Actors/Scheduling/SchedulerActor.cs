@@ -88,11 +88,11 @@ internal sealed class SchedulerActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(TickTimerKey, Scheduler.Tick.Instance, _settings.TickInterval);
         Self.Tell(Scheduler.RenewLease.Instance);
         Self.Tell(Scheduler.Tick.Instance);
-        _settings.Activity?.Watch(Self);
+        _settings.Activity?.Tell(new Worker.WorkerActivity.Subscribe(Self));
     }
 
     /// <inheritdoc />
-    protected override void PostStop() => _settings.Activity?.Unwatch(Self);
+    protected override void PostStop() => _settings.Activity?.Tell(new Worker.WorkerActivity.Unsubscribe(Self));
 
     private void OnActivityChanged(Worker.WorkerActivity.Changed changed)
     {

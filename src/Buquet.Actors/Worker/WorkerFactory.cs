@@ -50,10 +50,10 @@ internal static class WorkerFactory
         runtime.Settings.Shards.Count > 0 ? runtime.Settings.Shards : runtime.Repository.Shards.All;
 
     /// <summary>Starts the supervisor (named <see cref="SupervisorName"/>) polling <paramref name="shards"/> (default: <see cref="PolledShards"/>).</summary>
-    public static IActorRef Start(ActorSystem system, WorkerRuntime runtime, IReadOnlyList<string>? shards = null, Func<Task>? onStopped = null, string name = SupervisorName, WorkerCompanions? companions = null)
+    public static IActorRef Start(ActorSystem system, WorkerRuntime runtime, IReadOnlyList<string>? shards = null, Func<Task>? onStopped = null, string name = SupervisorName, WorkerCompanions? companions = null, IActorRef? activity = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        return system.ActorOf(WorkerSupervisor.Props(runtime, shards ?? (companions?.ShardLease is null ? PolledShards(runtime) : []), onStopped, companions), name);
+        return system.ActorOf(WorkerSupervisor.Props(runtime, shards ?? (companions?.ShardLease is null ? PolledShards(runtime) : []), onStopped, companions, activity), name);
     }
 
     /// <summary>
@@ -66,18 +66,18 @@ internal static class WorkerFactory
         ArgumentNullException.ThrowIfNull(runtime);
         var logs = runtime.LoggerFactory;
         var id = runtime.Settings.WorkerId;
-        Props? monitor = options.Monitor.Enabled
-            ? MaintenanceMonitor.Props(MaintenanceMonitor.Settings.FromOptions(options.Monitor), runtime.Repository, runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Monitor"), runtime.Activity)
+        Func<IActorRef, Props>? monitor = options.Monitor.Enabled
+            ? activity => MaintenanceMonitor.Props(MaintenanceMonitor.Settings.FromOptions(options.Monitor), runtime.Repository, runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Monitor"), activity)
             : null;
         ShardLeaseManager? manager = options.Worker.ShardLeasing.Enabled
             ? new ShardLeaseManager(runtime.Store, runtime.Clock, runtime.Time, id, ShardLeaseSettings.From(options), null, logs.CreateLogger<ShardLeaseManager>())
             : null;
         var polled = PolledShards(runtime);
         var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>());
-        var heartbeat = WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"), runtime.Activity);
-        Func<IActorRef, Props>? shardLease = manager is null
+        Func<IActorRef, Props> heartbeat = activity => WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"), activity);
+        Func<IActorRef, IActorRef, Props>? shardLease = manager is null
             ? null
-            : subscriber => ShardLeasing.Props(manager, StoreBackoff.Default, runtime.Random, subscriber, null, logs.CreateLogger("Buquet.Actors.Worker.ShardLease"), runtime.Activity);
+            : (subscriber, activity) => ShardLeasing.Props(manager, StoreBackoff.Default, runtime.Random, subscriber, null, logs.CreateLogger("Buquet.Actors.Worker.ShardLease"), activity);
         return new WorkerCompanions(monitor, heartbeat, shardLease);
     }
 

@@ -24,7 +24,4 @@ internal sealed record WorkerRuntime(
 
     /// <summary>The execution log (<c>buquet.worker.execution-log</c>), or null when off.</summary>
     public Diagnostics.ExecutionLogWriter? ExecutionLog { get; init; }
-
-    /// <summary>Idle flag and fleet size shared by this worker's actors.</summary>
-    public WorkerActivity Activity { get; } = new();
 }

@@ -17,7 +17,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
     private readonly SchedulingFixture _f = new();
     private readonly PrefixCountingObjectStore _store;
-    private readonly WorkerActivity _activity = new();
+    private readonly IActorRef _activity;
     private readonly ActorSystem _system;
     private readonly TestProbe _probe;
 
@@ -25,6 +25,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
     {
         _store = new PrefixCountingObjectStore(_f.Memory);
         _system = TestActorSystem.Create(_f.Time);
+        _activity = _system.ActorOf(WorkerActivity.Props());
         _probe = _system.CreateProbe();
         _probe.SubscribeTo<Scheduler.LeaseRoundCompleted>();
         _probe.SubscribeTo<Scheduler.TickCompleted>();
@@ -41,7 +42,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
             Assert.True((await other.TryAcquireAsync("other-node")).IsHeld);
         }
 
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
         var settings = new Scheduler.Settings("standby", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90), ScheduleExtensions.Default)
         {
@@ -76,7 +77,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
     {
         var actor = await StartIdleStandbyAsync();
 
-        _activity.SetIdle(false);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
         await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the change is processed before the reply
         _store.Reset();
         for (var i = 0; i < 4; i++)
@@ -111,7 +112,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
         Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
 
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader); // at once
         var lease = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
         Assert.Equal(_f.Time.GetUtcNow() + TimeSpan.FromMinutes(5), (await lease.ReadAsync())!.Value.Record.ExpiresAt);
@@ -129,7 +130,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
 
         // Active again (a schedule written with a wake-up hint makes the pollers active): a tick at once.
         _store.Reset();
-        _activity.SetIdle(false);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
         while (_store.Count(StoreOperation.List, "schedules") == 0)
         {
             await _probe.FishForMessageAsync<Scheduler.TickCompleted>(_ => true, max: Guard); // no virtual time passes here
@@ -199,7 +200,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
 
         Assert.True(seen[^1] is Scheduler.TickCompleted { Report.Schedules: 1 }, string.Join("; ", seen));
 
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the idle change is processed
         _store.Reset();
         for (var i = 0; i < 4; i++)

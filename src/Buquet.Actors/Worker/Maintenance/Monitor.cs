@@ -116,7 +116,7 @@ internal static class MaintenanceMonitor
     /// <param name="listener">Receives <see cref="CheckCompleted"/>, <see cref="SweepCompleted"/>, <see cref="StoreUnavailable"/>; optional.</param>
     /// <param name="logger">Diagnostics.</param>
     /// <param name="activity">The worker's idle flag and fleet size (intervals scale while idle); optional.</param>
-    public static Props Props(Settings settings, TaskRepository repository, Func<double> random, IActorRef? listener = null, ILogger? logger = null, WorkerActivity? activity = null)
+    public static Props Props(Settings settings, TaskRepository repository, Func<double> random, IActorRef? listener = null, ILogger? logger = null, IActorRef? activity = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(repository);

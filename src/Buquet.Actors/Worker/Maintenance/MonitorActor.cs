@@ -36,7 +36,7 @@ internal sealed class MonitorActor : ReceiveActor, IWithTimers
     private readonly Func<double> _random;
     private readonly IActorRef? _listener;
     private readonly ILogger _logger;
-    private readonly WorkerActivity? _activity;
+    private readonly IActorRef? _activity;
 
     // Actor-confined.
     private int _checkFailures;
@@ -44,7 +44,7 @@ internal sealed class MonitorActor : ReceiveActor, IWithTimers
     private bool _idle;
     private int _fleetSize = 1;
 
-    public MonitorActor(Settings settings, LeaseRecovery recovery, IndexSweeper sweeper, Func<double> random, IActorRef? listener, ILogger? logger, WorkerActivity? activity = null)
+    public MonitorActor(Settings settings, LeaseRecovery recovery, IndexSweeper sweeper, Func<double> random, IActorRef? listener, ILogger? logger, IActorRef? activity = null)
     {
         _settings = settings;
         _recovery = recovery;
@@ -61,7 +61,11 @@ internal sealed class MonitorActor : ReceiveActor, IWithTimers
     private TimeSpan CheckInterval => _settings.CheckIntervalFor(_idle, _fleetSize);
 
     /// <summary>Cancelled when the worker starts shutting down (finding 6 of docs/reliability.md).</summary>
-    private CancellationToken Stopping => _activity?.Stopping ?? CancellationToken.None;
+    // Cancelled in PostStop: the supervisor stops the monitor when the worker starts draining (recovery and sweeping
+    // are other workers' job from then on), and a pass in progress gives up at its next request.
+    private readonly CancellationTokenSource _stopping = new();
+
+    private CancellationToken Stopping => _stopping.Token;
 
     private TimeSpan SweepInterval => _settings.SweepIntervalFor(_idle, _fleetSize);
 
@@ -74,10 +78,14 @@ internal sealed class MonitorActor : ReceiveActor, IWithTimers
             Timers.StartPeriodicTimer(SweepTimer, Sweep.Instance, SweepInterval);
         }
 
-        _activity?.Watch(Self);
+        _activity?.Tell(new WorkerActivity.Subscribe(Self));
     }
 
-    protected override void PostStop() => _activity?.Unwatch(Self);
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _activity?.Tell(new WorkerActivity.Unsubscribe(Self));
+    }
 
     private void OnActivityChanged(WorkerActivity.Changed changed)
     {

@@ -39,7 +39,7 @@ internal static class IdleMemoryTrim
     public static void CollectAggressively() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>Props; <paramref name="trim"/> is the collection (tests pass a recorder).</summary>
-    public static Props Props(WorkerActivity activity, Settings settings, Action trim, IActorRef? listener = null)
+    public static Props Props(IActorRef activity, Settings settings, Action trim, IActorRef? listener = null)
     {
         ArgumentNullException.ThrowIfNull(activity);
         ArgumentNullException.ThrowIfNull(settings);

@@ -18,7 +18,7 @@ internal sealed class IdleMemoryTrimActor : ReceiveActor, IWithTimers
     private const string SettleTimer = "settle";
 
     // Immutable after construction.
-    private readonly WorkerActivity _activity;
+    private readonly IActorRef _activity;
     private readonly Settings _settings;
     private readonly Action _trim;
     private readonly IActorRef? _listener;
@@ -27,7 +27,7 @@ internal sealed class IdleMemoryTrimActor : ReceiveActor, IWithTimers
     private bool _idle;
     private int _trims;
 
-    public IdleMemoryTrimActor(WorkerActivity activity, Settings settings, Action trim, IActorRef? listener)
+    public IdleMemoryTrimActor(IActorRef activity, Settings settings, Action trim, IActorRef? listener)
     {
         _activity = activity;
         _settings = settings;
@@ -37,9 +37,9 @@ internal sealed class IdleMemoryTrimActor : ReceiveActor, IWithTimers
         Receive<Settled>(_ => OnSettled());
     }
 
-    protected override void PreStart() => _activity.Watch(Self);
+    protected override void PreStart() => _activity.Tell(new WorkerActivity.Subscribe(Self));
 
-    protected override void PostStop() => _activity.Unwatch(Self);
+    protected override void PostStop() => _activity.Tell(new WorkerActivity.Unsubscribe(Self));
 
     private void OnChanged(WorkerActivity.Changed changed)
     {

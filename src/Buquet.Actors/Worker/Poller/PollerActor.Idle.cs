@@ -23,6 +23,7 @@ internal sealed partial class PollerActor
     private long? _lastCensus;
     private int? _fleetRank;
     private int _rankedFleet = 1;
+    private int _fleetSize = 1; // from the activity actor: this poller's census or the shard-lease census
 
     /// <summary>True while idle (tests).</summary>
     internal bool IsIdle => _idle;
@@ -44,7 +45,7 @@ internal sealed partial class PollerActor
     private void EnterIdle()
     {
         _idle = true;
-        _runtime.Activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         var sinceCensus = _lastCensus is { } t ? _runtime.Time.GetElapsedTime(t) : TimeSpan.MaxValue;
         if (sinceCensus >= _polling.FleetCensusInterval)
         {
@@ -55,7 +56,7 @@ internal sealed partial class PollerActor
             Timers.StartSingleTimer(CensusKey, Poller.CensusTick.Instance, _polling.FleetCensusInterval - sinceCensus);
         }
 
-        _logger.LogDebug("Poller idle: full discovery every {Interval}, hint checks every {HintInterval}", _polling.IdleMaxInterval, _polling.IdleHintInterval(_runtime.Activity.FleetSize));
+        _logger.LogDebug("Poller idle: full discovery every {Interval}, hint checks every {HintInterval}", _polling.IdleMaxInterval, _polling.IdleHintInterval(_fleetSize));
     }
 
     private void ExitIdle()
@@ -64,7 +65,7 @@ internal sealed partial class PollerActor
         _emptyPolls = 0;
         _interval.Reset();
         Timers.Cancel(CensusKey);
-        _runtime.Activity.SetIdle(false);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
     }
 
     /// <summary>
@@ -180,7 +181,7 @@ internal sealed partial class PollerActor
             }
         }
 
-        var next = _idle ? _interval.Jittered(_polling.IdleHintInterval(_runtime.Activity.FleetSize)) : _polling.ActiveHintInterval;
+        var next = _idle ? _interval.Jittered(_polling.IdleHintInterval(_fleetSize)) : _polling.ActiveHintInterval;
         Timers.StartSingleTimer(HintKey, Poller.HintTick.Instance, next);
     }
 
@@ -239,7 +240,7 @@ internal sealed partial class PollerActor
             var rank = live.IndexOf(_runtime.Settings.WorkerId);
             _fleetRank = rank >= 0 ? rank : null;
             _rankedFleet = Math.Max(1, live.Count);
-            _runtime.Activity.SetFleetSize(_rankedFleet);
+            _activity.Tell(new WorkerActivity.SetFleetSize(_rankedFleet));
             if (_idle && !_awaitingBatch && Timers.IsTimerActive(PollKey) && NextTurn(now) is not null)
             {
                 Schedule(IdlePollDelay()); // the discovery timer set before the rank was known: move it to this worker's turn
@@ -247,7 +248,7 @@ internal sealed partial class PollerActor
         }
         catch (ObjectStoreUnavailableException ex)
         {
-            _logger.LogDebug(ex, "Fleet census failed; keeping fleet size {FleetSize}", _runtime.Activity.FleetSize);
+            _logger.LogDebug(ex, "Fleet census failed; keeping fleet size {FleetSize}", _fleetSize);
         }
 
         // A fleet still starting (or scaling) is counted again a minute later instead of living with a partial count

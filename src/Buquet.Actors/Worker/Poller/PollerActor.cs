@@ -32,6 +32,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     private readonly PollInterval _interval;
     private readonly PollingSettings _polling;
     private readonly IReadOnlyList<string> _allShards;
+    private readonly IActorRef _activity;
 
     // Actor-confined.
     private readonly ReadyIndexScanner _scanner = new();
@@ -41,8 +42,9 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     private bool _waitingForCapacity;
     private long _pollDueAt;
 
-    public PollerActor(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards)
+    public PollerActor(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards, IActorRef activity)
     {
+        _activity = activity;
         _runtime = runtime;
         _supervisor = supervisor;
         _shards = [.. shards];
@@ -60,6 +62,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync());
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync());
         Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
+        Receive<WorkerActivity.Changed>(m => _fleetSize = m.FleetSize);
         Receive<Poller.Capacity>(OnCapacity);
         Receive<Poller.BatchResult>(OnBatchResult);
         Receive<Poller.SetShards>(m =>
@@ -81,6 +84,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     private void Stopped()
     {
         Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
+        Receive<WorkerActivity.Changed>(_ => { });
         Receive<Poller.PollTick>(_ => { });
         Receive<Poller.HintTick>(_ => { });
         Receive<Poller.CensusTick>(_ => { });
@@ -97,13 +101,16 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _runtime.Activity.SetIdle(false);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
+        _activity.Tell(new WorkerActivity.Subscribe(Self));
         _supervisor.Tell(Poller.Started.Instance, Self);
         if (_runtime.Settings.WakeHints)
         {
             Self.Tell(Poller.HintTick.Instance);
         }
     }
+
+    protected override void PostStop() => _activity.Tell(new WorkerActivity.Unsubscribe(Self));
 
     private void OnCapacity(Poller.Capacity capacity)
     {

@@ -97,7 +97,7 @@ internal static class WorkerHeartbeat
     /// <param name="listener">Receives <see cref="HeartbeatWritten"/> and <see cref="StoreUnavailable"/>; optional.</param>
     /// <param name="logger">Diagnostics.</param>
     /// <param name="activity">The worker's idle flag: heartbeats slow to the idle interval while idle; optional.</param>
-    public static Props Props(WorkerRegistry registry, Settings settings, Func<double> random, IActorRef? listener = null, ILogger? logger = null, WorkerActivity? activity = null)
+    public static Props Props(WorkerRegistry registry, Settings settings, Func<double> random, IActorRef? listener = null, ILogger? logger = null, IActorRef? activity = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(settings);

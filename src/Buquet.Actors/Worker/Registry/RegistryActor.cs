@@ -29,12 +29,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
 
     // Actor-confined.
-    private readonly WorkerActivity? _activity;
+    private readonly IActorRef? _activity;
     private int _failures;
     private bool _deregistered;
     private bool _idle;
 
-    public RegistryActor(WorkerRegistry registry, Settings settings, Func<double> random, IActorRef? listener, ILogger? logger, WorkerActivity? activity = null)
+    public RegistryActor(WorkerRegistry registry, Settings settings, Func<double> random, IActorRef? listener, ILogger? logger, IActorRef? activity = null)
     {
         _activity = activity;
         _registry = registry;
@@ -55,10 +55,10 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         Self.Tell(Heartbeat.Instance);
         Timers.StartPeriodicTimer(HeartbeatTimer, Heartbeat.Instance, Interval);
-        _activity?.Watch(Self);
+        _activity?.Tell(new WorkerActivity.Subscribe(Self));
     }
 
-    protected override void PostStop() => _activity?.Unwatch(Self);
+    protected override void PostStop() => _activity?.Tell(new WorkerActivity.Unsubscribe(Self));
 
     private void OnActivityChanged(WorkerActivity.Changed changed)
     {

@@ -88,7 +88,7 @@ internal static class ShardLeasing
     /// <param name="logger">Diagnostics.</param>
     /// <param name="activity">The worker's activity: idle releases the leases (when the settings say so), and every
     /// tick or census reports the fleet size to it; optional.</param>
-    public static Props Props(ShardLeaseManager manager, StoreBackoff backoff, Func<double> random, IActorRef? subscriber = null, IActorRef? listener = null, ILogger? logger = null, WorkerActivity? activity = null)
+    public static Props Props(ShardLeaseManager manager, StoreBackoff backoff, Func<double> random, IActorRef? subscriber = null, IActorRef? listener = null, ILogger? logger = null, IActorRef? activity = null)
     {
         ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(backoff);

@@ -33,7 +33,7 @@ internal sealed class ShardLeaseActor : ReceiveActor, IWithTimers
     private readonly Func<double> _random;
     private readonly IActorRef? _listener;
     private readonly ILogger _logger;
-    private readonly WorkerActivity? _activity;
+    private readonly IActorRef? _activity;
     private readonly IReadOnlySet<string> _allShards;
 
     // Actor-confined.
@@ -43,7 +43,7 @@ internal sealed class ShardLeaseActor : ReceiveActor, IWithTimers
     private bool _released;
     private bool _idleReleased;
 
-    public ShardLeaseActor(ShardLeaseManager manager, StoreBackoff backoff, Func<double> random, IActorRef? subscriber, IActorRef? listener, ILogger? logger, WorkerActivity? activity = null)
+    public ShardLeaseActor(ShardLeaseManager manager, StoreBackoff backoff, Func<double> random, IActorRef? subscriber, IActorRef? listener, ILogger? logger, IActorRef? activity = null)
     {
         _manager = manager;
         _backoff = backoff;
@@ -81,10 +81,10 @@ internal sealed class ShardLeaseActor : ReceiveActor, IWithTimers
 
         Self.Tell(Tick.Instance);
         Timers.StartPeriodicTimer(TickTimer, Tick.Instance, _manager.Settings.EffectiveRenewalInterval);
-        _activity?.Watch(Self);
+        _activity?.Tell(new WorkerActivity.Subscribe(Self));
     }
 
-    protected override void PostStop() => _activity?.Unwatch(Self);
+    protected override void PostStop() => _activity?.Tell(new WorkerActivity.Unsubscribe(Self));
 
     private async Task OnActivityAsync(WorkerActivity.Changed changed)
     {
@@ -141,13 +141,13 @@ internal sealed class ShardLeaseActor : ReceiveActor, IWithTimers
             if (_idleReleased)
             {
                 var live = await _manager.CountLiveWorkersAsync();
-                _activity?.SetFleetSize(live);
+                _activity?.Tell(new WorkerActivity.SetFleetSize(live));
                 _listener?.Tell(new CensusCompleted(live), Self);
             }
             else
             {
                 var report = await _manager.TickAsync();
-                _activity?.SetFleetSize(report.LiveWorkers);
+                _activity?.Tell(new WorkerActivity.SetFleetSize(report.LiveWorkers));
                 _listener?.Tell(new TickCompleted(report), Self);
             }
 

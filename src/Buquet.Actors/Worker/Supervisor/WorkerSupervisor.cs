@@ -76,8 +76,9 @@ internal static class WorkerSupervisor
     /// <param name="shards">Initial shards to poll (all, or the configured list; the shard-lease owner narrows them).</param>
     /// <param name="onStopped">Release work run at the end of shutdown (shard leases, deregistration); may be null.</param>
     /// <param name="companions">Monitor, registry and shard-lease actors to run beside the poller.</param>
-    public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped = null, WorkerCompanions? companions = null) =>
-        ActorProps.Create(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None));
+    /// <param name="activity">The worker's activity actor (<see cref="WorkerActivity"/>); null creates one as the child <c>activity</c>.</param>
+    public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped = null, WorkerCompanions? companions = null, IActorRef? activity = null) =>
+        ActorProps.Create(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None, activity));
 }
 
 /// <summary>Worker lifecycle phase.</summary>

@@ -87,8 +87,7 @@ internal sealed partial class WorkerSupervisorActor
         Become(Draining);
         _poller?.Tell(PollerProtocol.StopPolling.Instance);
 
-        // Recovery and sweeping are other workers' job from here: a pass in progress stops at its next request.
-        _runtime.Activity.SignalStopping();
+        // Recovery and sweeping are other workers' job from here: stopping the monitor cancels a pass in progress.
         if (_monitor is not null)
         {
             Context.Stop(_monitor);

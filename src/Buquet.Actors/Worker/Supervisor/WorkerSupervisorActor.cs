@@ -33,6 +33,8 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     private readonly Dictionary<Guid, InFlight> _inFlight = [];
     private readonly HashSet<Guid> _claiming = [];
     private readonly Dictionary<string, int> _perType = new(StringComparer.Ordinal);
+    private readonly IActorRef? _givenActivity;
+    private IActorRef _activity = ActorRefs.Nobody;
     private IActorRef? _poller;
     private IActorRef? _registry;
     private IActorRef? _monitor;
@@ -41,8 +43,9 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     private int _batchClaimed;
     private long _spawned;
 
-    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped, WorkerCompanions companions)
+    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped, WorkerCompanions companions, IActorRef? activity)
     {
+        _givenActivity = activity;
         _companions = companions;
         _runtime = runtime;
         _initialShards = shards;
@@ -79,23 +82,24 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var pollerProps = PollerProtocol.Props(_runtime, Self, _initialShards);
+        _activity = _givenActivity ?? Context.ActorOf(WorkerActivity.Props(), "activity");
+        var pollerProps = PollerProtocol.Props(_runtime, Self, _initialShards, _activity);
         var backoff = Backoff.OnFailure(pollerProps, "poller", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, -1)
             .WithAutoReset(TimeSpan.FromMinutes(1));
         _poller = Context.ActorOf(BackoffSupervisor.Props(backoff), "poller-supervisor");
         if (_companions.Monitor is { } monitor)
         {
-            _monitor = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor, "monitor"), "monitor-supervisor");
+            _monitor = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor(_activity), "monitor"), "monitor-supervisor");
         }
 
         if (_companions.Registry is { } registry)
         {
-            _registry = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(registry, "registry"), "registry-supervisor");
+            _registry = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(registry(_activity), "registry"), "registry-supervisor");
         }
 
         if (_companions.ShardLease is { } shardLease)
         {
-            _shardLease = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(shardLease(Self), "shard-lease"), "shard-lease-supervisor");
+            _shardLease = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(shardLease(Self, _activity), "shard-lease"), "shard-lease-supervisor");
         }
     }
 

@@ -48,6 +48,9 @@ internal sealed class IdleWorkerHarness : IAsyncDisposable
 
     public List<WorkerRuntime> Runtimes { get; } = [];
 
+    /// <summary>Each worker's activity actor, in start order.</summary>
+    public List<IActorRef> Activities { get; } = [];
+
     /// <summary>Starts one worker (and its scheduler) in its own actor system, as <c>buquet worker</c> does.</summary>
     public WorkerRuntime StartWorker(string id, int seed)
     {
@@ -58,11 +61,13 @@ internal sealed class IdleWorkerHarness : IAsyncDisposable
         var runtime = WorkerFactory.CreateRuntime(
             Store, WorkerSettings.FromOptions(Options, id), handlers, Options.Queue.ShardPrefixLength, Time,
             SeededRandom.Source(seed), null, new StoreClock(Store, Time, Options.Clock.SyncInterval, Options.Clock.EstimateMaxAge));
-        WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(Options, runtime));
+        var activity = system.ActorOf(WorkerActivity.Props(), "worker-activity");
+        Activities.Add(activity);
+        WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(Options, runtime), activity: activity);
         if (Options.Scheduler.Enabled)
         {
             var client = new BuquetClient(Store, new BuquetClientOptions(), runtime.Clock, Time, null);
-            system.ActorOf(Scheduler.Props(client, Scheduler.Settings.FromConfig(Options.Scheduler, id) with { Activity = runtime.Activity }), "scheduler");
+            system.ActorOf(Scheduler.Props(client, Scheduler.Settings.FromConfig(Options.Scheduler, id) with { Activity = activity }), "scheduler");
         }
 
         Runtimes.Add(runtime);

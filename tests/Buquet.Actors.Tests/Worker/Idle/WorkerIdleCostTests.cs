@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Buquet.Actors.Worker;
 using Buquet.Actors.Storage;
 using Xunit.Abstractions;
 
@@ -21,9 +23,9 @@ public sealed class WorkerIdleCostTests(ITestOutputHelper output)
         }
 
         await h.RunAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5));
-        foreach (var r in h.Runtimes)
+        foreach (var activity in h.Activities)
         {
-            r.Activity.SetIdle(true); // what the poller signals after its idle threshold
+            activity.Tell(new WorkerActivity.SetIdle(true)); // what the poller signals after its idle threshold
         }
 
         await h.RunAsync(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(5));

@@ -23,13 +23,14 @@ public sealed class MonitorIdleTests : IAsyncDisposable
     };
 
     private readonly MaintenanceFixture _f = new();
-    private readonly WorkerActivity _activity = new();
+    private readonly IActorRef _activity;
     private readonly ActorSystem _system;
     private readonly TestProbe _listener;
 
     public MonitorIdleTests()
     {
         _system = TestActorSystem.Create(_f.Time);
+        _activity = _system.ActorOf(WorkerActivity.Props());
         _listener = _system.CreateProbe();
     }
 
@@ -39,8 +40,8 @@ public sealed class MonitorIdleTests : IAsyncDisposable
     {
         _system.ActorOf(MaintenanceMonitor.Props(Default, _f.Repo, MaintenanceFixture.NoJitter, _listener, null, _activity), "monitor");
         await _listener.FishForMessageAsync<CheckCompleted>(_ => true, max: Guard);
-        _activity.SetFleetSize(10);
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetFleetSize(10));
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         var cadence = await _listener.FishForMessageAsync<CadenceChanged>(c => c.CheckInterval == TimeSpan.FromSeconds(300), Guard);
         Assert.Equal(TimeSpan.FromSeconds(3000), cadence.SweepInterval);
     }
@@ -75,7 +76,7 @@ public sealed class MonitorIdleTests : IAsyncDisposable
         var running = (await _f.RunningAsync()).Task;
         _f.Advance(TimeSpan.FromSeconds(running.TimeoutSeconds + 1 - 140)); // before the first idle check
 
-        _activity.SetIdle(false);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
         await _listener.FishForMessageAsync<CadenceChanged>(c => c.CheckInterval == TimeSpan.FromSeconds(30), Guard);
         _f.Advance(TimeSpan.FromSeconds(140));
         _f.Advance(TimeSpan.FromSeconds(30));

@@ -13,13 +13,14 @@ public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero));
     private readonly ActorSystem _system;
-    private readonly WorkerActivity _activity = new();
+    private readonly IActorRef _activity;
     private readonly TestProbe _probe;
     private int _trims;
 
     public IdleMemoryTrimActorTests()
     {
         _system = TestActorSystem.Create(_time);
+        _activity = _system.ActorOf(WorkerActivity.Props());
         _probe = _system.CreateProbe("trims");
         _system.ActorOf(IdleMemoryTrim.Props(_activity, new IdleMemoryTrim.Settings(Settle), () => Interlocked.Increment(ref _trims), _probe), "trim");
     }
@@ -46,15 +47,15 @@ public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
     [Fact]
     public async Task Idle_SettleDelayPassed_TrimsOncePerIdlePeriod()
     {
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         Assert.True(await UntilTrimmedAsync() >= Settle);
         Assert.Equal(1, _trims);
 
         // Still idle: no second trim. Active, then idle again: one more.
         _time.Advance(TimeSpan.FromMinutes(5));
         await _probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
-        _activity.SetIdle(false);
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         await UntilTrimmedAsync();
         Assert.Equal(2, _trims);
     }
@@ -62,9 +63,9 @@ public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
     [Fact]
     public async Task Idle_ActiveAgainBeforeSettling_NoTrim()
     {
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         _time.Advance(Settle / 2);
-        _activity.SetIdle(false);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
         _time.Advance(Settle * 3);
         await _probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
         Assert.Equal(0, _trims);

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker;
@@ -16,9 +17,10 @@ public sealed class IdleWorkerTests
         await using var h = new WorkerHarness();
         var runtime = h.Runtime(WorkerHarness.Settings(), new TaskHandlerRegistry().AddBuiltIns(h.Clock));
         var activity = h.System.CreateProbe("activity");
-        runtime.Activity.Watch(activity);
+        var state = h.System.ActorOf(WorkerActivity.Props(), "worker-activity");
+        state.Tell(new WorkerActivity.Subscribe(activity.Ref));
         Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(duration: WorkerHarness.Guard)).Idle);
-        WorkerFactory.Start(h.System, runtime);
+        WorkerFactory.Start(h.System, runtime, activity: state);
         await h.PumpUntilAsync(activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, WorkerHarness.Guard).AsTask(), TimeSpan.FromMilliseconds(100));
         h.Clock.Advance(TimeSpan.FromMinutes(1));
 

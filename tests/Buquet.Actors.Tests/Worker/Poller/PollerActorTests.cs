@@ -27,7 +27,7 @@ public sealed class PollerActorTests
         // No clock/now PUT (and no other write or read) from an idle poller.
         Assert.Equal(0, counts[StoreOperation.Put]);
         Assert.Equal(0, counts[StoreOperation.Get]);
-        Assert.True(f.Runtime.Activity.IsIdle);
+        Assert.True((await f.ActivityAsync()).Idle);
         var perMinuteDollars = ((counts[StoreOperation.List] * 0.005) + (counts[StoreOperation.Head] * 0.0004)) / 1000 / 10;
         Assert.True(perMinuteDollars * 43_200 < 1.5, $"idle discovery costs ${perMinuteDollars * 43_200:F2} per worker-month");
     }
@@ -60,7 +60,7 @@ public sealed class PollerActorTests
 
         await f.StepAsync(TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(500));
 
-        Assert.Equal(10, f.Runtime.Activity.FleetSize);
+        Assert.Equal(10, (await f.ActivityAsync()).FleetSize);
         Assert.InRange(f.Counting.Snapshot()[StoreOperation.Head], 26, 34);
     }
 
@@ -76,7 +76,7 @@ public sealed class PollerActorTests
         await f.StartAsync();
         await f.UntilIdleAsync();
         await f.StepAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(3, f.Runtime.Activity.FleetSize);
+        Assert.Equal(3, (await f.ActivityAsync()).FleetSize);
         for (var i = 3; i < 10; i++)
         {
             await f.Memory.PutAsync($"workers/worker-peer{i}.json", "{}"u8.ToArray(), PutCondition.None);
@@ -84,7 +84,7 @@ public sealed class PollerActorTests
 
         // The first count changed the size (1 → 3), so the next one comes after a minute, not the 10-minute interval.
         await f.StepAsync(TimeSpan.FromSeconds(70), TimeSpan.FromMilliseconds(500));
-        Assert.Equal(10, f.Runtime.Activity.FleetSize);
+        Assert.Equal(10, (await f.ActivityAsync()).FleetSize);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class PollerActorTests
         var state = await f.StateAsync();
         Assert.False(state.Idle);
         Assert.Equal(1, state.HintWakeUps);
-        Assert.False(f.Runtime.Activity.IsIdle);
+        Assert.False((await f.ActivityAsync()).Idle);
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class PollerActorTests
         await f.StepAsync(TimeSpan.FromMinutes(1));
 
         Assert.False((await f.StateAsync()).Idle);
-        Assert.False(f.Runtime.Activity.IsIdle);
+        Assert.False((await f.ActivityAsync()).Idle);
     }
 
     [Fact]

@@ -39,6 +39,7 @@ internal sealed class PollerFixture : IAsyncDisposable
         Actors = new ActorTestSystem(Clock);
         System = Actors.System;
         Supervisor = new RecordingRef(System);
+        Activity = System.ActorOf(WorkerActivity.Props(), "activity");
         Hints = new WakeHintPublisher(Memory, Clock);
     }
 
@@ -58,6 +59,16 @@ internal sealed class PollerFixture : IAsyncDisposable
 
     public RecordingRef Supervisor { get; }
 
+    /// <summary>The worker's activity actor the poller reports to.</summary>
+    public IActorRef Activity { get; }
+
+    /// <summary>The activity state once the poller's reports so far are processed.</summary>
+    public async Task<WorkerActivity.Changed> ActivityAsync()
+    {
+        await StateAsync();
+        return await Activity.Ask<WorkerActivity.Changed>(WorkerActivity.GetState.Instance, Guard);
+    }
+
     /// <summary>A producer's hint publisher (writes to the uncounted store).</summary>
     public WakeHintPublisher Hints { get; }
 
@@ -66,7 +77,7 @@ internal sealed class PollerFixture : IAsyncDisposable
     /// <summary>Starts the poller over every shard and grants it <paramref name="free"/> slots.</summary>
     public async Task<IActorRef> StartAsync(int? free = null)
     {
-        Poller = System.ActorOf(PollerProtocol.Props(Runtime, Supervisor, Runtime.Repository.Shards.All), "poller");
+        Poller = System.ActorOf(PollerProtocol.Props(Runtime, Supervisor, Runtime.Repository.Shards.All, Activity), "poller");
         await StateAsync();
         Assert.IsType<PollerProtocol.Started>(Supervisor.Take());
         Poller.Tell(new PollerProtocol.Capacity(free ?? Runtime.Settings.Concurrency), Supervisor);

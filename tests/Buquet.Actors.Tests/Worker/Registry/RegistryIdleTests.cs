@@ -24,7 +24,7 @@ public sealed class RegistryIdleTests : IAsyncDisposable
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 28, 12, 0, 0, TimeSpan.Zero));
     private readonly PrefixCountingObjectStore _store;
-    private readonly WorkerActivity _activity = new();
+    private readonly IActorRef _activity;
     private readonly ActorSystem _system;
     private readonly TestProbe _listener;
     private readonly IActorRef _actor;
@@ -34,6 +34,7 @@ public sealed class RegistryIdleTests : IAsyncDisposable
         _store = new PrefixCountingObjectStore(new InMemoryObjectStore(_time));
         var registry = new WorkerRegistry(_store, new StoreClock(_store, _time, TimeSpan.FromSeconds(5)), "worker-i", () => []);
         _system = TestActorSystem.Create(_time);
+        _activity = _system.ActorOf(WorkerActivity.Props());
         _listener = _system.CreateProbe();
         _actor = _system.ActorOf(WorkerHeartbeat.Props(registry, Cadence, () => 0, _listener, null, _activity), "registry");
     }
@@ -43,7 +44,7 @@ public sealed class RegistryIdleTests : IAsyncDisposable
     private async Task GoIdleAsync()
     {
         await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard); // registration
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         _actor.Tell(Heartbeat.Instance); // after the change in the mailbox: the idle period starts here
         await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
         _store.Reset();
@@ -77,7 +78,7 @@ public sealed class RegistryIdleTests : IAsyncDisposable
         await GoIdleAsync();
         _time.Advance(TimeSpan.FromSeconds(30));
 
-        _activity.SetIdle(false);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
 
         await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard); // no time advanced: written on the change
         _time.Advance(TimeSpan.FromSeconds(10));

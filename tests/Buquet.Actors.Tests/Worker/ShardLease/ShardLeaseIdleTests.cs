@@ -24,7 +24,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
     private readonly InMemoryObjectStore _memory;
     private readonly PrefixCountingObjectStore _store;
     private readonly ShardLeaseManager _manager;
-    private readonly WorkerActivity _activity = new();
+    private readonly IActorRef _activity;
     private readonly ActorSystem _system;
     private readonly TestProbe _subscriber;
     private readonly TestProbe _listener;
@@ -37,6 +37,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
         var settings = ShardLeaseManagerTests.SettingsFor(ShardSpace.For(1).All) with { ReleaseWhenIdle = true, IdleCensusInterval = Census };
         _manager = new ShardLeaseManager(_store, clock, _time, "w1", settings);
         _system = TestActorSystem.Create(_time);
+        _activity = _system.ActorOf(WorkerActivity.Props());
         _subscriber = _system.CreateProbe();
         _listener = _system.CreateProbe();
     }
@@ -66,9 +67,9 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
     public async Task ChangedIdle_ReleasesLeasesPublishesEveryShardAndReportsFleetSize()
     {
         await StartActiveAsync();
-        Assert.Equal(2, _activity.FleetSize);
+        Assert.Equal(2, (await _activity.Ask<WorkerActivity.Changed>(WorkerActivity.GetState.Instance, Guard)).FleetSize);
 
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
 
         Assert.True((await _listener.FishForMessageAsync<IdleReleased>(_ => true, max: Guard)).Clean);
         var published = await _subscriber.FishForMessageAsync<OwnedShardsChanged>(s => s.Shards.Count == 16, Guard);
@@ -81,7 +82,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
     public async Task Idle_ThirtyMinutes_OnlyACensusEvery10MinutesAndNoLeaseRequests()
     {
         await StartActiveAsync();
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         await _listener.FishForMessageAsync<IdleReleased>(_ => true, max: Guard);
         _store.Reset();
 
@@ -105,12 +106,12 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
     public async Task ChangedActive_AfterIdle_ReacquiresAtOnceThenRenewsEveryPeriod()
     {
         await StartActiveAsync();
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         await _listener.FishForMessageAsync<IdleReleased>(_ => true, max: Guard);
         _time.Advance(TimeSpan.FromMinutes(3));
         await PeerHeartbeatAsync();
 
-        _activity.SetIdle(false);
+        _activity.Tell(new WorkerActivity.SetIdle(false));
 
         var tick = await _listener.FishForMessageAsync<TickCompleted>(_ => true, max: Guard); // no time advanced
         Assert.True(tick.Report.Owned == 8, tick.Report.ToString());
@@ -126,7 +127,7 @@ public sealed class ShardLeaseIdleTests : IAsyncDisposable
     public async Task IdleWorkerCrashes_NoLeaseLeftBehind_PeerTakesAllShardsAtOnce()
     {
         await StartActiveAsync();
-        _activity.SetIdle(true);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
         await _listener.FishForMessageAsync<IdleReleased>(_ => true, max: Guard);
         await _system.Terminate().WaitAsync(Guard); // the idle worker dies without any shutdown
 
