@@ -120,28 +120,29 @@ public sealed class TimeProviderScheduler : SchedulerBase, IDisposable
 
         public void Start(TimeSpan delay, TimeSpan period)
         {
-            // A FakeTimeProvider fires a due timer inside CreateTimer: Fire may run before _timer is set.
+            // Register for cancellation first; a cancel that runs before the timer exists just marks the entry stopped.
+            var registration = cancelable is null ? default : cancelable.Token.Register(static s => ((Entry)s!).Stop(), this);
+
+            // A FakeTimeProvider fires a due timer inside CreateTimer: Fire may run (and stop a one-shot) before _timer is set.
             var timer = owner.Clock.CreateTimer(static s => ((Entry)s!).Fire(), this, delay, period);
             lock (_gate)
             {
-                if (_stopped)
+                if (!_stopped)
                 {
-                    timer.Dispose();
+                    _timer = timer;
+                    _registration = registration;
                     return;
                 }
-
-                _timer = timer;
             }
 
-            if (cancelable is not null)
-            {
-                _registration = cancelable.Token.Register(static s => ((Entry)s!).Stop(), this);
-            }
+            timer.Dispose();
+            registration.Dispose();
         }
 
         public void Stop()
         {
             ITimer? timer;
+            CancellationTokenRegistration registration;
             lock (_gate)
             {
                 if (_stopped)
@@ -151,10 +152,11 @@ public sealed class TimeProviderScheduler : SchedulerBase, IDisposable
 
                 _stopped = true;
                 timer = _timer;
+                registration = _registration;
             }
 
             timer?.Dispose();
-            _registration.Dispose();
+            registration.Dispose();
             owner._live.TryRemove(this, out _);
         }
 
