@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Buquet.Actors.Client;
 using Buquet.Actors.IntegrationTests.Client;
 using Buquet.Actors.IntegrationTests.Storage;
@@ -42,9 +43,10 @@ public sealed class MotoWakeHintIntegrationTests : S3Bucket
             var activity = system.CreateProbe("activity");
             var finished = system.CreateProbe("finished");
             finished.SubscribeTo<ExecutorProtocol.ExecutionFinished>();
-            runtime.Activity.Watch(activity);
+            var state = system.ActorOf(WorkerActivity.Props(), "worker-activity");
+            state.Tell(new WorkerActivity.Subscribe(activity.Ref));
             Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(duration: Guard)).Idle);
-            WorkerFactory.Start(system, runtime);
+            WorkerFactory.Start(system, runtime, activity: state);
             await activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, Guard);
 
             var client = NewClient(await NewStoreAsync());
