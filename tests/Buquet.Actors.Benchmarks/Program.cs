@@ -1,6 +1,13 @@
 // Benchmarks that print numbers; see docs/benchmarks.md.
-// The kernel suite went with the home-grown actor kernel (the product runs on Akka.NET); no suite yet.
+using System.Globalization;
+using Buquet.Actors.Benchmarks;
 
-Console.WriteLine("usage: dotnet run -c Release --project tests/Buquet.Actors.Benchmarks -- <suite>");
-Console.WriteLine("suites: (none)");
+if (args.Length > 0 && args[0] == "actors")
+{
+    var idle = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+    return await ActorBenchmarks.RunAsync(idle);
+}
+
+Console.WriteLine("usage: dotnet run -c Release --project tests/Buquet.Actors.Benchmarks -- actors [idle-actors]");
+Console.WriteLine("suites: actors (Akka.NET: Props per task, spawn + stop, tell, memory per idle actor)");
 return 0;
