@@ -106,6 +106,7 @@ internal static class QueueBenchReport
             ["dollars_per_million_tasks"] = Math.Round(CostModel.DollarsPerMillionTasks(perTask, prices), 2),
             ["implied_ceiling_tasks_per_second"] = implied is { } x ? Math.Round(x, 1) : null,
             ["ratio_to_ceiling"] = implied is { } y && y > 0 ? Math.Round(run.Throughput / y, 3) : null,
+            ["worker_cpu_ms_per_completed_task"] = run.Completed > 0 ? Math.Round(run.Workers.Sum(w => w.CpuSeconds) * 1000 / run.Completed, 2) : null,
             ["workers"] = WorkersJson(run.Workers),
         };
     }
@@ -171,6 +172,7 @@ internal static class QueueBenchReport
         yield return $"  latency p50/p95/p99 ms  submit {L("submit")} | pickup {L("pickup")} | end-to-end {L("end_to_end")}";
         yield return string.Create(c, $"  requests per task     {per["total"]} (GET {per["get"]}, PUT {per["put"]}, LIST {per["list"]}, DELETE {per["delete"]}, HEAD {per["head"]}; PUT-class {per["put_class"]})");
         yield return string.Create(c, $"  cost                  ${run["dollars_per_million_tasks"]} per million tasks; claim conflicts {req["claim_conflicts"]}; store errors {req["errors"]}");
+        yield return string.Create(c, $"  worker CPU            {run["worker_cpu_ms_per_completed_task"]?.ToString() ?? "n/a"} ms per completed task (all worker processes, during the run)");
         foreach (var w in run["workers"]!.AsArray())
         {
             yield return string.Create(c, $"  worker {w!["id"]} (pid {w["pid"]}): RSS {w["rss_mb"]} MB (peak {w["peak_rss_mb"]} MB), CPU {w["cpu_seconds"]} s");

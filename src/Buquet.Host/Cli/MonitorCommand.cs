@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
@@ -90,7 +89,7 @@ internal static class MonitorCommand
     private static async Task<int> RunAsync(CliContext ctx, BuquetClient client, MaintenanceMonitor.Settings settings, TimeSpan threshold, CancellationToken ct)
     {
         using var system = BuquetActorSystem.Create("buquet-monitor", ctx.Time);
-        var listener = system.ActorOf(ActorProps.Create(() => new ReportPrinter(ctx.Output, client, threshold)), "reports");
+        var listener = system.ActorOf(ActorProps.Create(() => new MonitorReportPrinterActor(ctx.Output, client, threshold)), "reports");
         var monitor = MaintenanceMonitor.Props(settings, client.Repository, Jitter.Default, listener);
         var supervised = system.ActorOf(MaintenanceSupervision.Supervised(monitor, "monitor"), "monitor-supervisor");
         var fatal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -166,57 +165,4 @@ internal static class MonitorCommand
         : $"Workers: {stale.Count} stale (no heartbeat for {TaskFormat.Seconds(threshold)}): {CliOutput.Esc(string.Join(", ", stale))}";
 
     /// <summary>Prints the monitor's events: a line each (JSON lines with --json).</summary>
-    private sealed class ReportPrinter : ReceiveActor
-    {
-        public ReportPrinter(CliOutput output, BuquetClient client, TimeSpan threshold)
-        {
-            ReceiveAsync<MaintenanceMonitor.CheckCompleted>(async e =>
-            {
-                IReadOnlyList<string> stale;
-                try
-                {
-                    stale = await StaleWorkersAsync(client, threshold, CancellationToken.None);
-                }
-                catch (Exception ex) when (ex is Buquet.Actors.Storage.ObjectStoreUnavailableException or MalformedObjectException)
-                {
-                    stale = [];
-                }
-
-                if (output.Json)
-                {
-                    output.WriteJsonLine(new JsonObject { ["event"] = "check", ["report"] = ToJson(e.Report), ["stale_workers"] = new JsonArray([.. stale.Select(w => (JsonNode)w)]) });
-                }
-                else
-                {
-                    output.Line(CliOutput.Esc(Describe(e.Report)));
-                    if (stale.Count > 0)
-                    {
-                        output.Line(DescribeStale(stale, threshold));
-                    }
-                }
-            });
-            Receive<MaintenanceMonitor.SweepCompleted>(e =>
-            {
-                if (output.Json)
-                {
-                    output.WriteJsonLine(new JsonObject { ["event"] = "sweep", ["report"] = ToJson(e.Report) });
-                }
-                else
-                {
-                    output.Line(CliOutput.Esc(Describe(e.Report)));
-                }
-            });
-            Receive<MaintenanceMonitor.StoreUnavailable>(e =>
-            {
-                if (output.Json)
-                {
-                    output.WriteJsonLine(new JsonObject { ["event"] = "store_unavailable", ["activity"] = e.Activity, ["error"] = e.Error, ["retry_in_seconds"] = e.RetryIn.TotalSeconds });
-                }
-                else
-                {
-                    output.Warn($"store unavailable during {e.Activity}: {e.Error}; retrying in {TaskFormat.Seconds(e.RetryIn)}");
-                }
-            });
-        }
-    }
 }

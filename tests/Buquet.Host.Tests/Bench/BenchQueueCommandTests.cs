@@ -43,6 +43,9 @@ public sealed class BenchQueueCommandTests : IDisposable
         Assert.True(result.GetProperty("dollars_per_million_tasks").GetDouble() > 0);
         var worker = Assert.Single(result.GetProperty("workers").EnumerateArray());
         Assert.True(worker.GetProperty("rss_mb").GetDouble() > 0);
+        var cpuPerTask = result.GetProperty("worker_cpu_ms_per_completed_task").GetDouble();
+        Assert.True(cpuPerTask > 0, "a worker that completed 50 tasks used CPU");
+        Assert.Equal(worker.GetProperty("cpu_seconds").GetDouble() * 1000 / 50, cpuPerTask, 0.5);
         Assert.True(root.GetProperty("buquet").GetProperty("code_derived_happy_path").GetProperty("dollars_per_million_tasks").GetDouble() > 0);
     }
 }
