@@ -152,7 +152,7 @@ internal sealed partial class PollerActor
         }
     }
 
-    private async Task CheckHintAsync()
+    private async Task CheckHintAsync(bool awaitingBatch)
     {
         if (!_runtime.Settings.WakeHints)
         {
@@ -160,7 +160,7 @@ internal sealed partial class PollerActor
         }
 
         // While active, a HEAD is only worth it when the next poll is further away than the next check.
-        var skip = !_idle && _hintKnown && (_awaitingBatch || _waitingForCapacity || UntilNextPoll() <= _polling.ActiveHintInterval);
+        var skip = !_idle && _hintKnown && (awaitingBatch || _waitingForCapacity || UntilNextPoll() <= _polling.ActiveHintInterval);
         if (!skip)
         {
             try
@@ -169,7 +169,7 @@ internal sealed partial class PollerActor
                 if (_hintKnown && !string.Equals(etag, _hintETag, StringComparison.Ordinal))
                 {
                     _hintETag = etag;
-                    OnHintMoved();
+                    OnHintMoved(awaitingBatch);
                 }
 
                 _hintETag = etag;
@@ -186,7 +186,7 @@ internal sealed partial class PollerActor
     }
 
     /// <summary>Someone made a task ready: poll now (all shards when waking from idle).</summary>
-    private void OnHintMoved()
+    private void OnHintMoved(bool awaitingBatch)
     {
         HintWakeUps++;
         _logger.LogDebug("Wake-up hint moved (idle: {Idle}); polling now", _idle);
@@ -198,7 +198,7 @@ internal sealed partial class PollerActor
 
         _emptyPolls = 0;
         _interval.Reset();
-        if (_awaitingBatch)
+        if (awaitingBatch)
         {
             _pollAfterBatch = true;
         }
@@ -212,7 +212,7 @@ internal sealed partial class PollerActor
     internal int HintWakeUps { get; private set; }
 
     /// <summary>Counts live workers (registry entries written within the fleet window) and publishes the fleet size.</summary>
-    private async Task CensusAsync()
+    private async Task CensusAsync(bool awaitingBatch)
     {
         if (!_idle)
         {
@@ -241,7 +241,7 @@ internal sealed partial class PollerActor
             _fleetRank = rank >= 0 ? rank : null;
             _rankedFleet = Math.Max(1, live.Count);
             _activity.Tell(new WorkerActivity.SetFleetSize(_rankedFleet));
-            if (_idle && !_awaitingBatch && Timers.IsTimerActive(PollKey) && NextTurn(now) is not null)
+            if (_idle && !awaitingBatch && Timers.IsTimerActive(PollKey) && NextTurn(now) is not null)
             {
                 Schedule(IdlePollDelay()); // the discovery timer set before the rank was known: move it to this worker's turn
             }

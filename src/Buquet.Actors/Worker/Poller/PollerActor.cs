@@ -38,7 +38,6 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     private readonly ReadyIndexScanner _scanner = new();
     private List<string> _shards;
     private int _free;
-    private bool _awaitingBatch;
     private bool _waitingForCapacity;
     private long _pollDueAt;
 
@@ -55,24 +54,51 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         Become(Polling);
     }
 
-    /// <summary>Polling (active or idle): ticks, capacity and batch results drive the next poll.</summary>
+    /// <summary>
+    /// Polling (active or idle mode; idle only changes the cadence): a tick polls, capacity and hints bring the next
+    /// poll forward. A poll that finds candidates offers them to the supervisor and becomes <see cref="AwaitingBatch"/>.
+    /// </summary>
     private void Polling()
     {
         ReceiveAsync<Poller.PollTick>(_ => PollAsync());
-        ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync());
-        ReceiveAsync<Poller.CensusTick>(_ => CensusAsync());
-        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
-        Receive<WorkerActivity.Changed>(m => _fleetSize = m.FleetSize);
+        ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync(awaitingBatch: false));
+        ReceiveAsync<Poller.CensusTick>(_ => CensusAsync(awaitingBatch: false));
         Receive<Poller.Capacity>(OnCapacity);
-        Receive<Poller.BatchResult>(OnBatchResult);
+        Receive<Poller.BatchResult>(OnBatchResult); // a batch offered by this poller's previous incarnation (restart)
         Receive<Poller.SetShards>(m =>
         {
             _shards = [.. m.Shards];
             if (!_idle)
             {
-                PollSoon();
+                Schedule(TimeSpan.Zero);
             }
         });
+        ReceiveCommon();
+    }
+
+    /// <summary>
+    /// Candidates are with the supervisor's claimers: no poll until their <see cref="Poller.BatchResult"/> (a tick that
+    /// falls due meanwhile is dropped; the result schedules the next poll). A moved hint is remembered for then.
+    /// </summary>
+    private void AwaitingBatch()
+    {
+        Receive<Poller.PollTick>(_ => { });
+        ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync(awaitingBatch: true));
+        ReceiveAsync<Poller.CensusTick>(_ => CensusAsync(awaitingBatch: true));
+        Receive<Poller.Capacity>(m => _free = m.Free);
+        Receive<Poller.BatchResult>(m =>
+        {
+            Become(Polling);
+            OnBatchResult(m);
+        });
+        Receive<Poller.SetShards>(m => _shards = [.. m.Shards]);
+        ReceiveCommon();
+    }
+
+    private void ReceiveCommon()
+    {
+        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
+        Receive<WorkerActivity.Changed>(m => _fleetSize = m.FleetSize);
         Receive<Poller.StopPolling>(_ =>
         {
             Timers.CancelAll();
@@ -89,7 +115,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         Receive<Poller.HintTick>(_ => { });
         Receive<Poller.CensusTick>(_ => { });
         Receive<Poller.Capacity>(m => _free = m.Free);
-        Receive<Poller.BatchResult>(_ => _awaitingBatch = false);
+        Receive<Poller.BatchResult>(_ => { });
         Receive<Poller.SetShards>(m => _shards = [.. m.Shards]);
         Receive<Poller.StopPolling>(_ => { });
     }
@@ -116,7 +142,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     {
         var had = _free;
         _free = capacity.Free;
-        if (_free > 0 && (had == 0 || _waitingForCapacity) && !_awaitingBatch && !Timers.IsTimerActive(PollKey))
+        if (_free > 0 && (had == 0 || _waitingForCapacity) && !Timers.IsTimerActive(PollKey))
         {
             _waitingForCapacity = false;
             Self.Tell(Poller.PollTick.Instance);
@@ -125,7 +151,6 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     private void OnBatchResult(Poller.BatchResult result)
     {
-        _awaitingBatch = false;
         if (result.Claimed > 0)
         {
             _emptyPolls = 0;
@@ -152,11 +177,6 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     private async Task PollAsync()
     {
-        if (_awaitingBatch)
-        {
-            return;
-        }
-
         if (_free <= 0)
         {
             _waitingForCapacity = true;
@@ -192,21 +212,13 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _awaitingBatch = true;
+        Become(AwaitingBatch);
         _supervisor.Tell(new Poller.Candidates(scan.Candidates), Self);
     }
 
     /// <summary>The store time for bucket filtering: the clock's estimate, or one sync when it has none yet.</summary>
     private async ValueTask<DateTimeOffset> ApproximateNowAsync() =>
         _runtime.Clock.TryGetApproximateNow(out var now) ? now : await _runtime.Clock.NowAsync();
-
-    private void PollSoon()
-    {
-        if (!_awaitingBatch)
-        {
-            Schedule(TimeSpan.Zero);
-        }
-    }
 
     private void Schedule(TimeSpan delay)
     {
