@@ -39,6 +39,7 @@ public static class BuquetHostingExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddBuquetOptions(configuration);
+        services.TryAddSingleton(new BuquetLayeredConfiguration(configuration));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IObjectStore>(sp =>
         {
@@ -74,20 +75,19 @@ public static class BuquetHostingExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddAkka(ActorSystemName, (akka, sp) =>
         {
-            var configuration = sp.GetService<IConfiguration>();
             akka.AddHocon(BuquetActorSystem.Clock(sp.GetRequiredService<TimeProvider>()), HoconAddMode.Prepend);
-            if (configuration is not null)
-            {
-                akka.AddHocon(BuquetActorSystem.FromConfiguration(configuration), HoconAddMode.Append);
-            }
-
+            akka.WithBuquetWorker(sp, configure);
             akka.AddHocon(BuquetActorSystem.Defaults, HoconAddMode.Append);
+
+            // Akka's log goes to Microsoft.Extensions.Logging only (no stdout logger), at akka.loglevel of buquet's
+            // layers: Akka.Hosting writes its own akka.loglevel, so the configured one is handed to it here.
+            var level = AkkaLogLevel(LayeredConfiguration(sp));
             akka.ConfigureLoggers(loggers =>
             {
+                loggers.LogLevel = level;
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
-            akka.WithBuquetWorker(sp, configure);
         });
         return services;
     }
@@ -115,13 +115,30 @@ public static class BuquetHostingExtensions
         akka.AddHocon(
             ConfigurationFactory.ParseString($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)drain.TotalMilliseconds}ms"),
             HoconAddMode.Prepend);
-        if (services.GetService<IConfiguration>() is { } configuration)
+        if (LayeredConfiguration(services) is { } configuration)
         {
             akka.AddHocon(BuquetActorSystem.FromConfiguration(configuration), HoconAddMode.Append);
         }
 
         akka.StartActors((system, registry) => instance.Start(system, registry, services.GetService<IHostApplicationLifetime>()));
         return akka;
+    }
+
+    private static IConfiguration? LayeredConfiguration(IServiceProvider services) =>
+        services.GetService<BuquetLayeredConfiguration>()?.Configuration ?? services.GetService<IConfiguration>();
+
+    private static Akka.Event.LogLevel AkkaLogLevel(IConfiguration? configuration)
+    {
+        var text = configuration?["akka:loglevel"] ?? "INFO";
+        try
+        {
+            var level = Akka.Event.Logging.LogLevelFor(text);
+            return level > Akka.Event.LogLevel.ErrorLevel ? Akka.Event.LogLevel.ErrorLevel : level; // OFF: errors only
+        }
+        catch (ArgumentException)
+        {
+            throw new BuquetConfigurationException([$"akka.loglevel = '{text}': use DEBUG, INFO, WARNING, ERROR or OFF"]);
+        }
     }
 
     internal static BuquetClientOptions ClientOptions(BuquetOptions options)
