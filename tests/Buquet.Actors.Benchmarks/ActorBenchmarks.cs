@@ -17,11 +17,14 @@ internal static class ActorBenchmarks
         using var system = BuquetActorSystem.Create("bench", TimeProvider.System);
         Report("Props, expression tree (Props.Create(() => new X(..)))", Best(() => PropsCost(2_000, expression: true)));
         Report("Props, ActorProps.Create (delegate producer)", Best(() => PropsCost(200_000, expression: false)));
-        var spawn = await BestAsync(() => SpawnCostAsync(system, 20_000));
-        Console.WriteLine(Line("spawn + reply + stop, per-task actor", $"{spawn.PerSecond:N0} actors/s, {spawn.CpuMicros:N1} µs CPU each"));
+        var spawnExpression = await BestAsync(() => SpawnCostAsync(system, 5_000, expression: true));
+        Console.WriteLine(Line("spawn + reply + stop, expression-tree Props", string.Create(CultureInfo.InvariantCulture, $"{spawnExpression.PerSecond:N0} actors/s, {spawnExpression.CpuMicros:N1} µs CPU each")));
+        var spawn = await BestAsync(() => SpawnCostAsync(system, 20_000, expression: false));
+        Console.WriteLine(Line("spawn + reply + stop, ActorProps", string.Create(CultureInfo.InvariantCulture, $"{spawn.PerSecond:N0} actors/s, {spawn.CpuMicros:N1} µs CPU each")));
         var tell = await BestAsync(() => TellAsync(system, 2_000_000));
-        Console.WriteLine(Line("tell, two actors", $"{tell.PerSecond / 1e6:N2} M msgs/s"));
-        Console.WriteLine(Line($"memory per idle actor ({idleActors:N0} actors)", $"{await IdleMemoryAsync(system, idleActors):N0} bytes"));
+        Console.WriteLine(Line("tell, two actors", string.Create(CultureInfo.InvariantCulture, $"{tell.PerSecond / 1e6:N2} M msgs/s")));
+        var perActor = await IdleMemoryAsync(system, idleActors);
+        Console.WriteLine(Line(string.Create(CultureInfo.InvariantCulture, $"memory per idle actor ({idleActors:N0} actors)"), string.Create(CultureInfo.InvariantCulture, $"{perActor:N0} bytes")));
         return 0;
     }
 
@@ -64,12 +67,12 @@ internal static class ActorBenchmarks
         return (used.TotalMicroseconds / count, (GC.GetAllocatedBytesForCurrentThread() - bytes) / (double)count);
     }
 
-    private static async Task<Rate> SpawnCostAsync(ActorSystem system, int count)
+    private static async Task<Rate> SpawnCostAsync(ActorSystem system, int count, bool expression)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        system.ActorOf(ActorProps.Create(() => new Spawner(count, done)));
+        system.ActorOf(ActorProps.Create(() => new Spawner(count, done, expression)));
         await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
         var elapsed = clock.Elapsed;
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -127,9 +130,12 @@ internal static class ActorBenchmarks
     {
         private int _left;
 
-        public Spawner(int count, TaskCompletionSource done)
+        private readonly bool _expression;
+
+        public Spawner(int count, TaskCompletionSource done, bool expression)
         {
             _left = count;
+            _expression = expression;
             Receive<string>(_ =>
             {
                 if (--_left == 0)
@@ -144,13 +150,17 @@ internal static class ActorBenchmarks
         {
             for (var i = 0; i < _left; i++)
             {
-                Context.ActorOf(ActorProps.Create(static () => new OneShot()), $"task-{i}");
+                var id = i;
+                var props = _expression ? Props.Create(() => new OneShot(id)) : ActorProps.Create(() => new OneShot(id));
+                Context.ActorOf(props, $"task-{i}");
             }
         }
     }
 
-    private sealed class OneShot : ReceiveActor
+    private sealed class OneShot(int id) : ReceiveActor
     {
+        public int Id { get; } = id;
+
         protected override void PreStart()
         {
             Context.Parent.Tell("done", Self);
