@@ -19,7 +19,7 @@ internal sealed partial class WorkerSupervisorActor
 
     // Actor-confined.
     private readonly List<IActorRef> _shutdownAskers = [];
-    private WorkerPhase _phase = WorkerPhase.Running; // reported in the status; behaviour changes through Become
+    private WorkerPhase _phase = WorkerPhase.Running; // the name of the current behaviour, for the status only
     private List<Guid> _abandoned = [];
 
     /// <summary>Shutdown requests while running: the first one starts the drain.</summary>
@@ -59,7 +59,7 @@ internal sealed partial class WorkerSupervisorActor
         _phase = WorkerPhase.Stopped;
         Receive<WorkerSupervisor.Shutdown>(_ => Sender.Tell(new WorkerSupervisor.ShutdownCompleted(_abandoned)));
         Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(0)));
-        Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status()));
+        Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running: false)));
         Receive<ClaimerProtocol.ClaimResult>(r => _claiming.Remove(r.TaskId));
     }
 
@@ -70,7 +70,7 @@ internal sealed partial class WorkerSupervisorActor
         Receive<ClaimerProtocol.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: false));
         Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(_inFlight.Count)));
         Receive<WorkerSupervisor.Shutdown>(_ => AddAsker());
-        ReceiveInFlight();
+        ReceiveInFlight(running: false);
     }
 
     private void AddAsker()

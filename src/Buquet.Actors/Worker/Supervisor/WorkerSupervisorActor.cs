@@ -56,7 +56,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 
     private int Slots => _inFlight.Count + _claiming.Count;
 
-    private int Free => _phase == WorkerPhase.Running ? Math.Max(0, _runtime.Settings.Concurrency - Slots) : 0;
+    private int Free => Math.Max(0, _runtime.Settings.Concurrency - Slots);
 
     /// <summary>Claiming: the poller offers candidates, claimers reserve type slots, executors run.</summary>
     private void Running()
@@ -67,17 +67,20 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         Receive<ClaimerProtocol.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: true));
         Receive<WorkerSupervisor.OwnedShards>(m => _poller?.Tell(new PollerProtocol.SetShards(m.Shards)));
         Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new PollerProtocol.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
-        ReceiveInFlight();
+        ReceiveInFlight(running: true);
         ReceiveShutdown();
     }
 
-    /// <summary>Handlers every phase until stopped shares: claim results, finished executions, status.</summary>
-    private void ReceiveInFlight()
+    /// <summary>
+    /// Handlers every phase until stopped shares: claim results, finished executions, status. While running a freed
+    /// slot is offered to the poller; while stopping it may complete the drain.
+    /// </summary>
+    private void ReceiveInFlight(bool running)
     {
-        Receive<ClaimerProtocol.ClaimResult>(OnClaimResult);
-        Receive<ExecutorProtocol.ExecutionFinished>(OnExecutionFinished);
-        Receive<Terminated>(OnTerminated);
-        Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status()));
+        Receive<ClaimerProtocol.ClaimResult>(r => OnClaimResult(r, running));
+        Receive<ExecutorProtocol.ExecutionFinished>(f => OnExecutionFinished(f, running));
+        Receive<Terminated>(t => OnTerminated(t, running));
+        Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running)));
     }
 
     protected override void PreStart()
@@ -148,7 +151,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         Sender.Tell(new ClaimerProtocol.TypeSlotResult(granted));
     }
 
-    private void OnClaimResult(ClaimerProtocol.ClaimResult result)
+    private void OnClaimResult(ClaimerProtocol.ClaimResult result, bool running)
     {
         _claiming.Remove(result.TaskId);
         if (result.Claimed && result.TaskType is { } type)
@@ -172,15 +175,15 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
             _logger.LogDebug("Task {TaskId} not claimed: {Status} {Detail}", result.TaskId, result.Status, result.Detail);
         }
 
-        if (_batchPending > 0 && --_batchPending == 0 && _phase == WorkerPhase.Running)
+        if (_batchPending > 0 && --_batchPending == 0 && running)
         {
             _poller?.Tell(new PollerProtocol.BatchResult(_batchClaimed));
         }
 
-        AfterSlotChange();
+        AfterSlotChange(running);
     }
 
-    private void OnExecutionFinished(ExecutorProtocol.ExecutionFinished finished)
+    private void OnExecutionFinished(ExecutorProtocol.ExecutionFinished finished, bool running)
     {
         if (_inFlight.Remove(finished.TaskId, out var entry))
         {
@@ -191,10 +194,10 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 
         _logger.LogInformation("Task {TaskId} ({TaskType}) finished: {Result}", finished.TaskId, finished.TaskType, finished.Outcome);
         Context.System.EventStream.Publish(finished);
-        AfterSlotChange();
+        AfterSlotChange(running);
     }
 
-    private void OnTerminated(Terminated terminated)
+    private void OnTerminated(Terminated terminated, bool running)
     {
         // An executor that stopped without reporting (it crashed): its lease expires and the monitor recovers the task.
         foreach (var (id, entry) in _inFlight)
@@ -209,7 +212,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
             }
         }
 
-        AfterSlotChange();
+        AfterSlotChange(running);
     }
 
     private void ReleaseType(string taskType)
@@ -227,9 +230,9 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void AfterSlotChange()
+    private void AfterSlotChange(bool running)
     {
-        if (_phase == WorkerPhase.Running)
+        if (running)
         {
             _poller?.Tell(new PollerProtocol.Capacity(Free));
         }
@@ -241,7 +244,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         AssertInvariants();
     }
 
-    private WorkerStatus Status() => new(_phase, [.. _inFlight.Keys], _claiming.Count, Free, new Dictionary<string, int>(_perType));
+    private WorkerStatus Status(bool running) => new(_phase, [.. _inFlight.Keys], _claiming.Count, running ? Free : 0, new Dictionary<string, int>(_perType));
 
     [Conditional("DEBUG")]
     private void AssertInvariants()
