@@ -59,7 +59,7 @@ public sealed class BuquetClientOptions
 
     /// <summary>Serializer settings for task inputs.</summary>
     /// <remarks>Typed inputs resolve through these options' <c>TypeInfoResolver</c>; without one, through reflection.
-    /// A Native AOT application (no reflection) adds a <c>JsonSerializerContext</c> for its input types to
+    /// An application without reflection-based JSON adds a <c>JsonSerializerContext</c> for its input types to
     /// <c>TypeInfoResolverChain</c>; <c>JsonElement</c> and <c>JsonDocument</c> inputs need nothing.</remarks>
     /// <value>The default has the settings of <see cref="JsonSerializerOptions.Default"/>.</value>
     public JsonSerializerOptions SerializerOptions { get; set; } = BuquetJson.Default;

@@ -54,7 +54,7 @@ internal static class BuquetOptionsBinder
     /// <summary>The settable properties of a section type.</summary>
     /// <remarks>
     /// Invariant: every section type reachable from <see cref="BuquetOptions"/> is named in a
-    /// <see cref="DynamicDependencyAttribute"/> here, so trimming and Native AOT keep the properties this binder, the
+    /// <see cref="DynamicDependencyAttribute"/> here, so a trimmed application keeps the properties this binder, the
     /// validator and <c>config show</c> find by reflection (ADR 0012). BuquetOptionsBinderTests checks the list.
     /// </remarks>
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(BuquetOptions))]

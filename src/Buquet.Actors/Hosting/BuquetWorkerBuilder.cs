@@ -17,9 +17,9 @@ public sealed class BuquetWorkerBuilder
     public string? WorkerId { get; set; }
 
     /// <summary>
-    /// Serializer settings for handler messages and results (default: <see cref="JsonSerializerDefaults.Web"/>). A
-    /// Native AOT application adds a <c>JsonSerializerContext</c> for its message types to <c>TypeInfoResolverChain</c>
-    /// (docs/configuration.md); the built-in handlers' messages resolve without one.
+    /// Serializer settings for handler messages and results (default: <see cref="JsonSerializerDefaults.Web"/>). An
+    /// application without reflection-based JSON adds a <c>JsonSerializerContext</c> for its message types to
+    /// <c>TypeInfoResolverChain</c>; the built-in handlers' messages resolve without one.
     /// </summary>
     public JsonSerializerOptions JsonOptions { get; set; } = new(JsonSerializerDefaults.Web);
 

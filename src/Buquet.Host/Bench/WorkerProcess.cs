@@ -35,7 +35,7 @@ internal sealed class WorkerProcess : IDisposable
 
     /// <summary>
     /// The command that runs this program: under a dotnet host (<c>dotnet buquet.dll</c>, the test host) that host and
-    /// buquet.dll beside this assembly; otherwise this very executable (the apphost, or a Native AOT build).
+    /// buquet.dll beside this assembly; otherwise this very executable (the apphost).
     /// </summary>
     public static (string FileName, string? Dll) Launcher()
     {

@@ -13,11 +13,11 @@ namespace Buquet.Actors.Protocol.Json;
 /// </summary>
 /// <remarks>
 /// Invariant: typed (de)serialization of payloads goes through <see cref="TypeInfo"/>, never through the
-/// reflection-only <c>JsonSerializer</c> overloads, so the library stays trim- and Native-AOT-safe
-/// (<c>IsAotCompatible</c>; ADR 0012). Whatever resolver the caller's options have keeps deciding; when they have none,
-/// reflection is used where the application allows it (every JIT build), and the built-in handlers' messages always
-/// resolve through <see cref="BuquetJsonContext"/>. A Native AOT application adds its own
-/// <see cref="JsonSerializerContext"/> for its own message types to <c>TypeInfoResolverChain</c>.
+/// reflection-only <c>JsonSerializer</c> overloads (from ADR 0012; the Native AOT build itself was dropped by ADR 0013).
+/// Whatever resolver the caller's options have keeps deciding; when they have none, reflection is used where the
+/// application allows it, and the built-in handlers' messages always resolve through <see cref="BuquetJsonContext"/>.
+/// An application that turns reflection-based JSON off adds a <see cref="JsonSerializerContext"/> for its own message
+/// types to <c>TypeInfoResolverChain</c>.
 /// </remarks>
 internal static class BuquetJson
 {

@@ -12,8 +12,8 @@ internal static class HandlerInput
     private static readonly JsonElement Null = JsonDocument.Parse("null").RootElement;
 
     /// <exception cref="InvalidTaskInputException">The input is not a <typeparamref name="T"/>.</exception>
-    /// <exception cref="NotSupportedException">No metadata for <typeparamref name="T"/> (Native AOT without a context
-    /// for it): a deployment error, so the task is not failed for good.</exception>
+    /// <exception cref="NotSupportedException">No metadata for <typeparamref name="T"/> (reflection-based JSON off and no
+    /// context for it): a deployment error, so the task is not failed for good.</exception>
     public static T Read<T>(string taskType, JsonElement? input, JsonSerializerOptions json)
     {
         if (typeof(T) == typeof(JsonElement))
