@@ -79,6 +79,8 @@ public sealed class BuquetHostingTests
 
         var stopping = host.StopAsync();
         var supervisor = host.Services.GetRequiredService<ActorRegistry>().Get<BuquetWorker>();
+        Assert.Equal(supervisor, await host.Services.GetRequiredService<IRequiredActor<BuquetWorker>>().GetAsync());
+        Assert.Equal("/user/worker", supervisor.Path.ToStringWithoutAddress());
         await PumpAsync(WaitPhaseAsync(supervisor));
         release.SetResult();
         await PumpAsync(stopping);
