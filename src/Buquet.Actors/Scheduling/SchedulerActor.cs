@@ -92,7 +92,6 @@ internal sealed class SchedulerActor : ReceiveActor, IWithTimers
     }
 
     /// <inheritdoc />
-    protected override void PostStop() => _settings.Activity?.Tell(new Worker.WorkerActivity.Unsubscribe(Self));
 
     private void OnActivityChanged(Worker.WorkerActivity.Changed changed)
     {

@@ -17,11 +17,11 @@ internal static class WorkerActivity
     /// <summary>Live workers counted by the census (at least 1).</summary>
     public sealed record SetFleetSize(int LiveWorkers);
 
-    /// <summary>Sends <paramref name="Subscriber"/> the current <see cref="Changed"/> at once and every change after; ends when it stops.</summary>
+    /// <summary>
+    /// Sends <paramref name="Subscriber"/> the current <see cref="Changed"/> at once and every change after; the activity
+    /// actor watches subscribers and forgets one when it stops (no unsubscribe message needed).
+    /// </summary>
     public sealed record Subscribe(IActorRef Subscriber);
-
-    /// <summary>Stops the updates.</summary>
-    public sealed record Unsubscribe(IActorRef Subscriber);
 
     /// <summary>Replies the current state as <see cref="Changed"/>.</summary>
     public sealed class GetState

@@ -21,8 +21,7 @@ internal sealed class WorkerActivityActor : ReceiveActor
 
             m.Subscriber.Tell(_state);
         });
-        Receive<WorkerActivity.Unsubscribe>(m => Remove(m.Subscriber));
-        Receive<Terminated>(t => Remove(t.ActorRef));
+        Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Receive<WorkerActivity.GetState>(_ => Sender.Tell(_state));
     }
 
@@ -37,14 +36,6 @@ internal sealed class WorkerActivityActor : ReceiveActor
         foreach (var subscriber in _subscribers)
         {
             subscriber.Tell(next);
-        }
-    }
-
-    private void Remove(IActorRef subscriber)
-    {
-        if (_subscribers.Remove(subscriber))
-        {
-            Context.Unwatch(subscriber);
         }
     }
 }

@@ -84,7 +84,6 @@ internal sealed class MonitorActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _stopping.Cancel();
-        _activity?.Tell(new WorkerActivity.Unsubscribe(Self));
     }
 
     private void OnActivityChanged(WorkerActivity.Changed changed)

@@ -39,8 +39,6 @@ internal sealed class IdleMemoryTrimActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => _activity.Tell(new WorkerActivity.Subscribe(Self));
 
-    protected override void PostStop() => _activity.Tell(new WorkerActivity.Unsubscribe(Self));
-
     private void OnChanged(WorkerActivity.Changed changed)
     {
         if (changed.Idle == _idle)

@@ -136,8 +136,6 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         }
     }
 
-    protected override void PostStop() => _activity.Tell(new WorkerActivity.Unsubscribe(Self));
-
     private void OnCapacity(Poller.Capacity capacity)
     {
         var had = _free;

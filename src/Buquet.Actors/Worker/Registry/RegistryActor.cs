@@ -58,8 +58,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _activity?.Tell(new WorkerActivity.Subscribe(Self));
     }
 
-    protected override void PostStop() => _activity?.Tell(new WorkerActivity.Unsubscribe(Self));
-
     private void OnActivityChanged(WorkerActivity.Changed changed)
     {
         if (changed.Idle == _idle || _deregistered)

@@ -84,8 +84,6 @@ internal sealed class ShardLeaseActor : ReceiveActor, IWithTimers
         _activity?.Tell(new WorkerActivity.Subscribe(Self));
     }
 
-    protected override void PostStop() => _activity?.Tell(new WorkerActivity.Unsubscribe(Self));
-
     private async Task OnActivityAsync(WorkerActivity.Changed changed)
     {
         if (_released || !_manager.Settings.ReleaseWhenIdle || changed.Idle == _idleReleased)

@@ -61,6 +61,7 @@ internal sealed partial class WorkerSupervisorActor
         Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(0)));
         Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running: false)));
         Receive<ClaimerProtocol.ClaimResult>(r => _claiming.Remove(r.TaskId));
+        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(_ => { }); // the release at shutdown reports an empty set
     }
 
     private void ReceiveStopping()
@@ -70,6 +71,7 @@ internal sealed partial class WorkerSupervisorActor
         Receive<ClaimerProtocol.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: false));
         Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(_inFlight.Count)));
         Receive<WorkerSupervisor.Shutdown>(_ => AddAsker());
+        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(_ => { }); // no polling any more
         ReceiveInFlight(running: false);
     }
 
