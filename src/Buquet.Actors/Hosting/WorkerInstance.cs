@@ -50,6 +50,7 @@ internal sealed class WorkerInstance(
         if (_executionLog is not null)
         {
             logger.LogInformation("Worker {WorkerId}: execution log {Path}", id, _executionLog.FilePath);
+            system.RegisterOnTermination(Dispose); // the instance is not a DI service when attached with WithBuquetWorker
         }
 
         logger.LogInformation(
