@@ -68,16 +68,11 @@ internal sealed class WorkerInstance(
         // cancel and abandon within service-requests-done, then flush deferred index deletes and release.
         var shutdown = CoordinatedShutdown.Get(system);
         var wait = o.Worker.DrainDeadline + o.Worker.ShutdownGrace + TimeSpan.FromSeconds(5);
-        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "buquet-stop-claiming", async () =>
-        {
-            await supervisor.Ask<Worker.Supervisor.WorkerSupervisor.ClaimingStopped>(Worker.Supervisor.WorkerSupervisor.StopClaiming.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            return Done.Instance;
-        });
-        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "buquet-drain", async () =>
-        {
-            await supervisor.Ask<Worker.Supervisor.WorkerSupervisor.ShutdownCompleted>(Worker.Supervisor.WorkerSupervisor.Shutdown.Instance, wait).ConfigureAwait(false);
-            return Done.Instance;
-        });
+        var supervisorStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "buquet-stop-claiming", () =>
+            AskUnlessStoppedAsync<Worker.Supervisor.WorkerSupervisor.ClaimingStopped>(supervisor, Worker.Supervisor.WorkerSupervisor.StopClaiming.Instance, TimeSpan.FromSeconds(5), supervisorStopped.Task));
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "buquet-drain", () =>
+            AskUnlessStoppedAsync<Worker.Supervisor.WorkerSupervisor.ShutdownCompleted>(supervisor, Worker.Supervisor.WorkerSupervisor.Shutdown.Instance, wait, supervisorStopped.Task));
         if (Runtime.Repository.DeferredDeletes is { } deferred)
         {
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "buquet-index-delete-flush", async () =>
@@ -104,6 +99,7 @@ internal sealed class WorkerInstance(
         // A worker supervisor that stops outside coordinated shutdown is fatal: say so and stop the host, non-zero.
         system.ActorOf(FatalWatch.Props(supervisor, () =>
         {
+            supervisorStopped.TrySetResult();
             if (shutdown.ShutdownReason is not null)
             {
                 return;
@@ -120,6 +116,22 @@ internal sealed class WorkerInstance(
                 _ = shutdown.Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance);
             }
         }), "worker-watch");
+    }
+
+    /// <summary>Asks the supervisor, unless it has stopped (a dead supervisor would only let the ask time out).</summary>
+    private static async Task<Done> AskUnlessStoppedAsync<T>(IActorRef supervisor, object message, TimeSpan timeout, Task stopped)
+    {
+        var ask = supervisor.Ask<T>(message, timeout);
+        if (await Task.WhenAny(ask, stopped).ConfigureAwait(false) == ask)
+        {
+            await ask.ConfigureAwait(false);
+        }
+        else
+        {
+            _ = ask.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
+        return Done.Instance;
     }
 
     /// <summary>Closes the execution log (every line is already written; lines after this are dropped).</summary>
