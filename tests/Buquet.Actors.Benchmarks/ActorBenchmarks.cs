@@ -16,7 +16,7 @@ internal static class ActorBenchmarks
     {
         using var system = BuquetActorSystem.Create("bench", TimeProvider.System);
         Report("Props, expression tree (Props.Create(() => new X(..)))", Best(() => PropsCost(2_000, expression: true)));
-        Report("Props, ActorProps.Create (delegate producer)", Best(() => PropsCost(200_000, expression: false)));
+        Report("Props, ActorProps.FromFactory (delegate producer)", Best(() => PropsCost(200_000, expression: false)));
         var spawnExpression = await BestAsync(() => SpawnCostAsync(system, 5_000, expression: true));
         Console.WriteLine(Line("spawn + reply + stop, expression-tree Props", string.Create(CultureInfo.InvariantCulture, $"{spawnExpression.PerSecond:N0} actors/s, {spawnExpression.CpuMicros:N1} µs CPU each")));
         var spawn = await BestAsync(() => SpawnCostAsync(system, 20_000, expression: false));
@@ -59,7 +59,7 @@ internal static class ActorBenchmarks
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < count; i++)
         {
-            var props = expression ? Props.Create(() => new Replier(payload)) : ActorProps.Create(() => new Replier(payload));
+            var props = expression ? Props.Create(() => new Replier(payload)) : ActorProps.FromFactory(() => new Replier(payload));
             GC.KeepAlive(props);
         }
 
@@ -72,7 +72,7 @@ internal static class ActorBenchmarks
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        system.ActorOf(ActorProps.Create(() => new Spawner(count, done, expression)));
+        system.ActorOf(ActorProps.FromFactory(() => new Spawner(count, done, expression)));
         await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
         var elapsed = clock.Elapsed;
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -82,7 +82,7 @@ internal static class ActorBenchmarks
     private static async Task<Rate> TellAsync(ActorSystem system, int count)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var counter = system.ActorOf(ActorProps.Create(() => new Counter(count, done)));
+        var counter = system.ActorOf(ActorProps.FromFactory(() => new Counter(count, done)));
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
@@ -100,7 +100,7 @@ internal static class ActorBenchmarks
         var actors = new IActorRef[count];
         for (var i = 0; i < count; i++)
         {
-            actors[i] = system.ActorOf(ActorProps.Create(static () => new Replier(null)));
+            actors[i] = system.ActorOf(ActorProps.FromFactory(static () => new Replier(null)));
         }
 
         foreach (var actor in actors)
@@ -151,7 +151,7 @@ internal static class ActorBenchmarks
             for (var i = 0; i < _left; i++)
             {
                 var id = i;
-                var props = _expression ? Props.Create(() => new OneShot(id)) : ActorProps.Create(() => new OneShot(id));
+                var props = _expression ? Props.Create(() => new OneShot(id)) : ActorProps.FromFactory(() => new OneShot(id));
                 Context.ActorOf(props, $"task-{i}");
             }
         }

@@ -11,5 +11,5 @@ internal static class FatalWatch
     /// <param name="onTerminated">Called on the watcher's thread; decides whether the stop is fatal.</param>
     /// <returns>The props.</returns>
     public static Props Props(IActorRef target, Action onTerminated) =>
-        ActorProps.Create(() => new FatalWatchActor(target, onTerminated));
+        ActorProps.FromFactory(() => new FatalWatchActor(target, onTerminated));
 }

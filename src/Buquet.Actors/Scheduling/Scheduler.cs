@@ -148,7 +148,7 @@ internal static class Scheduler
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Buquet.Actors.Scheduling.Scheduler");
-        return ActorProps.Create(() => new SchedulerActor(client, settings, logger));
+        return ActorProps.FromFactory(() => new SchedulerActor(client, settings, logger));
     }
 
     /// <summary>The scheduler under a backoff supervisor (restart after 1 s, doubling to 60 s, ±20 %; reset after

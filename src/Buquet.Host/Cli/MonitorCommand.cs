@@ -89,7 +89,7 @@ internal static class MonitorCommand
     private static async Task<int> RunAsync(CliContext ctx, BuquetClient client, MaintenanceMonitor.Settings settings, TimeSpan threshold, CancellationToken ct)
     {
         using var system = BuquetActorSystem.Create("buquet-monitor", ctx.Time);
-        var listener = system.ActorOf(ActorProps.Create(() => new MonitorReportPrinterActor(ctx.Output, client, threshold)), "reports");
+        var listener = system.ActorOf(ActorProps.FromFactory(() => new MonitorReportPrinterActor(ctx.Output, client, threshold)), "reports");
         var monitor = MaintenanceMonitor.Props(settings, client.Repository, Jitter.Default, listener);
         var supervised = system.ActorOf(MaintenanceSupervision.Supervised(monitor, "monitor"), "monitor-supervisor");
         var fatal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

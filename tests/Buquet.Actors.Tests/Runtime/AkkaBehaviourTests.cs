@@ -25,7 +25,7 @@ public sealed class AkkaBehaviourTests : IDisposable
         var probe = _test.Probe();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var probeRef = probe.Ref;
-        var actor = _test.System.ActorOf(ActorProps.Create(() => new AwaitingActor(probeRef, gate.Task)));
+        var actor = _test.System.ActorOf(ActorProps.FromFactory(() => new AwaitingActor(probeRef, gate.Task)));
         actor.Tell(new Work());
         await probe.ExpectMsgAsync("awaiting", Guard);
         return (actor, gate, probe);
@@ -75,7 +75,7 @@ public sealed class AkkaBehaviourTests : IDisposable
     public async Task ActorOf_SameNameRightAfterStop_ThrowsUntilTerminatedButUniqueNameWorks()
     {
         var probe = _test.Probe();
-        var parent = _test.System.ActorOf(ActorProps.Create(() => new ParentActor()), "parent");
+        var parent = _test.System.ActorOf(ActorProps.FromFactory(() => new ParentActor()), "parent");
 
         parent.Tell("respawn", probe.Ref);
 
@@ -90,7 +90,7 @@ public sealed class AkkaBehaviourTests : IDisposable
     {
         var probe = _test.Probe();
         var probeRef = probe.Ref;
-        var actor = _test.System.ActorOf(ActorProps.Create(() => new SenderReporter(probeRef)));
+        var actor = _test.System.ActorOf(ActorProps.FromFactory(() => new SenderReporter(probeRef)));
 
         actor.Tell("who", ActorRefs.NoSender);
 
@@ -105,7 +105,7 @@ public sealed class AkkaBehaviourTests : IDisposable
         var probe = _test.Probe();
         var probeRef = probe.Ref;
         var built = 0;
-        var actor = _test.System.ActorOf(ActorProps.Create(() => new CountedActor(Interlocked.Increment(ref built), probeRef)));
+        var actor = _test.System.ActorOf(ActorProps.FromFactory(() => new CountedActor(Interlocked.Increment(ref built), probeRef)));
         Assert.Equal(1, await probe.ExpectMsgAsync<int>(duration: Guard));
         actor.Tell("remember");
 
@@ -178,7 +178,7 @@ public sealed class AkkaBehaviourTests : IDisposable
 
     private sealed class ParentActor : ReceiveActor
     {
-        private static readonly Props ChildProps = ActorProps.Create(() => new IdleChild());
+        private static readonly Props ChildProps = ActorProps.FromFactory(() => new IdleChild());
         private IActorRef _requester = ActorRefs.Nobody;
 
         public ParentActor()

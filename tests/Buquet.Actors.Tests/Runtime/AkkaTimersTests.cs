@@ -31,7 +31,7 @@ public sealed class AkkaTimersTests : IDisposable
     private async Task<IActorRef> TimerActorAsync()
     {
         var ticks = _ticks.Ref;
-        var actor = _test.System.ActorOf(ActorProps.Create(() => new TimerActor(ticks)), "timers");
+        var actor = _test.System.ActorOf(ActorProps.FromFactory(() => new TimerActor(ticks)), "timers");
         await CommandAsync(actor, new Sync());
         return actor;
     }
@@ -112,7 +112,7 @@ public sealed class AkkaTimersTests : IDisposable
     public async Task SetReceiveTimeout_IdleForTimeout_ReceiveTimeoutOnAdvanceAndMessagesRearmIt()
     {
         var ticks = _ticks.Ref;
-        var actor = _test.System.ActorOf(ActorProps.Create(() => new IdleActor(ticks, TimeSpan.FromSeconds(5))), "idle");
+        var actor = _test.System.ActorOf(ActorProps.FromFactory(() => new IdleActor(ticks, TimeSpan.FromSeconds(5))), "idle");
         actor.Tell("activity");
         await CommandAsync(actor, new Sync()); // does not influence the receive timeout: "activity" armed it at t0
 
@@ -135,7 +135,7 @@ public sealed class AkkaTimersTests : IDisposable
     {
         var min = TimeSpan.FromSeconds(2);
         var started = _ticks.Ref;
-        var child = ActorProps.Create(() => new CrashingChild(started));
+        var child = ActorProps.FromFactory(() => new CrashingChild(started));
         var options = Backoff.OnFailure(child, "child", min, TimeSpan.FromMinutes(1), 0, -1);
         var supervisor = _test.System.ActorOf(BackoffSupervisor.Props(options), "backoff");
         await _ticks.ExpectMsgAsync("started", Guard);

@@ -40,5 +40,5 @@ internal static class WorkerActivity
 
     /// <summary>Props of the activity actor (active, fleet of one).</summary>
     /// <returns>The props.</returns>
-    public static Props Props() => ActorProps.Create(static () => new WorkerActivityActor());
+    public static Props Props() => ActorProps.FromFactory(static () => new WorkerActivityActor());
 }

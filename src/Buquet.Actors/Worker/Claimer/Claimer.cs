@@ -33,7 +33,7 @@ internal static class Claimer
 
     /// <summary>Props for a claimer of the task at <paramref name="taskKey"/>.</summary>
     public static Props Props(WorkerRuntime runtime, Guid taskId, string taskKey) =>
-        ActorProps.Create(() => new ClaimerActor(runtime, taskId, taskKey));
+        ActorProps.FromFactory(() => new ClaimerActor(runtime, taskId, taskKey));
 }
 
 /// <summary>Claim statuses the claimer adds to the repository's: skipped before the CAS.</summary>

@@ -62,7 +62,7 @@ internal static class Executor
 
     /// <summary>Props for the executor of <paramref name="claimed"/> (the claim's snapshot: no extra GET to commit).</summary>
     public static Props Props(WorkerRuntime runtime, TaskSnapshot claimed, DateTimeOffset claimedAt) =>
-        ActorProps.Create(() => new ExecutorActor(runtime, claimed, claimedAt))
+        ActorProps.FromFactory(() => new ExecutorActor(runtime, claimed, claimedAt))
             .WithSupervisorStrategy(SupervisorStrategy.StoppingStrategy);
 }
 

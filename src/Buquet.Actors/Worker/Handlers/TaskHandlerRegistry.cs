@@ -51,7 +51,7 @@ public sealed class TaskHandlerRegistry
         where THandler : TaskHandlerActor
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Add(new ActorRegistration(Validate(taskType), ActorProps.Create(factory)));
+        return Add(new ActorRegistration(Validate(taskType), ActorProps.FromFactory(factory)));
     }
 
     /// <summary>

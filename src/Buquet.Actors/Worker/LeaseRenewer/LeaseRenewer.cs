@@ -43,5 +43,5 @@ internal static class LeaseRenewer
 
     /// <summary>Props for a renewer of <paramref name="claimed"/>, reporting to <paramref name="executor"/>.</summary>
     public static Props Props(WorkerRuntime runtime, TaskSnapshot claimed, DateTimeOffset claimedAt, IActorRef executor) =>
-        ActorProps.Create(() => new LeaseRenewerActor(runtime, claimed, claimedAt, executor));
+        ActorProps.FromFactory(() => new LeaseRenewerActor(runtime, claimed, claimedAt, executor));
 }

@@ -124,6 +124,6 @@ internal static class MaintenanceMonitor
         settings.Validate();
         var recovery = new LeaseRecovery(repository, random, settings.MaxTasksPerScan, logger: logger);
         var sweeper = new IndexSweeper(repository, random, settings.MaxObjectsPerSweep, settings.SweepPageSize, logger);
-        return ActorProps.Create(() => new MonitorActor(settings, recovery, sweeper, random, listener, logger, activity));
+        return ActorProps.FromFactory(() => new MonitorActor(settings, recovery, sweeper, random, listener, logger, activity));
     }
 }

@@ -44,6 +44,6 @@ internal static class IdleMemoryTrim
         ArgumentNullException.ThrowIfNull(activity);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(trim);
-        return ActorProps.Create(() => new IdleMemoryTrimActor(activity, settings, trim, listener));
+        return ActorProps.FromFactory(() => new IdleMemoryTrimActor(activity, settings, trim, listener));
     }
 }

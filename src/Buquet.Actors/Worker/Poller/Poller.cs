@@ -85,7 +85,7 @@ internal static class Poller
 
     /// <summary>Props for a poller reporting to <paramref name="supervisor"/>, starting with <paramref name="shards"/>.</summary>
     public static Props Props(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards, IActorRef activity) =>
-        ActorProps.Create(() => new PollerActor(runtime, supervisor, shards, activity));
+        ActorProps.FromFactory(() => new PollerActor(runtime, supervisor, shards, activity));
 }
 
 /// <summary>A ready-index entry naming a task to try.</summary>

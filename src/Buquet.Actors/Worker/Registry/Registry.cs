@@ -103,6 +103,6 @@ internal static class WorkerHeartbeat
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(random);
         settings.Validate();
-        return ActorProps.Create(() => new RegistryActor(registry, settings, random, listener, logger, activity));
+        return ActorProps.FromFactory(() => new RegistryActor(registry, settings, random, listener, logger, activity));
     }
 }

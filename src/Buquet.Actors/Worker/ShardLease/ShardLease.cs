@@ -94,6 +94,6 @@ internal static class ShardLeasing
         ArgumentNullException.ThrowIfNull(backoff);
         ArgumentNullException.ThrowIfNull(random);
         backoff.Validate();
-        return ActorProps.Create(() => new ShardLeaseActor(manager, backoff, random, subscriber, listener, logger, activity));
+        return ActorProps.FromFactory(() => new ShardLeaseActor(manager, backoff, random, subscriber, listener, logger, activity));
     }
 }

@@ -78,7 +78,7 @@ internal static class WorkerSupervisor
     /// <param name="companions">Monitor, registry and shard-lease actors to run beside the poller.</param>
     /// <param name="activity">The worker's activity actor (<see cref="WorkerActivity"/>); null creates one as the child <c>activity</c>.</param>
     public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped = null, WorkerCompanions? companions = null, IActorRef? activity = null) =>
-        ActorProps.Create(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None, activity));
+        ActorProps.FromFactory(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None, activity));
 }
 
 /// <summary>Worker lifecycle phase.</summary>

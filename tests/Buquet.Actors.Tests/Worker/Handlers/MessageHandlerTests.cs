@@ -95,7 +95,7 @@ public sealed class MessageHandlerTests : IAsyncDisposable
     public async Task AddActorProps_FreshChildPerExecution_RepliesAndIsStoppedAfterwards()
     {
         var seen = _h.System.CreateProbe("seen");
-        var props = ActorProps.Create(() => new Doubler(seen.Ref));
+        var props = ActorProps.FromFactory(() => new Doubler(seen.Ref));
         var first = await _h.Client.SubmitAsync("double", new Resize("e.png", 21));
         _h.StartWorker(WorkerHarness.Settings(), new TaskHandlerRegistry().AddActor<Resize>("double", props));
 
