@@ -110,8 +110,7 @@ public static class BuquetHostingExtensions
         var builder = new BuquetWorkerBuilder();
         configure?.Invoke(builder);
         var instance = ActivatorUtilities.CreateInstance<WorkerInstance>(services, builder);
-        var options = services.GetRequiredService<IOptions<BuquetOptions>>().Value.Worker;
-        var drain = options.DrainDeadline + options.ShutdownGrace + TimeSpan.FromSeconds(10);
+        var drain = WorkerInstance.DrainPhaseTimeout(services.GetRequiredService<IOptions<BuquetOptions>>().Value.Worker);
         akka.AddHocon(
             ConfigurationFactory.ParseString($"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)drain.TotalMilliseconds}ms"),
             HoconAddMode.Prepend);

@@ -25,9 +25,13 @@ internal sealed class WorkerInstance(
 {
     private Diagnostics.ExecutionLogWriter? _executionLog;
 
-    public IActorRef? Supervisor { get; private set; }
+    /// <summary>
+    /// Timeout of Akka's <c>service-requests-done</c> phase, which carries the drain: the drain deadline, the shutdown
+    /// grace and room for the release; the supervisor's own <c>Shutdown</c> ask gives up 5 s earlier.
+    /// </summary>
+    public static TimeSpan DrainPhaseTimeout(Configuration.WorkerOptions worker) => DrainAskTimeout(worker) + TimeSpan.FromSeconds(5);
 
-    public WorkerRuntime? Runtime { get; private set; }
+    private static TimeSpan DrainAskTimeout(Configuration.WorkerOptions worker) => worker.DrainDeadline + worker.ShutdownGrace + TimeSpan.FromSeconds(5);
 
     public void Start(ActorSystem system, IActorRegistry registry, IHostApplicationLifetime? lifetime)
     {
@@ -45,7 +49,7 @@ internal sealed class WorkerInstance(
         _executionLog = string.IsNullOrWhiteSpace(o.Worker.ExecutionLog)
             ? null
             : new Diagnostics.ExecutionLogWriter(o.Worker.ExecutionLog, id, Environment.ProcessId, logs.CreateLogger<Diagnostics.ExecutionLogWriter>());
-        Runtime = WorkerFactory.CreateRuntime(store, settings, handlers, o.Queue.ShardPrefixLength, time, builder.Random, logs,
+        var runtime = WorkerFactory.CreateRuntime(store, settings, handlers, o.Queue.ShardPrefixLength, time, builder.Random, logs,
             new StoreClock(store, time, o.Clock.SyncInterval, o.Clock.EstimateMaxAge)) with { ExecutionLog = _executionLog };
         if (_executionLog is not null)
         {
@@ -56,8 +60,7 @@ internal sealed class WorkerInstance(
         logger.LogInformation(
             "Worker {WorkerId} starting: concurrency {Concurrency}, task types {Types}", id, settings.Concurrency, string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal)));
         var activity = system.ActorOf(WorkerActivity.Props(), "worker-activity");
-        var supervisor = WorkerFactory.Start(system, Runtime, companions: WorkerFactory.Companions(o, Runtime), activity: activity);
-        Supervisor = supervisor;
+        var supervisor = WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(o, runtime), activity: activity);
         registry.Register<BuquetWorker>(supervisor, overwrite: true);
         if (o.Worker.TrimMemoryWhenIdle)
         {
@@ -67,13 +70,13 @@ internal sealed class WorkerInstance(
         // The drain rides Akka's coordinated shutdown (ADR 0013): stop claiming when the service unbinds, drain,
         // cancel and abandon within service-requests-done, then flush deferred index deletes and release.
         var shutdown = CoordinatedShutdown.Get(system);
-        var wait = o.Worker.DrainDeadline + o.Worker.ShutdownGrace + TimeSpan.FromSeconds(5);
+        var wait = DrainAskTimeout(o.Worker);
         var supervisorStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "buquet-stop-claiming", () =>
             AskUnlessStoppedAsync<Worker.Supervisor.WorkerSupervisor.ClaimingStopped>(supervisor, Worker.Supervisor.WorkerSupervisor.StopClaiming.Instance, TimeSpan.FromSeconds(5), supervisorStopped.Task));
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "buquet-drain", () =>
             AskUnlessStoppedAsync<Worker.Supervisor.WorkerSupervisor.ShutdownCompleted>(supervisor, Worker.Supervisor.WorkerSupervisor.Shutdown.Instance, wait, supervisorStopped.Task));
-        if (Runtime.Repository.DeferredDeletes is { } deferred)
+        if (runtime.Repository.DeferredDeletes is { } deferred)
         {
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "buquet-index-delete-flush", async () =>
             {
@@ -86,7 +89,7 @@ internal sealed class WorkerInstance(
         {
             // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).
             // It shares the worker's store clock (one sync serves both) and idle flag (an idle standby checks rarely).
-            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), Runtime.Clock, time, logs.CreateLogger<BuquetClient>());
+            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), runtime.Clock, time, logs.CreateLogger<BuquetClient>());
             var schedulerSettings = Scheduler.Settings.FromConfig(o.Scheduler, id) with { Activity = activity };
             var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, schedulerSettings, logs), "scheduler");
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "buquet-scheduler-resign", async () =>

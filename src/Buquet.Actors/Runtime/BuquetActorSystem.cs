@@ -16,17 +16,16 @@ public static class BuquetActorSystem
     public const string SchedulerImplementation = "Buquet.Actors.Runtime.TimeProviderScheduler, Buquet.Actors";
 
     /// <summary>
-    /// Defaults of a system buquet creates itself: the <see cref="TimeProviderScheduler"/>, warnings only on the console
-    /// (hosts route Akka's log to Microsoft.Extensions.Logging instead), no dead-letter noise during shutdown, and the
-    /// generic host (not a CLR exit hook) running coordinated shutdown.
+    /// Defaults of a system buquet creates itself, besides its scheduler (<see cref="Clock"/>): warnings only on the
+    /// console (hosts route Akka's log to Microsoft.Extensions.Logging instead), no dead-letter noise during shutdown, and
+    /// the generic host (not a CLR exit hook) running coordinated shutdown.
     /// </summary>
     public static Config Defaults { get; } = ConfigurationFactory.ParseString(
-        $$"""
+        """
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING
           log-dead-letters-during-shutdown = off
-          scheduler.implementation = "{{SchedulerImplementation}}"
           coordinated-shutdown.run-by-clr-shutdown-hook = off
         }
         """);

@@ -42,7 +42,7 @@ internal static class WorkerFactory
                 ? new IndexDeleteBatch(store, settings.IndexDeleteBatchWindow, timeProvider, logs.CreateLogger<IndexDeleteBatch>())
                 : null,
         };
-        return new WorkerRuntime(settings, repository, handlers, timeProvider, random ?? DefaultRandom, logs);
+        return new WorkerRuntime(settings, repository, handlers, timeProvider, random ?? Jitter.Default, logs);
     }
 
     /// <summary>The shards polled when shard leasing is off: the configured list, or every shard of the space.</summary>
@@ -83,6 +83,4 @@ internal static class WorkerFactory
 
     /// <summary>A new worker id like buquet's default: <c>worker-</c> and 8 hex digits.</summary>
     public static string NewWorkerId() => "worker-" + Guid.NewGuid().ToString("N")[..8];
-
-    private static double DefaultRandom() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
+using Buquet.Actors.Protocol.Json;
 
 namespace Buquet.Actors.Worker.Handlers;
 
@@ -26,9 +27,9 @@ internal sealed class MessageRegistration<TMessage>(string taskType, IActorRef? 
         var reply = await handler.Ask<TaskReply>(request, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
         return reply switch
         {
-            TaskReply.Completed { Result: null } => null,
-            TaskReply.Completed { Result: JsonElement element } => HandlerInput.Write(element, json),
-            TaskReply.Completed completed => JsonSerializer.SerializeToElement(completed.Result, completed.Result.GetType(), json),
+            TaskReply.Completed { Output: null } => null,
+            TaskReply.Completed { Output: JsonElement element } => HandlerInput.Write(element, json),
+            TaskReply.Completed { Output: { } output } => JsonSerializer.SerializeToElement(output, BuquetJson.TypeInfo(json, output.GetType())),
             TaskReply.Retry retry => throw new RetryableTaskException(retry.Error),
             TaskReply.Fail fail => throw new PermanentTaskException(fail.Error),
             TaskReply.Reschedule later => throw new RescheduleTaskException(later.Delay),

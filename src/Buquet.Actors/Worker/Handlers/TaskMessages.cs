@@ -29,9 +29,9 @@ public abstract record TaskReply
     {
     }
 
-    /// <summary>The task completed; <paramref name="Result"/> is stored in <c>output</c> (null for none).</summary>
-    /// <param name="Result">The result, serialized with the worker's JSON options.</param>
-    public sealed record Completed(object? Result) : TaskReply;
+    /// <summary>The task completed; <paramref name="Output"/> is stored in the task's <c>output</c> (null for none).</summary>
+    /// <param name="Output">The result, serialized with the worker's JSON options (by its runtime type).</param>
+    public sealed record Completed(object? Output) : TaskReply;
 
     /// <summary>A failure worth retrying (the task's retry policy decides when, or fails it when retries are used up).</summary>
     /// <param name="Error">Stored in <c>last_error</c>.</param>
