@@ -114,19 +114,33 @@ public sealed class ScheduleClient
         var ext = await _store.GetExtensionsAsync(id, cancellationToken);
         var last = await _store.GetLastRunAsync(id, cancellationToken);
         var now = await _client.Clock.NowAsync(cancellationToken);
+        var upcoming = UpcomingRuns(snapshot.Schedule.Cron, snapshot.Schedule.Enabled, ext?.TimeZone ?? defaultTimeZone, now, nextRuns);
+        return new ScheduleDetails(ToDefinition(snapshot.Schedule, ext), last?.Run is { } r ? ToInfo(r) : null, upcoming);
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> slots of a schedule after <paramref name="after"/>, evaluated in
+    /// <paramref name="timeZone"/> (the schedule's extension zone, else the scheduler's default; <c>null</c> = UTC).
+    /// Empty when disabled, when the cron is invalid, or when it has no further occurrence. <c>schedule show</c> and the
+    /// dashboard's schedules page both use it, so they agree.
+    /// </summary>
+    internal static IReadOnlyList<DateTimeOffset> UpcomingRuns(string cron, bool enabled, string? timeZone, DateTimeOffset after, int count)
+    {
         var upcoming = new List<DateTimeOffset>();
-        if (snapshot.Schedule.Enabled && CronExpression.TryParse(snapshot.Schedule.Cron, out var cron, out _))
+        if (!enabled || count <= 0 || !CronExpression.TryParse(cron, out var expression, out _))
         {
-            var zone = CronTimeZone.Resolve(ext?.TimeZone ?? defaultTimeZone);
-            var at = now;
-            while (upcoming.Count < nextRuns && cron!.GetNextOccurrence(at, zone) is { } next)
-            {
-                upcoming.Add(next);
-                at = next;
-            }
+            return upcoming;
         }
 
-        return new ScheduleDetails(ToDefinition(snapshot.Schedule, ext), last?.Run is { } r ? ToInfo(r) : null, upcoming);
+        var zone = CronTimeZone.Resolve(timeZone);
+        var at = after;
+        while (upcoming.Count < count && expression!.GetNextOccurrence(at, zone) is { } next)
+        {
+            upcoming.Add(next);
+            at = next;
+        }
+
+        return upcoming;
     }
 
     /// <summary>Changes a schedule (GET + CAS, retried on conflicts).</summary>

@@ -1,5 +1,6 @@
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
+using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
 
 namespace Buquet.Host.Dashboard;
@@ -12,11 +13,23 @@ internal sealed partial class DashboardCache
     {
         var workers = await _store.ListAsync(new ListRequest(TaskKeys.WorkersRoot, MaxKeys: 1000), ct).ConfigureAwait(false);
         var schedules = await _store.ListAsync(new ListRequest(TaskKeys.SchedulesRoot, MaxKeys: 1000), ct).ConfigureAwait(false);
+        IReadOnlyList<ObjectInfo> options = schedules.Objects.Count == 0
+            ? []
+            : (await _store.ListAsync(new ListRequest(ScheduleExtensionsJson.Root, MaxKeys: 1000), ct).ConfigureAwait(false)).Objects;
         lock (_gate)
         {
             Prune(_workers, workers.Objects);
             Prune(_schedules, schedules.Objects);
             Prune(_lastRuns, schedules.Objects);
+            Prune(_extensions, options);
+            foreach (var o in options.Where(o => ScheduleExtensionsJson.IdOf(o.Key) is not null))
+            {
+                if (!_extensions.TryGetValue(o.Key, out var c) || c.ETag != o.ETag)
+                {
+                    Enqueue(o.Key, urgent: true);
+                }
+            }
+
             foreach (var o in workers.Objects.Where(o => o.Key.EndsWith(".json", StringComparison.Ordinal)))
             {
                 if (!_workers.TryGetValue(o.Key, out var c) || c.ETag != o.ETag)
@@ -94,6 +107,10 @@ internal sealed partial class DashboardCache
             {
                 Set(_workers, key, obj, o => ModelJson.ParseWorker(o.Body, key));
             }
+            else if (key.StartsWith(ScheduleExtensionsJson.Root, StringComparison.Ordinal))
+            {
+                Set(_extensions, key, obj, o => ScheduleExtensionsJson.Parse(o.Body, key));
+            }
             else if (TaskKeys.IsScheduleKey(key))
             {
                 Set(_schedules, key, obj, o => ModelJson.ParseSchedule(o.Body, key));
@@ -121,16 +138,42 @@ internal sealed partial class DashboardCache
         }
     }
 
+    /// <summary>Puts a schedule the dashboard itself just changed into the view (the next listing re-reads it by ETag).</summary>
+    public void UpsertSchedule(ScheduleDefinition d)
+    {
+        var schedule = new Schedule(d.Id, d.TaskType, d.Input, d.Cron, d.Enabled, d.Timeout is { } t ? (long)t.TotalSeconds : null, d.MaxRetries, d.CreatedAt, d.UpdatedAt);
+        lock (_gate)
+        {
+            _schedules[TaskKeys.Schedule(d.Id)] = new CachedObject<Schedule>(schedule, string.Empty);
+        }
+
+        Publish(_snapshot.Now);
+    }
+
+    /// <summary>Drops a schedule the dashboard itself just deleted from the view.</summary>
+    public void RemoveSchedule(string id)
+    {
+        lock (_gate)
+        {
+            _schedules.Remove(TaskKeys.Schedule(id));
+            _lastRuns.Remove(TaskKeys.ScheduleLastRun(id));
+            _extensions.Remove(ScheduleExtensionsJson.Key(id));
+        }
+
+        Publish(_snapshot.Now);
+    }
+
     private void Publish(DateTimeOffset now)
     {
         lock (_gate)
         {
             var lastRuns = _lastRuns.Values.ToDictionary(r => r.Value.ScheduleId, r => r.Value, StringComparer.Ordinal);
+            var zones = _extensions.ToDictionary(e => ScheduleExtensionsJson.IdOf(e.Key)!, e => e.Value.Value.TimeZone, StringComparer.Ordinal);
             _snapshot = new DashboardSnapshot(
                 now,
                 _tasks.Values.Select(t => t.Task).ToArray(),
                 _workers.Values.Select(w => w.Value).OrderBy(w => w.WorkerId, StringComparer.Ordinal).ToArray(),
-                _schedules.Values.Select(s => new ScheduleView(s.Value, lastRuns.GetValueOrDefault(s.Value.Id))).OrderBy(s => s.Schedule.Id, StringComparer.Ordinal).ToArray(),
+                _schedules.Values.Select(s => new ScheduleView(s.Value, lastRuns.GetValueOrDefault(s.Value.Id), zones.GetValueOrDefault(s.Value.Id))).OrderBy(s => s.Schedule.Id, StringComparer.Ordinal).ToArray(),
                 _malformed.ToDictionary(StringComparer.Ordinal),
                 IsWarm);
         }
@@ -143,8 +186,9 @@ internal sealed partial class DashboardCache
     private sealed record CachedObject<T>(T Value, string ETag);
 }
 
-/// <summary>A schedule with its firing cursor, when one exists.</summary>
-internal sealed record ScheduleView(Schedule Schedule, ScheduleLastRun? LastRun);
+/// <summary>A schedule with its firing cursor, when one exists, and the time zone of its extensions (<c>null</c> =
+/// none stored: the scheduler's default zone applies).</summary>
+internal sealed record ScheduleView(Schedule Schedule, ScheduleLastRun? LastRun, string? TimeZone = null);
 
 /// <summary>An immutable view of the bucket at store time <see cref="Now"/>.</summary>
 internal sealed record DashboardSnapshot(

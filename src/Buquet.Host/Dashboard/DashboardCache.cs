@@ -1,5 +1,6 @@
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
+using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
 
 namespace Buquet.Host.Dashboard;
@@ -21,9 +22,10 @@ internal sealed record DashboardCacheOptions
 
     /// <summary>
     /// The most store requests one refresh after warm-up can cost: a store-clock sync (PUT + HEAD), the rolling scan's
-    /// pages, one LIST each of <c>workers/</c> and <c>schedules/</c>, and the GET budget.
+    /// pages, one LIST each of <c>workers/</c>, <c>schedules/</c> and <c>schedule-options/</c> (time zones; skipped
+    /// when there is no schedule), and the GET budget.
     /// </summary>
-    public int RequestBudget => 2 + MaxListPagesPerRefresh + 2 + MaxGetsPerRefresh;
+    public int RequestBudget => 2 + MaxListPagesPerRefresh + 3 + MaxGetsPerRefresh;
 }
 
 /// <summary>
@@ -49,6 +51,7 @@ internal sealed partial class DashboardCache
     private readonly Dictionary<string, CachedObject<WorkerInfo>> _workers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CachedObject<Schedule>> _schedules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CachedObject<ScheduleLastRun>> _lastRuns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedObject<ScheduleExtensions>> _extensions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _malformed = new(StringComparer.Ordinal);
 
     // Guarded by _refreshGate.

@@ -38,7 +38,7 @@ internal static partial class DashboardEndpoints
         {
             "/partials/overview" => DashboardViews.Overview(snap, rt.WorkerHealthThreshold),
             "/partials/workers" => DashboardViews.Workers(snap, rt.WorkerHealthThreshold),
-            "/partials/schedules" => DashboardViews.Schedules(snap),
+            "/partials/schedules" => DashboardViews.Schedules(snap, rt.DefaultTimeZone),
             "/partials/tasks" => DashboardViews.TaskTable(snap, TaskFilter.Parse(new QueryCollection(QueryHelpers.ParseQuery(q < 0 ? string.Empty : url[q..])))),
             _ => null,
         };

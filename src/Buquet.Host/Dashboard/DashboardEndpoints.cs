@@ -37,13 +37,13 @@ internal static partial class DashboardEndpoints
         app.MapGet("/", (HttpContext ctx) => Page(ctx, rt, "Overview", DashboardViews.Overview(rt.Cache.Snapshot, rt.WorkerHealthThreshold)));
         app.MapGet("/partials/overview", () => Fragment(DashboardViews.Overview(rt.Cache.Snapshot, rt.WorkerHealthThreshold)));
         app.MapGet("/tasks", (HttpContext ctx) => WithFilter(ctx, f =>
-            Page(ctx, rt, "Tasks", "<h2>Tasks</h2>" + DashboardViews.TaskFilters(rt.Cache.Snapshot, f, rt.ShardPrefixLength) + DashboardViews.TaskTable(rt.Cache.Snapshot, f))));
+            Page(ctx, rt, "Tasks", "<h2>Tasks</h2>" + DashboardViews.RetriedNotice(ctx.Request.Query) + DashboardViews.TaskFilters(rt.Cache.Snapshot, f, rt.ShardPrefixLength) + DashboardViews.TaskTable(rt.Cache.Snapshot, f))));
         app.MapGet("/partials/tasks", (HttpContext ctx) => WithFilter(ctx, f => Fragment(DashboardViews.TaskTable(rt.Cache.Snapshot, f))));
         app.MapGet("/workers", (HttpContext ctx) => Page(ctx, rt, "Workers", "<h2>Workers</h2>" + DashboardViews.Workers(rt.Cache.Snapshot, rt.WorkerHealthThreshold)));
         app.MapGet("/partials/workers", () => Fragment(DashboardViews.Workers(rt.Cache.Snapshot, rt.WorkerHealthThreshold)));
-        app.MapGet("/schedules", (HttpContext ctx, string? triggered, string? schedule) =>
-            Page(ctx, rt, "Schedules", "<h2>Schedules</h2>" + DashboardViews.TriggeredNotice(triggered, schedule) + DashboardViews.Schedules(rt.Cache.Snapshot)));
-        app.MapGet("/partials/schedules", () => Fragment(DashboardViews.Schedules(rt.Cache.Snapshot)));
+        app.MapGet("/schedules", (HttpContext ctx, string? triggered, string? schedule, string? done) =>
+            Page(ctx, rt, "Schedules", "<h2>Schedules</h2>" + DashboardViews.ScheduleNotice(triggered, schedule, done) + DashboardViews.Schedules(rt.Cache.Snapshot, rt.DefaultTimeZone)));
+        app.MapGet("/partials/schedules", () => Fragment(DashboardViews.Schedules(rt.Cache.Snapshot, rt.DefaultTimeZone)));
 
         app.MapGet("/tasks/{id}", async (HttpContext ctx, string id, string? done, string? error) =>
         {
@@ -110,6 +110,7 @@ internal static partial class DashboardEndpoints
         });
 
         MapScheduleActions(app, rt);
+        MapRetryFailed(app, rt);
         MapLive(app, rt);
         MapLogin(app, rt);
     }

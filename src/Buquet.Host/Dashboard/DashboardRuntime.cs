@@ -31,6 +31,9 @@ internal sealed class DashboardRuntime(
 
     public TimeProvider Time { get; } = time;
 
+    /// <summary>The zone of schedules without extensions (<c>buquet.scheduler.default-time-zone</c>), as <c>schedule show</c> uses.</summary>
+    public string? DefaultTimeZone { get; init; }
+
     public TaskCompletionSource Warm { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private int _liveStreams;

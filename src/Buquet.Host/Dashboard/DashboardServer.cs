@@ -73,7 +73,10 @@ public sealed class DashboardServer : IAsyncDisposable
         client ??= new BuquetClient(metered, new BuquetClientOptions { ShardPrefixLength = options.Queue.ShardPrefixLength }, time);
         var cache = new DashboardCache(metered, client.Clock, cacheOptions ?? new DashboardCacheOptions());
         var runtime = new DashboardRuntime(client, cache, auth, new StoreReadiness(metered), new PrometheusExporter(BuquetTelemetry.Name),
-            options.Queue.ShardPrefixLength, options.Monitor.WorkerHealthThreshold, time);
+            options.Queue.ShardPrefixLength, options.Monitor.WorkerHealthThreshold, time)
+        {
+            DefaultTimeZone = options.Scheduler.DefaultTimeZone,
+        };
 
         var builder = HostBuilders.Web(typeof(DashboardServer).Assembly.GetName().Name!);
         builder.Logging.ClearProviders();

@@ -22,15 +22,16 @@ internal static partial class DashboardViews
         var age = pending.Count == 0 ? "—" : Age(snap.Now - pending.Min(t => t.AvailableAt));
         var alive = snap.Workers.Count(w => w.IsHealthyAt(snap.Now, healthThreshold));
         sb.Append("<div class=\"cards\">");
-        Card(sb, "total", snap.Tasks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var s in new[] { BuquetTaskStatus.Pending, BuquetTaskStatus.Running, BuquetTaskStatus.Completed, BuquetTaskStatus.Failed })
+        Card(sb, "total", "/tasks", E(snap.Tasks.Count));
+        foreach (var s in new[] { BuquetTaskStatus.Pending, BuquetTaskStatus.Running, BuquetTaskStatus.Completed, BuquetTaskStatus.Failed, BuquetTaskStatus.Cancelled, BuquetTaskStatus.Expired })
         {
-            Card(sb, StatusName(s), E(snap.Tasks.Count(t => t.Status == s)));
+            Card(sb, StatusName(s), "/tasks?status=" + StatusName(s), E(snap.Tasks.Count(t => t.Status == s)));
         }
 
-        Card(sb, "queue age", age);
-        Card(sb, "workers alive", $"{alive} / {snap.Workers.Count}");
+        Card(sb, "queue age", "/tasks?status=pending", age);
+        Card(sb, "workers alive", "/workers", $"{alive} / {snap.Workers.Count}");
         sb.Append("</div>");
+        UnservedTypes(sb, snap, healthThreshold);
 
         Throughput(sb, snap);
 
@@ -48,18 +49,19 @@ internal static partial class DashboardViews
         return sb.ToString();
     }
 
-    private static void Card(StringBuilder sb, string label, string valueHtml) =>
-        sb.Append("<div class=\"card\" data-card=\"").Append(E(label)).Append("\"><b>").Append(valueHtml).Append("</b>").Append(E(label)).Append("</div>");
+    private static void Card(StringBuilder sb, string label, string href, string valueHtml) =>
+        sb.Append("<a class=\"card\" data-card=\"").Append(E(label)).Append("\" href=\"").Append(E(href)).Append("\"><b>").Append(valueHtml).Append("</b>")
+            .Append(E(label)).Append("</a>");
 
     private static void CountTable(StringBuilder sb, string first, IEnumerable<IGrouping<string, TaskRecord>> groups)
     {
         sb.Append("<table><tr><th>").Append(E(first)).Append("</th>");
         foreach (var s in Statuses)
         {
-            sb.Append("<th>").Append(StatusName(s)).Append("</th>");
+            sb.Append("<th class=\"n\">").Append(StatusName(s)).Append("</th>");
         }
 
-        sb.Append("<th>total</th></tr>");
+        sb.Append("<th class=\"n\">total</th></tr>");
         foreach (var g in groups)
         {
             sb.Append("<tr><td>").Append(E(g.Key)).Append("</td>");
@@ -74,40 +76,31 @@ internal static partial class DashboardViews
         sb.Append("</table>");
     }
 
-    /// <summary>Completions and failures per minute over the last 30 minutes (store time), from the cache.</summary>
-    private static void Throughput(StringBuilder sb, DashboardSnapshot snap)
+    /// <summary>Task types with available pending work that no live worker claims (workers list their types in
+    /// <c>task_types</c>; workers that do not, such as peers, are assumed to claim every type).</summary>
+    private static void UnservedTypes(StringBuilder sb, DashboardSnapshot snap, TimeSpan healthThreshold)
     {
-        const int Minutes = 30;
-        var done = new int[Minutes];
-        var failed = new int[Minutes];
-        foreach (var t in snap.Tasks)
+        var live = snap.Workers.Where(w => w.IsHealthyAt(snap.Now, healthThreshold)).ToList();
+        if (live.Any(w => w.TaskTypes is null))
         {
-            if (t.CompletedAt is not { } at)
-            {
-                continue;
-            }
-
-            var ago = (int)Math.Floor((snap.Now - at).TotalMinutes);
-            if (ago is >= 0 and < Minutes)
-            {
-                (t.Status == BuquetTaskStatus.Failed ? failed : done)[Minutes - 1 - ago]++;
-            }
+            return;
         }
 
-        var max = Math.Max(1, Enumerable.Range(0, Minutes).Max(i => done[i] + failed[i]));
-        var total = done.Sum() + failed.Sum();
-        var rate = total == 0 ? 0 : 100.0 * failed.Sum() / total;
-        sb.Append("<h3>Throughput, last 30 min</h3><p class=\"muted\">").Append(E(done.Sum())).Append(" completed, ").Append(E(failed.Sum()))
-            .Append(" failed (failure rate ").Append(rate.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)).Append(" %)</p><div class=\"bars\" title=\"per minute\">");
-        for (var i = 0; i < Minutes; i++)
+        var served = live.SelectMany(w => w.TaskTypes!).ToHashSet(StringComparer.Ordinal);
+        var unserved = snap.Tasks.Where(t => t.Status == BuquetTaskStatus.Pending && !served.Contains(t.TaskType))
+            .GroupBy(t => t.TaskType).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (unserved.Count == 0)
         {
-            sb.Append("<div style=\"height:").Append(E(100 * done[i] / max)).Append("%\"></div>");
-            if (failed[i] > 0)
-            {
-                sb.Append("<div class=\"f\" style=\"height:").Append(E(100 * failed[i] / max)).Append("%\"></div>");
-            }
+            return;
         }
 
+        sb.Append("<div class=\"warning\" id=\"unserved\"><b>No live worker handles ").Append(E(unserved.Count)).Append(unserved.Count == 1 ? " task type" : " task types")
+            .Append(" with pending work:</b> ");
+        sb.AppendJoin(", ", unserved.Select(g => "<a href=\"/tasks?status=pending&amp;type=" + E(Uri.EscapeDataString(g.Key)) + "\">" + E(g.Key) + "</a> ("
+            + E(g.Count()) + " pending)"));
+        sb.Append(live.Count == 0
+            ? ". No worker is alive."
+            : ". Live workers handle: " + E(string.Join(", ", served.Order(StringComparer.Ordinal))) + ".");
         sb.Append("</div>");
     }
 }

@@ -34,7 +34,15 @@ internal static partial class DashboardViews
             sb.Append("<option value=\"").Append(value).Append('"').Append(f.Range == value ? " selected" : string.Empty).Append('>').Append(label).Append("</option>");
         }
 
-        sb.Append("</select></label><button type=\"submit\">Apply</button></form>");
+        sb.Append("</select></label><button type=\"submit\">Apply</button>");
+        var failedCount = snap.Tasks.Count(t => t.Status == BuquetTaskStatus.Failed && (f.TaskType is null || t.TaskType == f.TaskType));
+        if (failedCount > 0)
+        {
+            sb.Append("<a class=\"button danger\" id=\"retry-failed\" href=\"/tasks/retry-failed").Append(f.TaskType is null ? string.Empty : "?type=" + E(Uri.EscapeDataString(f.TaskType)))
+                .Append("\">Retry all failed").Append(f.TaskType is null ? string.Empty : " " + E(f.TaskType)).Append(" (").Append(E(failedCount)).Append(")…</a>");
+        }
+
+        sb.Append("</form>");
         return sb.ToString();
     }
 
@@ -48,13 +56,20 @@ internal static partial class DashboardViews
         sb.Append("<div id=\"task-table\" hx-get=\"/partials/tasks").Append(query.Length > 0 ? "?" + E(query) : string.Empty)
             .Append("\" hx-trigger=\"every 2s\" hx-swap=\"outerHTML\">");
         sb.Append("<p class=\"muted\" id=\"task-count\">").Append(E(all.Count)).Append(" tasks · page ").Append(E(f.Page)).Append(" of ").Append(E(pages)).Append("</p>");
-        sb.Append("<table id=\"tasks\"><tr><th>Id</th><th>Type</th><th>Status</th><th>Shard</th><th>Attempt</th><th>Updated</th><th>Error</th></tr>");
+        sb.Append("<table id=\"tasks\"><tr><th>Id</th><th>Type</th><th>Status</th><th>Shard</th><th class=\"n\">Attempt</th><th>Created</th><th>Updated</th>")
+            .Append("<th class=\"n\" title=\"From submit to finish; for open tasks, so far\">Duration</th><th>Error</th></tr>");
         foreach (var t in rows)
         {
             sb.Append("<tr data-task=\"").Append(t.Id.ToString("D")).Append("\"><td><a href=\"/tasks/").Append(t.Id.ToString("D")).Append("\">")
                 .Append(t.Id.ToString("D")[..8]).Append("</a></td><td>").Append(E(t.TaskType)).Append("</td><td>").Append(Badge(t.Status))
-                .Append("</td><td>").Append(E(t.Shard)).Append("</td><td class=\"n\">").Append(E(t.Attempt)).Append("</td><td>").Append(Time(t.UpdatedAt))
+                .Append("</td><td>").Append(E(t.Shard)).Append("</td><td class=\"n\">").Append(E(t.Attempt)).Append("</td><td>").Append(Ago(t.CreatedAt, snap.Now))
+                .Append("</td><td>").Append(Ago(t.UpdatedAt, snap.Now)).Append("</td><td class=\"n\">").Append(E(Duration(TaskDuration(t, snap.Now))))
                 .Append("</td><td>").Append(E(Truncate(t.LastError, 80))).Append("</td></tr>");
+        }
+
+        if (all.Count == 0)
+        {
+            sb.Append("<tr><td colspan=\"9\" class=\"muted\">No tasks match.</td></tr>");
         }
 
         sb.Append("</table><p>");
@@ -71,6 +86,46 @@ internal static partial class DashboardViews
         sb.Append("</p></div>");
         return sb.ToString();
     }
+
+    public static string ConfirmRetryFailed(int failed, int batch, string? type, string antiforgeryField, string antiforgeryToken)
+    {
+        var sb = new StringBuilder("<h2>Retry all failed").Append(type is null ? string.Empty : " <code>" + E(type) + "</code>").Append(" tasks?</h2>");
+        if (failed == 0)
+        {
+            sb.Append("<p>There are no failed tasks").Append(type is null ? string.Empty : " of this type").Append(".</p><a class=\"button\" href=\"/tasks\">Back to tasks</a>");
+            return sb.ToString();
+        }
+
+        sb.Append("<p>Replays <b id=\"retry-count\">").Append(E(batch)).Append("</b> of ").Append(E(failed)).Append(" failed tasks (oldest failure first; at most ")
+            .Append(E(DashboardEndpoints.RetryFailedBatch)).Append(" per click): each goes back to pending now and keeps its attempt count, as <code>buquet replay</code> does.</p>");
+        sb.Append("<form method=\"post\" action=\"/tasks/retry-failed\">").Append(Hidden(antiforgeryField, antiforgeryToken)).Append(Hidden("type", type))
+            .Append("<button type=\"submit\" class=\"danger\" id=\"confirm\">Yes, retry ").Append(E(batch)).Append("</button> ")
+            .Append("<a class=\"button\" href=\"/tasks?status=failed\">No, go back</a></form>");
+        return sb.ToString();
+    }
+
+    public static string RetriedNotice(Microsoft.AspNetCore.Http.IQueryCollection query)
+    {
+        if (!int.TryParse(query["retried"], System.Globalization.CultureInfo.InvariantCulture, out var retried))
+        {
+            return string.Empty;
+        }
+
+        _ = int.TryParse(query["refused"], System.Globalization.CultureInfo.InvariantCulture, out var refused);
+        _ = int.TryParse(query["left"], System.Globalization.CultureInfo.InvariantCulture, out var left);
+        var sb = new StringBuilder("<div class=\"notice\" id=\"notice\">Retried ").Append(E(retried)).Append(retried == 1 ? " failed task" : " failed tasks");
+        if (refused > 0)
+        {
+            sb.Append("; ").Append(E(refused)).Append(" could not be retried (no longer failed)");
+        }
+
+        sb.Append(". ").Append(left > 0 ? E(left) + " failed tasks remain: retry again for the next batch." : "No failed tasks remain.").Append("</div>");
+        return sb.ToString();
+    }
+
+    /// <summary>Submit to finish for a finished task; submit to the store's now while it is open.</summary>
+    private static TimeSpan TaskDuration(TaskRecord t, DateTimeOffset now) =>
+        (t.IsTerminal ? t.CompletedAt ?? t.CancelledAt ?? t.ExpiredAt ?? t.UpdatedAt : now) - t.CreatedAt;
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max] + "…";
 }

@@ -15,11 +15,35 @@ internal static class ModelJson
             w.String(s);
         }
 
-        return w.EndArray()
+        w.EndArray()
             .Name("current_task").String(v.CurrentTask is { } t ? TaskKeys.Id(t) : null)
             .Name("tasks_completed").Int(v.TasksCompleted)
-            .Name("tasks_failed").Int(v.TasksFailed)
-            .EndObject().ToUtf8();
+            .Name("tasks_failed").Int(v.TasksFailed);
+
+        // Extensions over §2.4 (peers ignore them): the task types this worker claims and every task it runs now.
+        if (v.TaskTypes is not null)
+        {
+            w.Name("task_types").BeginArray();
+            foreach (var type in v.TaskTypes)
+            {
+                w.String(type);
+            }
+
+            w.EndArray();
+        }
+
+        if (v.CurrentTasks is not null)
+        {
+            w.Name("current_tasks").BeginArray();
+            foreach (var id in v.CurrentTasks)
+            {
+                w.String(TaskKeys.Id(id));
+            }
+
+            w.EndArray();
+        }
+
+        return w.EndObject().ToUtf8();
     }
 
     public static WorkerInfo ParseWorker(ReadOnlyMemory<byte> utf8, string key)
@@ -27,7 +51,20 @@ internal static class ModelJson
         var r = JsonIn.Parse(utf8, key);
         return new WorkerInfo(
             r.RequiredString("worker_id"), r.RequiredTime("started_at"), r.RequiredTime("last_heartbeat"),
-            r.StringArray("shards"), r.OptionalGuid("current_task"), r.RequiredInt("tasks_completed"), r.RequiredInt("tasks_failed"));
+            r.StringArray("shards"), r.OptionalGuid("current_task"), r.RequiredInt("tasks_completed"), r.RequiredInt("tasks_failed"),
+            r.Has("task_types") ? r.StringArray("task_types") : null,
+            r.Has("current_tasks") ? ParseGuids(r.StringArray("current_tasks"), key) : null);
+    }
+
+    private static Guid[] ParseGuids(IReadOnlyList<string> ids, string key)
+    {
+        var guids = new Guid[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            guids[i] = Guid.TryParse(ids[i], out var g) ? g : throw new MalformedObjectException(key, $"field 'current_tasks': '{ids[i]}' is not a UUID");
+        }
+
+        return guids;
     }
 
     public static byte[] Serialize(ShardLease v) => new JsonOut().BeginObject()

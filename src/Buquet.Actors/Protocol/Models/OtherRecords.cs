@@ -10,7 +10,9 @@ internal sealed record WorkerInfo(
     IReadOnlyList<string> Shards,
     Guid? CurrentTask,
     long TasksCompleted,
-    long TasksFailed)
+    long TasksFailed,
+    IReadOnlyList<string>? TaskTypes = null,
+    IReadOnlyList<Guid>? CurrentTasks = null)
 {
     /// <summary>Peers use 60 s everywhere.</summary>
     public static readonly TimeSpan DefaultHealthThreshold = TimeSpan.FromSeconds(60);

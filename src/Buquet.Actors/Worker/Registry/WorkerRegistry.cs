@@ -14,7 +14,8 @@ namespace Buquet.Actors.Worker.Registry;
 /// </summary>
 /// <remarks>
 /// A worker here runs several tasks at once while the peer format has one <c>current_task</c>: the oldest task still
-/// running is written (null when idle). Counters and the current-task set are thread-safe (executors report from
+/// running is written (null when idle), and every running task in the <c>current_tasks</c> extension, next to
+/// <c>task_types</c> (the types it claims); peers ignore both. Counters and the current-task set are thread-safe (executors report from
 /// their own continuations); the writes themselves are made by one caller at a time (the registry actor).
 /// </remarks>
 internal sealed class WorkerRegistry
@@ -23,6 +24,7 @@ internal sealed class WorkerRegistry
     private readonly IObjectStore _store;
     private readonly IStoreClock _clock;
     private readonly Func<IReadOnlyCollection<string>> _shards;
+    private readonly IReadOnlyList<string>? _taskTypes;
     private readonly ILogger _logger;
 
     // Shared, guarded by _gate.
@@ -37,7 +39,9 @@ internal sealed class WorkerRegistry
     /// <param name="workerId">This worker's id (validated as a key segment).</param>
     /// <param name="shards">The shards this worker polls right now (its shard leases, or its configured shards).</param>
     /// <param name="logger">Diagnostics.</param>
-    public WorkerRegistry(IObjectStore store, IStoreClock clock, string workerId, Func<IReadOnlyCollection<string>> shards, ILogger? logger = null)
+    /// <param name="taskTypes">The task types this worker claims, written as the <c>task_types</c> extension (the
+    /// dashboard warns about pending types no live worker claims); <c>null</c> = not written.</param>
+    public WorkerRegistry(IObjectStore store, IStoreClock clock, string workerId, Func<IReadOnlyCollection<string>> shards, ILogger? logger = null, IEnumerable<string>? taskTypes = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
@@ -47,6 +51,7 @@ internal sealed class WorkerRegistry
         _store = store;
         _clock = clock;
         _shards = shards;
+        _taskTypes = taskTypes?.Order(StringComparer.Ordinal).ToArray();
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -102,7 +107,7 @@ internal sealed class WorkerRegistry
         var shards = _shards().Order(StringComparer.Ordinal).ToArray();
         lock (_gate)
         {
-            return new WorkerInfo(WorkerId, _startedAt ?? now, now, shards, _current.Count > 0 ? _current[0] : null, _completed, _failed);
+            return new WorkerInfo(WorkerId, _startedAt ?? now, now, shards, _current.Count > 0 ? _current[0] : null, _completed, _failed, _taskTypes, _current.ToArray());
         }
     }
 
