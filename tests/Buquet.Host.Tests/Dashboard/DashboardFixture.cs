@@ -84,6 +84,17 @@ internal sealed partial class DashboardFixture : IAsyncDisposable
         return await Http.PostAsync(new Uri($"/tasks/{id:D}/actions/{action}", UriKind.Relative), form);
     }
 
+    /// <summary>Opens the confirmation page at <paramref name="path"/> and posts its form back to the same path.</summary>
+    public async Task<HttpResponseMessage> ConfirmAsync(string path, params KeyValuePair<string, string>[] fields)
+    {
+        var confirm = await GetHtmlAsync(path);
+        var token = AntiforgeryToken().Match(confirm);
+        Assert.True(token.Success, "no anti-forgery field on the confirmation page");
+        using var form = new FormUrlEncodedContent([new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)), .. fields]);
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        return await Http.PostAsync(new Uri(query < 0 ? path : path[..query], UriKind.Relative), form);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     public static partial Regex AntiforgeryToken();
 
