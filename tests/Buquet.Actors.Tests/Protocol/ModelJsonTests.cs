@@ -21,6 +21,31 @@ public sealed class ModelJsonTests
     }
 
     [Fact]
+    public void WorkerInfo_TaskTypesAndCurrentTasks_WrittenAfterPeerFieldsAndReadBack()
+    {
+        var a = Guid.Parse("a1b2c3d4-e5f6-4789-abcd-ef1234567890");
+        var w = new WorkerInfo("worker-1", T, T, ["0"], a, 0, 0, ["echo"], [a]);
+        var text = Encoding.UTF8.GetString(ModelJson.Serialize(w));
+        Assert.EndsWith("""
+            "tasks_failed":0,"task_types":["echo"],"current_tasks":["a1b2c3d4-e5f6-4789-abcd-ef1234567890"]}
+            """, text, StringComparison.Ordinal);
+        var back = ModelJson.ParseWorker(Encoding.UTF8.GetBytes(text), "k");
+        Assert.Equal(["echo"], back.TaskTypes);
+        Assert.Equal([a], back.CurrentTasks);
+        var peer = ModelJson.ParseWorker(ModelJson.Serialize(new WorkerInfo("worker-1", T, T, ["0"], null, 0, 0)), "k");
+        Assert.Null(peer.TaskTypes);
+        Assert.Null(peer.CurrentTasks);
+    }
+
+    [Fact]
+    public void WorkerInfo_CurrentTasksNotUuids_Malformed()
+    {
+        var text = """{"worker_id":"w","started_at":"2026-01-28T12:00:00Z","last_heartbeat":"2026-01-28T12:00:00Z","shards":[],"current_task":null,"tasks_completed":0,"tasks_failed":0,"current_tasks":["nope"]}""";
+        var e = Assert.Throws<MalformedObjectException>(() => ModelJson.ParseWorker(Encoding.UTF8.GetBytes(text), "workers/w.json"));
+        Assert.Contains("current_tasks", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ShardLease_ExpiresAtDeadline_Inclusive()
     {
         var l = ModelJson.ParseShardLease(ModelJson.Serialize(new ShardLease("a", "w", T, T)), "k");

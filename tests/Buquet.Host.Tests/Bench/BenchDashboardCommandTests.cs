@@ -25,7 +25,7 @@ public sealed class BenchDashboardCommandTests : IDisposable
         Assert.Equal(4, states.GetProperty("running").GetInt32());
         Assert.Equal(12, states.GetProperty("completed").GetInt32());
         Assert.Equal(4, states.GetProperty("failed").GetInt32());
-        Assert.Equal(58, root.GetProperty("cache").GetProperty("request_budget_per_refresh").GetInt32());
+        Assert.Equal(59, root.GetProperty("cache").GetProperty("request_budget_per_refresh").GetInt32());
 
         // Cold: every task read once; unchanged: no GET at all; after 5 cancels: those 5 re-read.
         Assert.True(root.GetProperty("cold_load").GetProperty("requests").GetProperty("get").GetDouble() >= 40, root.ToString());
@@ -33,7 +33,7 @@ public sealed class BenchDashboardCommandTests : IDisposable
         var changed = root.GetProperty("refresh_after_changes");
         Assert.Equal(5, changed.GetProperty("changed").GetInt32());
         Assert.True(changed.GetProperty("until_visible").GetProperty("get").GetDouble() >= 5, changed.ToString());
-        Assert.True(changed.GetProperty("max_per_refresh").GetDouble() <= 58, changed.ToString());
+        Assert.True(changed.GetProperty("max_per_refresh").GetDouble() <= 59, changed.ToString());
 
         // Live clients: all got the new task, and streaming made no store request of its own.
         var sse = root.GetProperty("sse");

@@ -1,6 +1,7 @@
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
+using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
 using Buquet.Host.Tests.Dashboard;
 using Microsoft.Playwright;
@@ -68,14 +69,22 @@ public sealed class DashboardScreenshotTests(BrowserFixture browser) : IClassFix
             n++;
         }
 
+        var cancelled = await f.Client.SubmitAsync("send_email", new { order = 2000 });
+        await f.Client.CancelAsync(cancelled.Id, "customer unsubscribed", "dashboard");
+        var expired = await f.Client.SubmitAsync("send_email", new { order = 2001 });
+        await f.Client.ExpireAsync(expired.Id);
         var failed = await f.FailedTaskAsync("charge_card", "card_declined: insufficient funds (gateway 402)");
         await f.FailedTaskAsync("sync_crm", "timeout talking to crm.example.com");
         now = await f.Client.GetStoreTimeAsync();
-        await f.Store.PutAsync(TaskKeys.Worker("worker-a1b2"), ModelJson.Serialize(new WorkerInfo("worker-a1b2", now.AddHours(-2), now.AddSeconds(-3), ["0", "1", "2", "3", "4", "5", "6", "7"], page.Tasks[16].Id, 812, 9)), PutCondition.None);
-        await f.Store.PutAsync(TaskKeys.Worker("worker-c3d4"), ModelJson.Serialize(new WorkerInfo("worker-c3d4", now.AddHours(-2), now.AddSeconds(-8), ["8", "9", "a", "b", "c", "d", "e", "f"], page.Tasks[17].Id, 790, 4)), PutCondition.None);
+        string[] handled = ["charge_card", "send_email", "sync_crm"];
+        Guid[] runningA = [page.Tasks[16].Id, page.Tasks[18].Id, page.Tasks[20].Id, page.Tasks[22].Id];
+        Guid[] runningC = [page.Tasks[17].Id, page.Tasks[19].Id, page.Tasks[21].Id, page.Tasks[23].Id];
+        await f.Store.PutAsync(TaskKeys.Worker("worker-a1b2"), ModelJson.Serialize(new WorkerInfo("worker-a1b2", now.AddHours(-2), now.AddSeconds(-3), ["0", "1", "2", "3", "4", "5", "6", "7"], runningA[0], 812, 9, handled, runningA)), PutCondition.None);
+        await f.Store.PutAsync(TaskKeys.Worker("worker-c3d4"), ModelJson.Serialize(new WorkerInfo("worker-c3d4", now.AddHours(-2), now.AddSeconds(-8), ["8", "9", "a", "b", "c", "d", "e", "f"], runningC[0], 790, 4, handled, runningC)), PutCondition.None);
         await f.Store.PutAsync(TaskKeys.Worker("worker-old9"), ModelJson.Serialize(new WorkerInfo("worker-old9", now.AddDays(-1), now.AddMinutes(-42), ["0"], null, 51, 2)), PutCondition.None);
         await f.Store.PutAsync(TaskKeys.Schedule("nightly-report"), ModelJson.Serialize(new Schedule("nightly-report", "build_report", null, "0 3 * * *", true, 600, 2, now.AddDays(-10), now.AddDays(-10))), PutCondition.None);
         await f.Store.PutAsync(TaskKeys.ScheduleLastRun("nightly-report"), ModelJson.Serialize(new ScheduleLastRun("nightly-report", new DateTimeOffset(2026, 1, 28, 3, 0, 1, TimeSpan.Zero), failed.Id, new DateTimeOffset(2026, 1, 29, 3, 0, 0, TimeSpan.Zero))), PutCondition.None);
+        await f.Client.Schedules.CreateAsync(new ScheduleSpec("paris-digest", "send_email", "0 9 * * MON-FRI") { Extensions = new ScheduleExtensions { TimeZone = "Europe/Paris" } });
         await f.Store.PutAsync(TaskKeys.Schedule("hourly-sync"), ModelJson.Serialize(new Schedule("hourly-sync", "sync_crm", null, "0 * * * *", false, null, null, now.AddDays(-3), now.AddDays(-1))), PutCondition.None);
         return failed;
     }

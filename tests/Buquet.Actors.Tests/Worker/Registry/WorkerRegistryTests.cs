@@ -36,9 +36,11 @@ public sealed class WorkerRegistryTests
         await registry.RegisterAsync();
 
         var json = await ReadJsonAsync("workers/worker-a.json");
+        // The peer fields of §2.4 in order, then this library's extension (peers ignore it).
         Assert.Equal(
-            ["worker_id", "started_at", "last_heartbeat", "shards", "current_task", "tasks_completed", "tasks_failed"],
+            ["worker_id", "started_at", "last_heartbeat", "shards", "current_task", "tasks_completed", "tasks_failed", "current_tasks"],
             json.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(0, json.GetProperty("current_tasks").GetArrayLength());
         Assert.Equal("worker-a", json.GetProperty("worker_id").GetString());
         Assert.Equal(json.GetProperty("started_at").GetString(), json.GetProperty("last_heartbeat").GetString());
         Assert.Equal("1,3", string.Join(",", json.GetProperty("shards").EnumerateArray().Select(e => e.GetString())));
@@ -70,6 +72,24 @@ public sealed class WorkerRegistryTests
         Assert.Equal(1, info.TasksCompleted);
         Assert.Equal(1, info.TasksFailed);
         Assert.Equal(["7"], info.Shards);
+    }
+
+    [Fact]
+    public async Task HeartbeatAsync_TaskTypesAndSeveralRunning_WritesTypesAndEveryCurrentTask()
+    {
+        var registry = new WorkerRegistry(_store, _clock, "worker-t", () => _shards, null, ["send_email", "buquet.echo"]);
+        await registry.RegisterAsync();
+        var a = Guid.Parse("a0000000-0000-4000-8000-000000000001");
+        var b = Guid.Parse("b0000000-0000-4000-8000-000000000002");
+        registry.TaskStarted(a);
+        registry.TaskStarted(b);
+
+        await registry.HeartbeatAsync();
+
+        var info = Buquet.Actors.Protocol.Json.ModelJson.ParseWorker((await _store.GetAsync(registry.Key))!.Body, registry.Key);
+        Assert.Equal(["buquet.echo", "send_email"], info.TaskTypes);
+        Assert.Equal([a, b], info.CurrentTasks);
+        Assert.Equal(a, info.CurrentTask);
     }
 
     [Fact]
