@@ -17,7 +17,7 @@ internal static partial class DashboardViews
 
     /// <summary>
     /// Completions and failures per minute over the last 30 minutes (store time), from the cache, as an inline SVG bar
-    /// chart: a y axis in tasks per minute with a rounded scale (0, half, top) and a time axis labelled every 5 minutes
+    /// chart: a y axis in tasks per minute with a rounded scale (see <see cref="Ticks"/>) and a time axis labelled every 5 minutes
     /// in UTC. Each bar has a tooltip with its minute and counts.
     /// </summary>
     private static void Throughput(StringBuilder sb, DashboardSnapshot snap)
@@ -52,7 +52,7 @@ internal static partial class DashboardViews
         var baseline = PlotTop + plotH;
         sb.Append("<svg class=\"chart\" id=\"throughput\" viewBox=\"0 0 ").Append(ChartWidth).Append(' ').Append(ChartHeight)
             .Append("\" role=\"img\" aria-label=\"completed and failed tasks per minute\">");
-        foreach (var value in new[] { 0, top / 2, top }.Distinct())
+        foreach (var value in Ticks(top))
         {
             var y = baseline - (double)plotH * value / top;
             sb.Append("<line").Append(value == 0 ? " class=\"axis\"" : string.Empty).Append(" x1=\"").Append(F(PlotLeft)).Append("\" x2=\"").Append(F(ChartWidth - PlotRight))
@@ -83,7 +83,7 @@ internal static partial class DashboardViews
         sb.Append("</svg>");
     }
 
-    /// <summary>The smallest of 1, 2, 5 × 10ⁿ (at least 2) at or above <paramref name="max"/>, so the half tick is whole.</summary>
+    /// <summary>The smallest of 2, 5 or 10 × 10ⁿ at or above <paramref name="max"/>, so every tick is a whole number.</summary>
     internal static int NiceCeiling(int max)
     {
         var step = 1;
@@ -98,6 +98,22 @@ internal static partial class DashboardViews
             }
 
             step *= 10;
+        }
+    }
+
+    /// <summary>Scale ticks from 0 to <paramref name="top"/>: fifths of a 5 × 10ⁿ top, halves of the others.</summary>
+    internal static IEnumerable<int> Ticks(int top)
+    {
+        var leading = top;
+        while (leading >= 10)
+        {
+            leading /= 10;
+        }
+
+        var step = leading == 5 ? top / 5 : top / 2;
+        for (var v = 0; v <= top; v += step)
+        {
+            yield return v;
         }
     }
 

@@ -19,7 +19,7 @@ internal static partial class DashboardViews
             sb.Append("<tr data-worker=\"").Append(E(w.WorkerId)).Append("\"><td>").Append(E(w.WorkerId)).Append("</td><td><span class=\"badge ").Append(healthy ? "completed\">healthy" : "failed\">stale")
                 .Append("</span></td><td>").Append(Ago(w.LastHeartbeat, snap.Now)).Append("</td><td>").Append(Ago(w.StartedAt, snap.Now)).Append("</td><td>")
                 .Append(E(w.Shards.Count > 8 ? $"{w.Shards.Count} shards" : string.Join(", ", w.Shards))).Append("</td><td>")
-                .Append(w.TaskTypes is null ? "<span class=\"muted\">not reported</span>" : E(string.Join(", ", w.TaskTypes))).Append("</td><td class=\"running\">");
+                .Append(w.TaskTypes is null ? "<span class=\"muted\">not reported</span>" : E(string.Join(", ", w.TaskTypes))).Append("</td><td class=\"tasks-running\">");
             var ids = (w.CurrentTasks ?? []).Concat(w.CurrentTask is { } c ? [c] : []).Concat(running[w.WorkerId].Select(t => t.Id)).Distinct().ToList();
             foreach (var id in ids)
             {

@@ -18,7 +18,7 @@ internal static class Html
         .badge{padding:.1rem .45rem;border-radius:.6rem;font-size:.78rem;color:#fff;background:#6b7280}
         .pending{background:#2563eb}.running{background:#d97706}.completed{background:#16a34a}.failed{background:#dc2626}
         .cancelled{background:#6b7280}.archived{background:#374151}.expired{background:#7c3aed}
-        .cards{display:flex;gap:.8rem;flex-wrap:wrap}.card{background:#fff;padding:.7rem 1rem;border-radius:.4rem;min-width:8rem;box-shadow:0 1px 2px #0001}
+        .cards{display:flex;gap:.8rem;flex-wrap:wrap}.card{background:#fff;padding:.6rem .9rem;border-radius:.4rem;min-width:6rem;box-shadow:0 1px 2px #0001}
         a.card{color:inherit;text-decoration:none}a.card:hover{box-shadow:0 0 0 2px #2563eb55}
         .card b{display:block;font-size:1.5rem}.warning{background:#fffbeb;border:1px solid #d97706;padding:.5rem .8rem;margin:.5rem 0}pre{background:#fff;padding:.6rem;overflow:auto;max-height:20rem;border:1px solid #e3e6ec}
         form.filters{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end}label{font-size:.8rem;display:flex;flex-direction:column}
@@ -31,7 +31,7 @@ internal static class Html
         svg.chart text{font-size:11px;fill:#6b7280;font-family:system-ui,sans-serif}svg.chart line{stroke:#e3e6ec}
         svg.chart line.axis{stroke:#9aa3b2}svg.chart rect.c{fill:#16a34a}svg.chart rect.f{fill:#dc2626}
         .legend{font-size:.8rem;color:#6b7280}.legend i{display:inline-block;width:.7rem;height:.7rem;margin:0 .25rem 0 .6rem;vertical-align:-1px}
-        form.inline{display:inline}.actions{white-space:nowrap}
+        form.inline{display:inline}.actions,td code,td.tasks-running div,time,tr[data-worker] td:first-child{white-space:nowrap}
         """;
 
     public static string E(string? value) => HtmlEncoder.Default.Encode(value ?? string.Empty);

@@ -83,6 +83,14 @@ public sealed class DashboardViewsTests
     [InlineData(140, 200)]
     public void NiceCeiling_Max_RoundsUpToOneTwoFive(int max, int expected) => Assert.Equal(expected, DashboardViews.NiceCeiling(max));
 
+    [Theory]
+    [InlineData(2, "0,1,2")]
+    [InlineData(5, "0,1,2,3,4,5")]
+    [InlineData(10, "0,5,10")]
+    [InlineData(50, "0,10,20,30,40,50")]
+    [InlineData(200, "0,100,200")]
+    public void Ticks_Top_WholeEvenSteps(int top, string expected) => Assert.Equal(expected, string.Join(",", DashboardViews.Ticks(top)));
+
     [Fact]
     public async Task Tasks_List_RelativeTimesWithAbsoluteTitleDurationsAndRightAlignedNumbers()
     {
