@@ -31,7 +31,7 @@ internal static class Html
         svg.chart text{font-size:11px;fill:#6b7280;font-family:system-ui,sans-serif}svg.chart line{stroke:#e3e6ec}
         svg.chart line.axis{stroke:#9aa3b2}svg.chart rect.c{fill:#16a34a}svg.chart rect.f{fill:#dc2626}
         .legend{font-size:.8rem;color:#6b7280}.legend i{display:inline-block;width:.7rem;height:.7rem;margin:0 .25rem 0 .6rem;vertical-align:-1px}
-        form.inline{display:inline}.actions,td code,td.tasks-running div,time,tr[data-worker] td:first-child{white-space:nowrap}
+        form.inline{display:inline}.actions,td code,td.tasks-running div,time,tr[data-worker] td:first-child,tr[data-schedule] td:first-child,th{white-space:nowrap}
         """;
 
     public static string E(string? value) => HtmlEncoder.Default.Encode(value ?? string.Empty);
