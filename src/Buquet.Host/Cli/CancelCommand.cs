@@ -113,7 +113,7 @@ internal static class CancelCommand
     {
         TaskOperationStatus.Applied => "cancelled",
         TaskOperationStatus.AlreadyDone => "already cancelled",
-        TaskOperationStatus.CancellationRequested => "cancellation requested (running: the worker stops it)",
+        TaskOperationStatus.CancellationRequested => "cancellation requested (running: its worker stops the handler within its cancel check interval, 10 s by default; 'buquet status' shows the outcome)",
         TaskOperationStatus.NotFound => "not found",
         _ => $"{TaskFormat.OutcomeName(r.Status)}: {r.Message}",
     };

@@ -48,8 +48,9 @@ internal sealed class CancelWatchActor : ReceiveActor, IWithTimers
         _logger = runtime.LoggerFactory.CreateLogger<CancelWatchActor>();
         Receive<CancelWatch.Check>(_ =>
         {
-            _supervisor.Tell(CancelWatch.GetRunningTasks.Instance);
+            // The next check is due one interval after this one, however long the answer and the HEADs take.
             Timers.StartSingleTimer(CheckKey, CancelWatch.Check.Instance, _interval);
+            _supervisor.Tell(CancelWatch.GetRunningTasks.Instance);
         });
         ReceiveAsync<CancelWatch.RunningTasks>(OnRunningTasksAsync);
     }
