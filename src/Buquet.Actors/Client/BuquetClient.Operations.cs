@@ -43,21 +43,27 @@ public sealed partial class BuquetClient
         return results;
     }
 
-    /// <summary>Cancels every pending task of a type (full scan of all shards: LIST plus a GET per task).</summary>
+    /// <summary>
+    /// Cancels every pending task of a type and requests cancellation of every running one (full scan of all shards per
+    /// status: LIST plus a GET per task).
+    /// </summary>
     public async Task<IReadOnlyList<TaskOperationResult>> CancelByTypeAsync(string taskType, string? reason = null, string? cancelledBy = null, CancellationToken cancellationToken = default)
     {
         KeyComponents.ValidateTaskType(taskType);
-        var pending = new List<TaskRecord>();
-        string? token = null;
-        do
+        var targets = new List<TaskRecord>();
+        foreach (var status in (BuquetTaskStatus[])[BuquetTaskStatus.Pending, BuquetTaskStatus.Running])
         {
-            var page = await ListAsync(new TaskQuery { TaskType = taskType, Status = BuquetTaskStatus.Pending, PageSize = 1000, ContinuationToken = token }, cancellationToken);
-            pending.AddRange(page.Tasks);
-            token = page.ContinuationToken;
+            string? token = null;
+            do
+            {
+                var page = await ListAsync(new TaskQuery { TaskType = taskType, Status = status, PageSize = 1000, ContinuationToken = token }, cancellationToken);
+                targets.AddRange(page.Tasks);
+                token = page.ContinuationToken;
+            }
+            while (token is not null);
         }
-        while (token is not null);
 
-        return await CancelManyAsync(pending.Select(t => t.Id), reason, cancelledBy, cancellationToken);
+        return await CancelManyAsync(targets.Select(t => t.Id).Distinct(), reason, cancelledBy, cancellationToken);
     }
 
     /// <summary>Puts a failed task back to pending now (T12), keeping its attempt count.</summary>
