@@ -31,6 +31,12 @@ internal static class CancelWatch
     /// <summary>The supervisor's reply to <see cref="GetRunningTasks"/>.</summary>
     public sealed record RunningTasks(IReadOnlyList<RunningTask> Tasks) : ICancelWatchMessage;
 
+    /// <summary>
+    /// Published on the event stream after every check: hints HEADed (one per shard with running tasks, unless a HEAD
+    /// failed), running tasks, and executors told to re-read.
+    /// </summary>
+    public sealed record Checked(int HintsChecked, int RunningTasks, int ReReads);
+
     /// <summary>Timer: time for a check.</summary>
     internal sealed class Check : ICancelWatchMessage
     {

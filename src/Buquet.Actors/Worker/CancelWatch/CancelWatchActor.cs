@@ -60,6 +60,7 @@ internal sealed class CancelWatchActor : ReceiveActor, IWithTimers
     private async Task OnRunningTasksAsync(CancelWatch.RunningTasks running)
     {
         var covered = new HashSet<Guid>();
+        var (headed, reReads) = (0, 0);
         var shards = running.Tasks.GroupBy(t => t.Shard, StringComparer.Ordinal).ToList();
         foreach (var shard in shards)
         {
@@ -74,6 +75,7 @@ internal sealed class CancelWatchActor : ReceiveActor, IWithTimers
                 continue;
             }
 
+            headed++;
             var moved = _etags.TryGetValue(shard.Key, out var before) && !string.Equals(before, hint?.ETag, StringComparison.Ordinal);
             _etags[shard.Key] = hint?.ETag;
             foreach (var task in shard)
@@ -83,6 +85,7 @@ internal sealed class CancelWatchActor : ReceiveActor, IWithTimers
                 if (hint is not null && (moved || (unseen && hint.LastModified >= task.ClaimedAt - ClaimMargin)))
                 {
                     task.Executor.Tell(ExecutorProtocol.CheckCancel.Instance);
+                    reReads++;
                 }
             }
         }
@@ -94,5 +97,6 @@ internal sealed class CancelWatchActor : ReceiveActor, IWithTimers
         }
 
         _covered = covered;
+        Context.System.EventStream.Publish(new CancelWatch.Checked(headed, running.Tasks.Count, reReads));
     }
 }
