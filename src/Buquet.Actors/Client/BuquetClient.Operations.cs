@@ -44,26 +44,23 @@ public sealed partial class BuquetClient
     }
 
     /// <summary>
-    /// Cancels every pending task of a type and requests cancellation of every running one (full scan of all shards per
-    /// status: LIST plus a GET per task).
+    /// Cancels every pending task of a type, as buquet's <c>cancel_by_type</c> does (full scan of all shards: LIST plus a
+    /// GET per task); running tasks of the type are left alone (cancel them by id).
     /// </summary>
     public async Task<IReadOnlyList<TaskOperationResult>> CancelByTypeAsync(string taskType, string? reason = null, string? cancelledBy = null, CancellationToken cancellationToken = default)
     {
         KeyComponents.ValidateTaskType(taskType);
-        var targets = new List<TaskRecord>();
-        foreach (var status in (BuquetTaskStatus[])[BuquetTaskStatus.Pending, BuquetTaskStatus.Running])
+        var pending = new List<TaskRecord>();
+        string? token = null;
+        do
         {
-            string? token = null;
-            do
-            {
-                var page = await ListAsync(new TaskQuery { TaskType = taskType, Status = status, PageSize = 1000, ContinuationToken = token }, cancellationToken);
-                targets.AddRange(page.Tasks);
-                token = page.ContinuationToken;
-            }
-            while (token is not null);
+            var page = await ListAsync(new TaskQuery { TaskType = taskType, Status = BuquetTaskStatus.Pending, PageSize = 1000, ContinuationToken = token }, cancellationToken);
+            pending.AddRange(page.Tasks);
+            token = page.ContinuationToken;
         }
+        while (token is not null);
 
-        return await CancelManyAsync(targets.Select(t => t.Id).Distinct(), reason, cancelledBy, cancellationToken);
+        return await CancelManyAsync(pending.Select(t => t.Id), reason, cancelledBy, cancellationToken);
     }
 
     /// <summary>Puts a failed task back to pending now (T12), keeping its attempt count.</summary>

@@ -11,7 +11,7 @@ internal static class CancelCommand
     public static Command Create(CliHost host)
     {
         var ids = new Argument<string[]>("ids") { Description = "Task ids to cancel (omit with --task-type).", Arity = ArgumentArity.ZeroOrMore };
-        var type = CliParsing.Option<string>("--task-type", "Cancel every pending or running task of this type instead of ids.", "TYPE", "-t");
+        var type = CliParsing.Option<string>("--task-type", "Cancel every pending task of this type instead of ids (as buquet does; cancel running ones by id).", "TYPE", "-t");
         var reason = CliParsing.Option<string>("--reason", "Why, recorded on the task as its last error.", "TEXT", "-r");
         var by = CliParsing.Option<string>("--cancelled-by", "Who cancelled, recorded on the task.", "NAME", "-b");
         var command = new Command("cancel", "Cancel tasks: pending ones at once, running ones cooperatively.") { ids, type, reason, by };

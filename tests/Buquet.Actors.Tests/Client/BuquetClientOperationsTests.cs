@@ -56,23 +56,6 @@ public sealed class BuquetClientOperationsTests
     }
 
     [Fact]
-    public async Task CancelByTypeAsync_PendingAndRunning_CancelsOneRequestsTheOther()
-    {
-        var f = new ClientFixture();
-        var pending = await f.Client.SubmitAsync("t", null);
-        var running = await f.Client.SubmitAsync("t", null);
-        var other = await f.Client.SubmitAsync("u", null);
-        Assert.True((await f.Client.Repository.ClaimAsync(running.Id, "w1")).Claimed);
-
-        var results = await f.Client.CancelByTypeAsync("t");
-
-        Assert.Equal(2, results.Count);
-        Assert.Equal(TaskOperationStatus.Applied, results.Single(r => r.TaskId == pending.Id).Status);
-        Assert.Equal(TaskOperationStatus.CancellationRequested, results.Single(r => r.TaskId == running.Id).Status);
-        Assert.Equal(BuquetTaskStatus.Pending, (await f.Client.GetAsync(other.Id))!.Status);
-    }
-
-    [Fact]
     public async Task CancelAsync_CompletedOrMissing_ReportedAsValues()
     {
         var f = new ClientFixture();
