@@ -200,7 +200,7 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
         }
         catch (Exception ex) when (ex is Storage.ObjectStoreUnavailableException or MalformedObjectException)
         {
-            _logger.LogDebug(ex, "Task {TaskId}: cancel check could not read the task; the next check or renewal sees the request", Task.Id);
+            _logger.LogDebug(ex, "Task {TaskId}: cancel check could not read the task; the next lease renewal sees the request", Task.Id);
             return;
         }
 
