@@ -7,7 +7,9 @@ public sealed partial class BuquetClient
 {
     /// <summary>
     /// Cancels a task: a pending task becomes cancelled (T10; already cancelled ⇒ <see cref="TaskOperationStatus.AlreadyDone"/>);
-    /// a running task gets a cooperative cancellation request (T9) its handler may observe.
+    /// a running task gets a cooperative cancellation request (T9) and its shard's cancel hint is touched, so the worker
+    /// running it cancels the handler's token within <c>worker.cancel-check-interval</c> (10 s by default); a handler
+    /// that stops on it ends the task cancelled, one that finishes first completes it (ADR 0017).
     /// </summary>
     /// <param name="taskId">The task.</param>
     /// <param name="reason">Stored in <c>last_error</c> when given.</param>
@@ -41,7 +43,10 @@ public sealed partial class BuquetClient
         return results;
     }
 
-    /// <summary>Cancels every pending task of a type (full scan of all shards: LIST plus a GET per task).</summary>
+    /// <summary>
+    /// Cancels every pending task of a type, as buquet's <c>cancel_by_type</c> does (full scan of all shards: LIST plus a
+    /// GET per task); running tasks of the type are left alone (cancel them by id).
+    /// </summary>
     public async Task<IReadOnlyList<TaskOperationResult>> CancelByTypeAsync(string taskType, string? reason = null, string? cancelledBy = null, CancellationToken cancellationToken = default)
     {
         KeyComponents.ValidateTaskType(taskType);
@@ -75,13 +80,19 @@ public sealed partial class BuquetClient
         var outcome = await _repository.ApplyAsync(
             snapshot,
             (t, now) => t.Status == BuquetTaskStatus.Running
-                ? TaskTransitions.RequestCancel(t, now, new RequestCancelRequest())
+                ? TaskTransitions.RequestCancel(t, now, new RequestCancelRequest(reason, cancelledBy))
                 : TaskTransitions.Cancel(t, now, new CancelRequest(reason, cancelledBy)),
             cancellationToken);
         var result = ToResult(snapshot.Task.Id, outcome);
-        return result.Task?.Status == BuquetTaskStatus.Running && result.Succeeded
-            ? result with { Status = TaskOperationStatus.CancellationRequested }
-            : result;
+        if (result.Task is not { Status: BuquetTaskStatus.Running } running || !result.Succeeded)
+        {
+            return result;
+        }
+
+        // After the request's CAS: the worker running the task checks its shard's cancel hint every few seconds
+        // (ADR 0017). Touched again when the request was already there: its writer may have been a buquet peer.
+        await CancelHints.TouchAsync(_store, running.Shard, _logger, cancellationToken);
+        return result with { Status = TaskOperationStatus.CancellationRequested };
     }
 
     private async Task<TaskOperationResult> ApplyOperationAsync(Guid taskId, Func<TaskRecord, DateTimeOffset, TransitionResult> transition, CancellationToken cancellationToken) =>

@@ -191,6 +191,10 @@ internal sealed partial class TaskRepository
     public Task<TransitionOutcome> FailAsync(TaskSnapshot held, string error, CancellationToken cancellationToken = default) =>
         ApplyAsync(held, (t, now) => TaskTransitions.Fail(t, now, new FailRequest(LeaseOf(held), error)), cancellationToken);
 
+    /// <summary>T9b by the lease holder: the handler stopped on a cancellation request; the task ends cancelled.</summary>
+    public Task<TransitionOutcome> CancelRunningAsync(TaskSnapshot held, string? claimedLastError, string defaultError, CancellationToken cancellationToken = default) =>
+        ApplyAsync(held, (t, now) => TaskTransitions.CancelRunning(t, now, new CancelRunningRequest(LeaseOf(held), claimedLastError, defaultError)), cancellationToken);
+
     /// <summary>T4 by the lease holder (fails the task when no retry is left).</summary>
     public Task<TransitionOutcome> RetryAsync(TaskSnapshot held, string error, Func<double> random, CancellationToken cancellationToken = default) =>
         ApplyAsync(held, (t, now) => TaskTransitions.Retry(t, now, new RetryRequest(LeaseOf(held), error, random)), cancellationToken);

@@ -76,6 +76,9 @@ internal sealed record WorkerSettings
 
     public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Period of the cancel-hint checks (<c>worker.cancel-check-interval</c>, ADR 0017); zero = off.</summary>
+    public TimeSpan CancelCheckInterval { get; init; } = Configuration.BuquetDefaults.WorkerCancelCheckInterval;
+
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan TimeoutGrace { get; init; } = TimeoutGraceDefault;
@@ -109,6 +112,7 @@ internal sealed record WorkerSettings
             LeaseTtl = w.LeaseTtl,
             LeaseRenewFraction = w.LeaseRenewFraction,
             DrainDeadline = w.DrainDeadline,
+            CancelCheckInterval = w.CancelCheckInterval,
             ShutdownGrace = w.ShutdownGrace,
             Polling = PollingSettings.FromOptions(w.Polling),
             PayloadOffloadThreshold = options.Queue.PayloadOffloadEnabled ? options.Queue.PayloadOffloadThreshold : long.MaxValue,
@@ -130,6 +134,11 @@ internal sealed record WorkerSettings
             {
                 throw new ArgumentOutOfRangeException(nameof(PerTypeConcurrency), limit, $"Per-type concurrency for '{type}' must be at least 1.");
             }
+        }
+
+        if (CancelCheckInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CancelCheckInterval), CancelCheckInterval, "The cancel check interval must not be negative.");
         }
 
         if (LeaseRenewFraction is < 0 or >= 1 || double.IsNaN(LeaseRenewFraction))

@@ -11,7 +11,7 @@ internal static class CancelCommand
     public static Command Create(CliHost host)
     {
         var ids = new Argument<string[]>("ids") { Description = "Task ids to cancel (omit with --task-type).", Arity = ArgumentArity.ZeroOrMore };
-        var type = CliParsing.Option<string>("--task-type", "Cancel every pending or running task of this type instead of ids.", "TYPE", "-t");
+        var type = CliParsing.Option<string>("--task-type", "Cancel every pending task of this type instead of ids (as buquet does; cancel running ones by id).", "TYPE", "-t");
         var reason = CliParsing.Option<string>("--reason", "Why, recorded on the task as its last error.", "TEXT", "-r");
         var by = CliParsing.Option<string>("--cancelled-by", "Who cancelled, recorded on the task.", "NAME", "-b");
         var command = new Command("cancel", "Cancel tasks: pending ones at once, running ones cooperatively.") { ids, type, reason, by };
@@ -113,7 +113,7 @@ internal static class CancelCommand
     {
         TaskOperationStatus.Applied => "cancelled",
         TaskOperationStatus.AlreadyDone => "already cancelled",
-        TaskOperationStatus.CancellationRequested => "cancellation requested (running: the worker stops it)",
+        TaskOperationStatus.CancellationRequested => "cancellation requested (running: its worker stops the handler within its cancel check interval, 10 s by default; 'buquet status' shows the outcome)",
         TaskOperationStatus.NotFound => "not found",
         _ => $"{TaskFormat.OutcomeName(r.Status)}: {r.Message}",
     };

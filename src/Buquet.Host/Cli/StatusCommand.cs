@@ -34,6 +34,11 @@ internal static class StatusCommand
         o.Line($"Task:        [bold]{task.Id}[/]");
         o.Line($"Type:        {CliOutput.Esc(task.TaskType)}");
         o.Line($"Status:      {TaskFormat.StatusMarkup(task.Status)}");
+        if (task is { Status: BuquetTaskStatus.Running, CancelRequested: true })
+        {
+            o.Line("Cancel:      [yellow]pending[/] (requested; the worker stops the handler)");
+        }
+
         o.Line($"Shard:       {task.Shard}");
         o.Line($"Attempt:     {task.Attempt}");
         o.Line($"Retry Count: {task.RetryCount}/{task.MaxRetries}");

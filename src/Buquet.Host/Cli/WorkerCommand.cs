@@ -22,10 +22,11 @@ internal static class WorkerCommand
         var concurrency = new Option<int?>("--concurrency") { Description = "Tasks executed at once (default from buquet.worker.concurrency).", HelpName = "N" };
         var shards = new Option<string>("--shards") { Description = "Comma-separated shards to poll (default: all).", HelpName = "LIST" };
         var indexMode = new Option<string>("--index-mode") { Description = "hybrid, index-only or log-scan.", HelpName = "MODE" };
+        var cancelCheck = new Option<string>("--cancel-check-interval") { Description = "How often running tasks' cancel requests are checked: seconds or a duration (default from buquet.worker.cancel-check-interval, 10s; 0 = at lease renewal only).", HelpName = "DURATION" };
         var noMonitor = new Option<bool>("--no-monitor") { Description = "Do not run the embedded timeout monitor and index sweeper." };
         var command = new Command("worker", "Run a worker: claim and execute tasks until stopped (SIGTERM/SIGINT drain gracefully).")
         {
-            id, concurrency, shards, indexMode, noMonitor,
+            id, concurrency, shards, indexMode, cancelCheck, noMonitor,
         };
         host.SetAction(command, async (ctx, ct) =>
         {
@@ -43,6 +44,7 @@ internal static class WorkerCommand
             Add("concurrency", p.GetValue(concurrency)?.ToString(CultureInfo.InvariantCulture));
             Add("shards", p.GetValue(shards));
             Add("index-mode", p.GetValue(indexMode));
+            Add("cancel-check-interval", p.GetValue(cancelCheck));
             if (p.GetValue(noMonitor))
             {
                 Add("no-monitor", "true");

@@ -47,6 +47,38 @@ internal sealed class WorkerProcess : IDisposable
 
     public static WorkerProcess Start(S3TestServer server, string bucket, string id, string configFile, params string[] extra)
     {
+        var info = StartInfo(server, [Dll, "worker", "--store", "s3", "--endpoint", server.Endpoint, "--bucket", bucket, "--id", id, "--config", configFile, .. extra]);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        var worker = new WorkerProcess(id, process);
+        process.OutputDataReceived += (_, e) => worker.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return worker;
+    }
+
+    /// <summary>Runs one short <c>buquet</c> command (e.g. <c>cancel ID</c>) on the bucket; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCliAsync(S3TestServer server, string bucket, TimeSpan timeout, params string[] args)
+    {
+        var info = StartInfo(server, [Dll, .. args, "--store", "s3", "--endpoint", server.Endpoint, "--bucket", bucket]);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(S3TestServer server, string[] args)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -54,7 +86,7 @@ internal sealed class WorkerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var a in (string[])[Dll, "worker", "--store", "s3", "--endpoint", server.Endpoint, "--bucket", bucket, "--id", id, "--config", configFile, .. extra])
+        foreach (var a in args)
         {
             info.ArgumentList.Add(a);
         }
@@ -76,13 +108,7 @@ internal sealed class WorkerProcess : IDisposable
             info.Environment["BUQUET_ALLOW_NO_VERSIONING"] = "true";
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        var worker = new WorkerProcess(id, process);
-        process.OutputDataReceived += (_, e) => worker.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return worker;
+        return info;
     }
 
     /// <summary>SIGKILL: no drain, no deregistration, leases left behind.</summary>

@@ -40,6 +40,22 @@ public sealed class BuquetClientOperationsTests
     }
 
     [Fact]
+    public async Task CancelAsync_Running_TouchesItsShardsCancelHintAfterTheRequest()
+    {
+        var f = new ClientFixture();
+        var task = await f.Client.SubmitAsync("t", null);
+        Assert.True((await f.Client.Repository.ClaimAsync(task.Id, "w1")).Claimed);
+        Assert.Null(await f.Store.HeadAsync(CancelHints.Key(task.Shard)));
+
+        await f.Client.CancelAsync(task.Id, "stop", "user:bob");
+
+        Assert.NotNull(await f.Store.HeadAsync(CancelHints.Key(task.Shard)));
+        var requested = await f.Client.GetAsync(task.Id);
+        Assert.Equal("stop", requested!.LastError);
+        Assert.Equal("user:bob", requested.CancelledBy);
+    }
+
+    [Fact]
     public async Task CancelAsync_CompletedOrMissing_ReportedAsValues()
     {
         var f = new ClientFixture();

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
 using Buquet.Host.Tests.Support;
 
 namespace Buquet.Host.Tests.Cli;
@@ -61,6 +63,27 @@ public sealed class CancelCommandTests : LocalCliTest
         Assert.Equal([b], pending);
         Assert.DoesNotContain(a1, pending);
         Assert.DoesNotContain(a2, pending);
+    }
+
+    [Fact]
+    public async Task Cancel_RunningTask_RequestTouchesShardHintAndStatusShowsCancelPending()
+    {
+        var id = await SubmitAsync("crunch");
+        var store = new LocalDirectoryObjectStore(Dir.StorePath);
+        var claim = await new TaskRepository(store, new StoreClock(store)).ClaimAsync(Guid.Parse(id), "worker-test");
+        Assert.True(claim.Claimed, claim.Message);
+
+        var cancel = await Buquet.RunAsync("cancel", id, "-r", "wrong input", "-b", "ops");
+
+        Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        Assert.Contains($"Task {id} cancellation requested (running: its worker stops the handler within its cancel check interval", cancel.Stdout);
+        Assert.NotNull(await store.HeadAsync(CancelHints.Key(claim.Snapshot!.Task.Shard)));
+        var status = await Buquet.RunAsync("status", id);
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("Status:      Running", status.Stdout);
+        Assert.Contains("Cancel:      pending (requested; the worker stops the handler)", status.Stdout);
+        Assert.Contains("Last Error:  wrong input", status.Stdout);
+        Assert.Contains("Cancelled By: ops", status.Stdout);
     }
 
     [Fact]

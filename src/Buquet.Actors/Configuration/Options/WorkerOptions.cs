@@ -43,6 +43,15 @@ public sealed class WorkerOptions
     /// <value>The default is 0.5.</value>
     public double LeaseRenewFraction { get; set; } = BuquetDefaults.WorkerLeaseRenewFraction;
 
+    /// <summary>
+    /// How often the worker checks the cancel hints of the shards it runs tasks in (<c>cancel-check-interval</c>, env
+    /// <c>BUQUET_CANCEL_CHECK_INTERVAL</c> in seconds, flag <c>--cancel-check-interval</c>): a cancellation requested
+    /// through Buquet reaches the running handler within about this long (ADR 0017). 0 turns the checks off (requests are
+    /// then seen at lease renewal only).
+    /// </summary>
+    /// <value>The default is 10 s.</value>
+    public TimeSpan CancelCheckInterval { get; set; } = BuquetDefaults.WorkerCancelCheckInterval;
+
     /// <summary>After SIGTERM/SIGINT: stop claiming and wait this long for in-flight tasks (<c>drain-deadline</c>).</summary>
     /// <value>The default is 30 s.</value>
     public TimeSpan DrainDeadline { get; set; } = BuquetDefaults.WorkerDrainDeadline;

@@ -23,8 +23,17 @@ internal sealed record TimeoutRecoveryRequest(Func<double> Random);
 /// <summary>T8: extend the lease by <paramref name="Extra"/> from <c>max(lease_expires_at, now)</c>.</summary>
 internal sealed record ExtendLeaseRequest(Guid LeaseId, TimeSpan Extra);
 
-/// <summary>T9: ask a running task's handler to stop.</summary>
-internal sealed record RequestCancelRequest;
+/// <summary>
+/// T9: ask a running task's handler to stop. <paramref name="Reason"/> (into <c>last_error</c>) and
+/// <paramref name="CancelledBy"/> are recorded when given, so a task that then ends cancelled carries them.
+/// </summary>
+internal sealed record RequestCancelRequest(string? Reason = null, string? CancelledBy = null);
+
+/// <summary>
+/// T9b: the lease holder ends a running task whose cancellation was requested as cancelled.
+/// <paramref name="ClaimedLastError"/> is <c>last_error</c> as claimed: a different value now is the request's reason.
+/// </summary>
+internal sealed record CancelRunningRequest(Guid LeaseId, string? ClaimedLastError, string DefaultError);
 
 /// <summary>T10: cancel a pending task.</summary>
 internal sealed record CancelRequest(string? Reason = null, string? CancelledBy = null);

@@ -46,16 +46,29 @@ internal static partial class TaskTransitions
         });
     }
 
-    /// <summary>T9 request cancellation of a running task (cooperative). Already requested ⇒ unchanged.</summary>
+    /// <summary>
+    /// T9 request cancellation of a running task (cooperative). Already requested ⇒ unchanged. Beyond buquet's
+    /// <c>cancel_requested=true</c>, a given reason goes into <c>last_error</c> and a given canceller into
+    /// <c>cancelled_by</c> (both fields buquet peers already read and keep).
+    /// </summary>
     public static TransitionResult RequestCancel(TaskRecord task, DateTimeOffset now, RequestCancelRequest request)
     {
         ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(request);
         if (task.Status != BuquetTaskStatus.Running)
         {
             return TransitionResult.WrongStatus(task, "request cancellation of", "running");
         }
 
-        return task.CancelRequested ? TransitionResult.Unchanged(task) : TransitionResult.Applied(task with { CancelRequested = true, UpdatedAt = now });
+        return task.CancelRequested
+            ? TransitionResult.Unchanged(task)
+            : TransitionResult.Applied(task with
+            {
+                CancelRequested = true,
+                LastError = request.Reason ?? task.LastError,
+                CancelledBy = request.CancelledBy ?? task.CancelledBy,
+                UpdatedAt = now,
+            });
     }
 
     /// <summary>

@@ -158,6 +158,35 @@ internal static partial class TaskTransitions
         });
     }
 
+    /// <summary>
+    /// T9b cancelled by the lease holder: running with <c>cancel_requested</c> → cancelled (terminal, as buquet's T10
+    /// writes it: <c>cancelled_at</c>, lease fields and <c>worker_id</c> cleared). <c>last_error</c> keeps the reason the
+    /// request wrote, else gets <see cref="CancelRunningRequest.DefaultError"/>.
+    /// </summary>
+    public static TransitionResult CancelRunning(TaskRecord task, DateTimeOffset now, CancelRunningRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(request);
+        if (Fence(task, request.LeaseId, "cancel") is { } refused)
+        {
+            return refused;
+        }
+
+        if (!task.CancelRequested)
+        {
+            return TransitionResult.Refused(Refusal.InvalidStatus, $"Task {task.Id} has no cancellation request.");
+        }
+
+        var reason = task.LastError is { } e && e != request.ClaimedLastError ? e : request.DefaultError;
+        return TransitionResult.Applied(ClearLease(task) with
+        {
+            Status = BuquetTaskStatus.Cancelled,
+            CancelledAt = now,
+            LastError = reason,
+            UpdatedAt = now,
+        });
+    }
+
     /// <summary>Fencing: running, and held by <paramref name="leaseId"/>.</summary>
     private static TransitionResult? Fence(TaskRecord task, Guid leaseId, string operation)
     {

@@ -15,6 +15,19 @@ internal static class Executor
     /// <summary>Fire the handler's cancellation token (shutdown after the drain deadline).</summary>
     public sealed record CancelExecution(TaskCancellationReason Reason) : IExecutorMessage;
 
+    /// <summary>
+    /// From the cancel watch: this task's shard hint moved; re-read the task and cancel the handler when
+    /// <c>cancel_requested</c> is set under this execution's lease (ADR 0017).
+    /// </summary>
+    public sealed class CheckCancel : IExecutorMessage
+    {
+        public static readonly CheckCancel Instance = new();
+
+        private CheckCancel()
+        {
+        }
+    }
+
     /// <summary>To the parent: the execution is over and its concurrency slot is free.</summary>
     public sealed record ExecutionFinished(Guid TaskId, string TaskType, ExecutionResult Outcome, string? Detail) : IExecutorMessage;
 
@@ -80,6 +93,9 @@ internal enum ExecutionResult
 
     /// <summary>T6 written.</summary>
     Rescheduled,
+
+    /// <summary>T9b written: the handler stopped on a cancellation request; the task is cancelled.</summary>
+    Cancelled,
 
     /// <summary>Nothing written: the lease was lost, not trusted any more, or the CAS was refused.</summary>
     Discarded,

@@ -48,6 +48,9 @@ internal sealed partial class ExecutorActor
             case ExecutionResult.Rescheduled:
                 Diagnostics.BuquetTelemetry.TaskRescheduled(type, TimeSpan.Zero);
                 break;
+            case ExecutionResult.Cancelled:
+                Diagnostics.BuquetTelemetry.TaskCancelled(type);
+                break;
             default:
                 break;
         }
@@ -106,6 +109,7 @@ internal sealed partial class ExecutorActor
                 DecisionKind.Complete => (await CompleteAsync(), ExecutionResult.Completed),
                 DecisionKind.Retry => (await _runtime.Repository.RetryAsync(_held, decision.Error!, _runtime.Random), ExecutionResult.Retried),
                 DecisionKind.Fail => (await _runtime.Repository.FailAsync(_held, decision.Error!), ExecutionResult.Failed),
+                DecisionKind.Cancel => (await _runtime.Repository.CancelRunningAsync(_held, _claimedLastError, decision.Error!), ExecutionResult.Cancelled),
                 _ => (await _runtime.Repository.RescheduleAsync(_held, decision.Delay), ExecutionResult.Rescheduled),
             };
             if (!outcome.Succeeded)
@@ -120,6 +124,7 @@ internal sealed partial class ExecutorActor
             {
                 BuquetTaskStatus.Failed => ExecutionResult.Failed,
                 BuquetTaskStatus.Completed => ExecutionResult.Completed,
+                BuquetTaskStatus.Cancelled => ExecutionResult.Cancelled,
                 _ => result,
             };
             return (result, decision.Error);

@@ -64,6 +64,7 @@ internal sealed partial class ExecutorActor
         {
             ExecutionResult.Completed => ExecutionOutcomes.Completed,
             ExecutionResult.Rescheduled => ExecutionOutcomes.Rescheduled,
+            ExecutionResult.Cancelled => ExecutionOutcomes.Cancelled,
             ExecutionResult.Discarded => reason is TaskCancellationReason.CancelRequested or TaskCancellationReason.Shutdown
                 ? ExecutionOutcomes.Cancelled
                 : ExecutionOutcomes.LeaseLost,

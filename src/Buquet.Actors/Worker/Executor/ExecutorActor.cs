@@ -28,6 +28,7 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts;
     private readonly long _claimedTimestamp;
+    private readonly string? _claimedLastError;
 
     // Actor-confined.
     private TaskSnapshot _held;
@@ -51,6 +52,7 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
         _logger = runtime.LoggerFactory.CreateLogger<ExecutorActor>();
         _cts = new CancellationTokenSource();
         _claimedTimestamp = runtime.Time.GetTimestamp();
+        _claimedLastError = claimed.Task.LastError;
         var expiry = claimed.Task.LeaseExpiresAt ?? claimedAt;
         var length = LeaseRenewer.TrustWindow.LeaseLength(Math.Max(1, (long)(expiry - claimedAt).TotalSeconds), runtime.Settings.LeaseTtl);
         _trustedUntil = LeaseRenewer.TrustWindow.TrustedUntil(expiry, length);
@@ -67,6 +69,7 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
             CancelHandler(TaskCancellationReason.LeaseLost);
         });
         Receive<Renewer.CancelRequested>(_ => CancelHandler(TaskCancellationReason.CancelRequested));
+        ReceiveAsync<Executor.CheckCancel>(_ => CheckCancelAsync());
         Receive<Renewer.ExtendLease>(m => _renewer?.Tell(m, Sender));
         Receive<Executor.Abandon>(_ => Context.Stop(Self));
         Receive<Terminated>(_ => { });
@@ -120,6 +123,15 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
             }
         }
 
+        if (Task.CancelRequested)
+        {
+            // Claimed with the request already set (e.g. requested during an attempt that then retried): not run.
+            _logger.LogInformation("Task {TaskId} ({TaskType}) was claimed with a cancellation request; ending it cancelled", Task.Id, Task.TaskType);
+            Interlocked.CompareExchange(ref _reason, (int)TaskCancellationReason.CancelRequested, (int)TaskCancellationReason.None);
+            await FinishAsync(OutcomePolicy.ForCancellation(TaskCancellationReason.CancelRequested));
+            return;
+        }
+
         if (!_runtime.Handlers.TryGet(Task.TaskType, out var registration))
         {
             // Only claimed types with handlers are claimed; a registry change between claim and run lands here.
@@ -171,6 +183,38 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
         {
             ArmTimeout(expiry - renewed.StoreNow);
         }
+    }
+
+    /// <summary>The cancel watch saw this task's shard hint move: re-read the task (one GET) and honour a request.</summary>
+    private async Task CheckCancelAsync()
+    {
+        if (_finished || _reason != (int)TaskCancellationReason.None)
+        {
+            return;
+        }
+
+        TaskSnapshot? fresh;
+        try
+        {
+            fresh = await _runtime.Repository.GetAsync(Task.Id);
+        }
+        catch (Exception ex) when (ex is Storage.ObjectStoreUnavailableException or MalformedObjectException)
+        {
+            _logger.LogDebug(ex, "Task {TaskId}: cancel check could not read the task; the next lease renewal sees the request", Task.Id);
+            return;
+        }
+
+        if (_finished || fresh is not { Task: { Status: BuquetTaskStatus.Running, CancelRequested: true } current } || current.LeaseId != Task.LeaseId)
+        {
+            return;
+        }
+
+        if (current.UpdatedAt >= Task.UpdatedAt)
+        {
+            _held = fresh; // the commit's CAS then needs no extra round
+        }
+
+        CancelHandler(TaskCancellationReason.CancelRequested);
     }
 
     private void CancelHandler(TaskCancellationReason reason)

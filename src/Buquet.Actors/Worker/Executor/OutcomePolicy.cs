@@ -8,6 +8,7 @@ internal enum DecisionKind
     Retry,
     Fail,
     Reschedule,
+    Cancel,
     Discard,
 }
 
@@ -48,7 +49,7 @@ internal static class OutcomePolicy
     {
         TaskCancellationReason.Timeout => new Decision(DecisionKind.Retry, TimeoutError),
         TaskCancellationReason.Shutdown => new Decision(DecisionKind.Retry, ShutdownError),
-        TaskCancellationReason.CancelRequested => new Decision(DecisionKind.Fail, CancelRequestedError),
+        TaskCancellationReason.CancelRequested => new Decision(DecisionKind.Cancel, CancelRequestedError),
         _ => new Decision(DecisionKind.Discard),
     };
 }

@@ -60,6 +60,7 @@ internal sealed partial class WorkerSupervisorActor
         Receive<WorkerSupervisor.Shutdown>(_ => Sender.Tell(new WorkerSupervisor.ShutdownCompleted(_abandoned)));
         Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(0)));
         Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running: false)));
+        Receive<Worker.CancelWatch.CancelWatch.GetRunningTasks>(_ => Sender.Tell(new Worker.CancelWatch.CancelWatch.RunningTasks([])));
         Receive<ClaimerProtocol.ClaimResult>(r => _claiming.Remove(r.TaskId));
         Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(_ => { }); // the release at shutdown reports an empty set
     }

@@ -6,6 +6,7 @@ using Buquet.Actors.Worker.Claimer;
 using Buquet.Actors.Worker.Executor;
 using Buquet.Actors.Worker.Poller;
 using Microsoft.Extensions.Logging;
+using CancelWatchProtocol = Buquet.Actors.Worker.CancelWatch.CancelWatch;
 using ClaimerProtocol = Buquet.Actors.Worker.Claimer.Claimer;
 using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
 using PollerProtocol = Buquet.Actors.Worker.Poller.Poller;
@@ -81,6 +82,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         Receive<ExecutorProtocol.ExecutionFinished>(f => OnExecutionFinished(f, running));
         Receive<Terminated>(t => OnTerminated(t, running));
         Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running)));
+        Receive<CancelWatchProtocol.GetRunningTasks>(_ => Sender.Tell(RunningTasks()));
     }
 
     protected override void PreStart()
@@ -90,6 +92,12 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         var backoff = Backoff.OnFailure(pollerProps, "poller", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, -1)
             .WithAutoReset(TimeSpan.FromMinutes(1));
         _poller = Context.ActorOf(BackoffSupervisor.Props(backoff), "poller-supervisor");
+        if (_runtime.Settings.CancelCheckInterval > TimeSpan.Zero)
+        {
+            var watch = CancelWatchProtocol.Props(_runtime, Self, _runtime.Settings.CancelCheckInterval);
+            Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(watch, "cancel-watch"), "cancel-watch-supervisor");
+        }
+
         if (_companions.Monitor is { } monitor)
         {
             _monitor = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(monitor(_activity), "monitor"), "monitor-supervisor");
@@ -160,7 +168,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
             var claimedAt = snapshot.Task.UpdatedAt;
             var executor = Context.ActorOf(ExecutorProtocol.Props(_runtime, snapshot, claimedAt), $"task-{result.TaskId:N}-{++_spawned}");
             Context.Watch(executor);
-            _inFlight[result.TaskId] = new InFlight(type, executor);
+            _inFlight[result.TaskId] = new InFlight(type, executor, snapshot.Task.Shard, claimedAt);
             _batchClaimed++;
             _registry?.Tell(new Registry.WorkerHeartbeat.TaskStarted(result.TaskId));
             Context.System.EventStream.Publish(new WorkerSupervisor.TaskStarted(_runtime.Settings.WorkerId, result.TaskId, type, snapshot.Task.Attempt));
@@ -244,6 +252,9 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         AssertInvariants();
     }
 
+    private CancelWatchProtocol.RunningTasks RunningTasks() =>
+        new([.. _inFlight.Select(kv => new CancelWatchProtocol.RunningTask(kv.Key, kv.Value.Shard, kv.Value.ClaimedAt, kv.Value.Executor))]);
+
     private WorkerStatus Status(bool running) => new(_phase, [.. _inFlight.Keys], _claiming.Count, running ? Free : 0, new Dictionary<string, int>(_perType));
 
     [Conditional("DEBUG")]
@@ -253,5 +264,5 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         Debug.Assert(_perType.Values.Sum() <= Slots, "per-type reservations exceed the slots in use");
     }
 
-    private sealed record InFlight(string TaskType, IActorRef Executor);
+    private sealed record InFlight(string TaskType, IActorRef Executor, string Shard, DateTimeOffset ClaimedAt);
 }

@@ -182,6 +182,53 @@ public sealed class TaskTransitionsTests
     }
 
     [Fact]
+    public void RequestCancel_WithReasonAndCanceller_RecordsBoth()
+    {
+        var requested = TaskTransitions.RequestCancel(Running(Guid.NewGuid()), T0, new RequestCancelRequest("stop", "user:alice")).Task!;
+        Assert.Equal("stop", requested.LastError);
+        Assert.Equal("user:alice", requested.CancelledBy);
+        Assert.Equal(BuquetTaskStatus.Running, requested.Status);
+    }
+
+    [Fact]
+    public void CancelRunning_Requested_EndsCancelledLeaseCleared()
+    {
+        var lease = Guid.NewGuid();
+        var running = Running(lease) with { LastError = "Retryable error: earlier attempt" };
+        var requested = TaskTransitions.RequestCancel(running, T0, new RequestCancelRequest()).Task!;
+
+        var cancelled = TaskTransitions.CancelRunning(requested, T0.AddSeconds(3), new CancelRunningRequest(lease, running.LastError, "Cancelled: default")).Task!;
+
+        Assert.Equal(BuquetTaskStatus.Cancelled, cancelled.Status);
+        Assert.Equal(T0.AddSeconds(3), cancelled.CancelledAt);
+        Assert.Equal("Cancelled: default", cancelled.LastError); // the earlier attempt's error is not the reason
+        Assert.Null(cancelled.LeaseId);
+        Assert.Null(cancelled.LeaseExpiresAt);
+        Assert.Null(cancelled.WorkerId);
+        Assert.Null(cancelled.CompletedAt);
+    }
+
+    [Fact]
+    public void CancelRunning_ReasonFromRequest_Kept()
+    {
+        var lease = Guid.NewGuid();
+        var running = Running(lease);
+        var requested = TaskTransitions.RequestCancel(running, T0, new RequestCancelRequest("duplicate order")).Task!;
+        var cancelled = TaskTransitions.CancelRunning(requested, T0, new CancelRunningRequest(lease, running.LastError, "Cancelled: default")).Task!;
+        Assert.Equal("duplicate order", cancelled.LastError);
+    }
+
+    [Fact]
+    public void CancelRunning_NoRequestOrOtherLease_Refused()
+    {
+        var lease = Guid.NewGuid();
+        var running = Running(lease);
+        Assert.Equal(Refusal.InvalidStatus, TaskTransitions.CancelRunning(running, T0, new CancelRunningRequest(lease, null, "x")).Refusal);
+        var requested = TaskTransitions.RequestCancel(running, T0, new RequestCancelRequest()).Task!;
+        Assert.Equal(Refusal.LeaseMismatch, TaskTransitions.CancelRunning(requested, T0, new CancelRunningRequest(Guid.NewGuid(), null, "x")).Refusal);
+    }
+
+    [Fact]
     public void Cancel_Pending_Cancels_AgainIsIdempotent_CompletedRefused()
     {
         var cancelled = TaskTransitions.Cancel(Pending(), T0, new CancelRequest("customer withdrew", "user:alice")).Task!;

@@ -38,7 +38,7 @@ public sealed class TransitionPropertyTests
             now = now.AddMilliseconds(rng.Next(0, 40_000));
             var worker = rng.Next(Workers);
             var lease = leases[worker] ?? Guid.NewGuid();
-            var action = rng.Next(13);
+            var action = rng.Next(14);
             var result = action switch
             {
                 0 or 1 => TaskTransitions.Claim(task, now, new ClaimRequest($"w{worker}", Guid.NewGuid())),
@@ -52,7 +52,8 @@ public sealed class TransitionPropertyTests
                 9 => TaskTransitions.Cancel(task, now, new CancelRequest()),
                 10 => TaskTransitions.Expire(task, now, new ExpireRequest(rng.Next(2) == 0)),
                 11 => TaskTransitions.Replay(task, now, new ReplayRequest()),
-                _ => TaskTransitions.Archive(task, now, new ArchiveRequest()),
+                12 => TaskTransitions.Archive(task, now, new ArchiveRequest()),
+                _ => TaskTransitions.CancelRunning(task, now, new CancelRunningRequest(lease, null, "Cancelled: x")),
             };
             var where = $"seed {seed} step {step} action {action} from {task.Status}";
             if (!result.Succeeded || !result.Changed)
@@ -70,7 +71,7 @@ public sealed class TransitionPropertyTests
                     $"left terminal state {task.Status} for {next.Status} at {where}");
             }
 
-            if (action is >= 2 and <= 6)
+            if (action is (>= 2 and <= 6) or 13)
             {
                 Assert.True(task.Status == BuquetTaskStatus.Running && task.LeaseId == lease, $"a non-holder changed the task at {where}");
             }

@@ -152,7 +152,7 @@ public sealed class ExecutorActorTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task CancelRequested_HandlerCancelledAndTaskFailed()
+    public async Task CancelRequested_HandlerCancelledAndTaskCancelled()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handlers = new TaskHandlerRegistry().Add<object>("work", async (_, ctx) =>
@@ -168,10 +168,59 @@ public sealed class ExecutorActorTests : IAsyncDisposable
         Assert.Equal(TaskOperationStatus.CancellationRequested, cancel.Status);
         var finished = await _h.PumpUntilFinishedAsync(1, Second);
 
-        Assert.Equal(ExecutionResult.Failed, finished[0].Outcome);
+        Assert.Equal(ExecutionResult.Cancelled, finished[0].Outcome);
         var after = await _h.GetAsync(task.Id);
-        Assert.Equal(BuquetTaskStatus.Failed, after.Status);
+        Assert.Equal(BuquetTaskStatus.Cancelled, after.Status);
         Assert.Equal(OutcomePolicy.CancelRequestedError, after.LastError);
+        Assert.NotNull(after.CancelledAt);
+        Assert.Null(after.LeaseId);
+        Assert.Null(after.WorkerId);
+    }
+
+    [Fact]
+    public async Task CancelRequestedWithoutHint_ChecksOff_NoticedAtLeaseRenewal()
+    {
+        // A buquet peer writes T9 without touching any hint; with the checks off too, the lease renewal still sees it.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handlers = new TaskHandlerRegistry().Add<object>("work", async (_, ctx) =>
+        {
+            started.SetResult();
+            await TestHandlers.WaitForCancellationAsync(ctx);
+        });
+        var task = await _h.Client.SubmitAsync("work", new { }, Timeout(60));
+        _h.StartWorker(WorkerHarness.Settings() with { CancelCheckInterval = TimeSpan.Zero }, handlers);
+        await _h.PumpUntilAsync(started.Task.ContinueWith(_ => true, TaskScheduler.Default));
+        var requestedAt = _h.Clock.GetUtcNow();
+
+        var request = await _h.Repository.ApplyAsync(task.Id, (t, now) => TaskTransitions.RequestCancel(t, now, new RequestCancelRequest()));
+        Assert.Equal(CasStatus.Written, request.Status);
+        var finished = await _h.PumpUntilFinishedAsync(1, Second);
+
+        Assert.Equal(ExecutionResult.Cancelled, finished[0].Outcome);
+        Assert.Equal(BuquetTaskStatus.Cancelled, (await _h.GetAsync(task.Id)).Status);
+        Assert.True(_h.Clock.GetUtcNow() - requestedAt > TimeSpan.FromSeconds(10), "without hint checks the request waits for the renewal (every 20 s here)");
+    }
+
+    [Fact]
+    public async Task Claim_CancelAlreadyRequested_HandlerNotRunTaskCancelled()
+    {
+        var ran = false;
+        var handlers = new TaskHandlerRegistry().Add<object>("work", (_, _) =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+        var task = await _h.Client.SubmitAsync("work", new { }, Timeout(60));
+        // As if a cancel was requested during an earlier attempt that then went back to pending.
+        var flagged = await _h.Repository.ApplyAsync(task.Id, (t, now) => TransitionResult.Applied(t with { CancelRequested = true, UpdatedAt = now }));
+        Assert.Equal(CasStatus.Written, flagged.Status);
+        _h.StartWorker(WorkerHarness.Settings(), handlers);
+
+        var finished = await _h.PumpUntilFinishedAsync(1, Second);
+
+        Assert.Equal(ExecutionResult.Cancelled, finished[0].Outcome);
+        Assert.False(ran);
+        Assert.Equal(BuquetTaskStatus.Cancelled, (await _h.GetAsync(task.Id)).Status);
     }
 
     [Fact]
