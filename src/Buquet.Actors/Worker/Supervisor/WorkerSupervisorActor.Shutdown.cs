@@ -96,6 +96,12 @@ internal sealed partial class WorkerSupervisorActor
             _monitor = null;
         }
 
+        if (_retention is not null)
+        {
+            Context.Stop(_retention);
+            _retention = null;
+        }
+
         Timers.StartSingleTimer(DrainKey, WorkerSupervisor.DrainExpired.Instance, _runtime.Settings.DrainDeadline);
         CheckDrained();
     }
