@@ -4,7 +4,7 @@ using Buquet.Actors.Storage;
 
 namespace Buquet.Actors.IntegrationTests.Storage;
 
-/// <summary>Buquet's bucket lifecycle rules applied to and read back from a real server (moto).</summary>
+/// <summary>Buquet's bucket lifecycle rules applied to and read back from real servers (moto, Ceph RGW).</summary>
 public sealed class S3LifecycleTests
 {
     [Fact]
@@ -69,5 +69,16 @@ public sealed class S3LifecycleTests
 
         Assert.Equal(BucketLifecycle.Recommended().Count, present.Count);
         Assert.Equal(7, Assert.Single(present, r => r.Prefix == "tasks/").NoncurrentDays);
+    }
+
+    [Fact]
+    public async Task PutLifecycleRulesAsync_Rgw_ReadBackComplete()
+    {
+        using var store = await S3TestServer.Rgw.CreateStoreAsync();
+        var wanted = BucketLifecycle.Recommended();
+
+        await store.PutLifecycleRulesAsync(wanted);
+
+        Assert.Empty(BucketLifecycle.Missing(await store.GetLifecycleRulesAsync(), wanted));
     }
 }
