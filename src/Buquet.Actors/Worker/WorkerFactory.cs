@@ -83,7 +83,7 @@ internal static class WorkerFactory
         var polledSet = polled.ToHashSet(StringComparer.Ordinal);
         // Fenced by shard leases when they are on: only the shards this worker holds right now are swept.
         var retention = retentionSettings.Policy.Enabled
-            ? Retention.Props(retentionSettings, runtime.Repository, manager is null ? () => polledSet : () => manager.OwnedShards, runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Retention"))
+            ? (Func<IActorRef, Props>)(activity => Retention.Props(retentionSettings, runtime.Repository, manager is null ? () => polledSet : () => manager.OwnedShards, runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Retention"), activity))
             : null;
         return new WorkerCompanions(monitor, heartbeat, shardLease, retention);
     }

@@ -70,12 +70,13 @@ internal static class Retention
     /// <param name="random">Jitter source in [0, 1) for the store backoff.</param>
     /// <param name="listener">Receives <see cref="StepCompleted"/> and <see cref="StoreUnavailable"/>; optional.</param>
     /// <param name="logger">Diagnostics.</param>
-    public static Props Props(Settings settings, TaskRepository repository, Func<IReadOnlySet<string>> ownedShards, Func<double> random, IActorRef? listener = null, ILogger? logger = null)
+    /// <param name="activity">The worker's idle flag: while idle, a due step waits until the worker is active; optional.</param>
+    public static Props Props(Settings settings, TaskRepository repository, Func<IReadOnlySet<string>> ownedShards, Func<double> random, IActorRef? listener = null, ILogger? logger = null, IActorRef? activity = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(random);
         settings.Validate();
         var sweeper = new RetentionSweeper(repository, settings.Policy, ownedShards, settings.MaxObjectsPerStep, logger: logger);
-        return ActorProps.FromFactory(() => new RetentionActor(settings, sweeper, random, listener, logger));
+        return ActorProps.FromFactory(() => new RetentionActor(settings, sweeper, random, listener, logger, activity));
     }
 }

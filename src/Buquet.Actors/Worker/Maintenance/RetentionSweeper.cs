@@ -13,7 +13,8 @@ namespace Buquet.Actors.Worker.Maintenance;
 /// <param name="Changed">Due tasks whose object changed between the read and the conditional delete: kept.</param>
 /// <param name="Malformed">Objects that are not readable tasks: left alone.</param>
 /// <param name="PassCompleted">Every held shard's listing reached its end in this step.</param>
-internal sealed record RetentionReport(int Listed, int Read, int Removed, int Changed, int Malformed, bool PassCompleted);
+/// <param name="HeldShards">Shards held when the step started (0: nothing was listed, no request made).</param>
+internal sealed record RetentionReport(int Listed, int Read, int Removed, int Changed, int Malformed, bool PassCompleted, int HeldShards = 0);
 
 /// <summary>
 /// Removes finished tasks older than the <see cref="RetentionPolicy"/> from the shards this worker holds: walks
@@ -87,6 +88,7 @@ internal sealed class RetentionSweeper
         }
 
         var owned = _ownedShards();
+        tally.HeldShards = owned.Count;
         if (_pass.Count == 0)
         {
             foreach (var shard in owned.Where(_repository.Shards.All.Contains).Order(StringComparer.Ordinal))
@@ -254,6 +256,7 @@ internal sealed class RetentionSweeper
         public int Changed;
         public int Malformed;
         public bool PassCompleted;
+        public int HeldShards;
 
         public void Add(RetentionReport r)
         {
@@ -263,8 +266,9 @@ internal sealed class RetentionSweeper
             Changed += r.Changed;
             Malformed += r.Malformed;
             PassCompleted |= r.PassCompleted;
+            HeldShards = Math.Max(HeldShards, r.HeldShards);
         }
 
-        public RetentionReport ToReport() => new(Listed, Read, Removed, Changed, Malformed, PassCompleted);
+        public RetentionReport ToReport() => new(Listed, Read, Removed, Changed, Malformed, PassCompleted, HeldShards);
     }
 }

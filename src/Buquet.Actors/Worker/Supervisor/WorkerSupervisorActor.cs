@@ -103,7 +103,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 
         if (_companions.Retention is { } retention)
         {
-            _retention = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(retention, "retention"), "retention-supervisor");
+            _retention = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(retention(_activity), "retention"), "retention-supervisor");
         }
 
         if (_companions.ShardLease is { } shardLease)

@@ -33,10 +33,11 @@ public sealed class RetentionActorTests : IAsyncDisposable
     private IReadOnlySet<string> All => _f.Repo.Shards.All.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Starts the actor and returns once its PreStart has run (its first timer is set on the fake clock).</summary>
-    private async Task StartAsync(Func<IReadOnlySet<string>>? owned = null)
+    private async Task<IActorRef> StartAsync(Func<IReadOnlySet<string>>? owned = null, IActorRef? activity = null)
     {
-        var actor = _system.ActorOf(Retention.Props(Week, _f.Repo, owned ?? (() => All), MaintenanceFixture.NoJitter, _listener), "retention");
+        var actor = _system.ActorOf(Retention.Props(Week, _f.Repo, owned ?? (() => All), MaintenanceFixture.NoJitter, _listener, null, activity), "retention");
         await actor.Ask<ActorIdentity>(new Identify(null), Guard);
+        return actor;
     }
 
     private async Task<Buquet.Actors.Protocol.TaskRecord> OldCompletedAsync()
@@ -73,6 +74,38 @@ public sealed class RetentionActorTests : IAsyncDisposable
 
         Assert.Equal(0, step.Report.Listed);
         Assert.True(await _f.ExistsAsync(task.Key));
+    }
+
+    [Fact]
+    public async Task StepTimer_WorkerIdle_StepWaitsUntilActive()
+    {
+        var task = await OldCompletedAsync();
+        var activity = _system.CreateProbe();
+        var actor = await StartAsync(activity: activity);
+        await activity.ExpectMsgAsync<WorkerActivity.Subscribe>(Guard);
+        actor.Tell(new WorkerActivity.Changed(Idle: true, FleetSize: 1));
+
+        _f.Advance(Week.StepInterval);
+        await actor.Ask<ActorIdentity>(new Identify(null), Guard); // the due step, if it ran, finished before this reply
+        Assert.False(_listener.HasMessages);
+        Assert.True(await _f.ExistsAsync(task.Key));
+
+        actor.Tell(new WorkerActivity.Changed(Idle: false, FleetSize: 1));
+        var step = await _listener.FishForMessageAsync<StepCompleted>(_ => true, max: Guard);
+
+        Assert.Equal(1, step.Report.Removed);
+    }
+
+    [Fact]
+    public async Task StepTimer_NoShardHeld_NextStepAfterStepIntervalNotPassInterval()
+    {
+        await StartAsync(() => new HashSet<string>());
+
+        _f.Advance(Week.StepInterval);
+        var step = await _listener.FishForMessageAsync<StepCompleted>(_ => true, max: Guard);
+
+        Assert.Equal(0, step.Report.HeldShards);
+        Assert.Equal(Week.StepInterval, step.Next);
     }
 
     [Fact]
