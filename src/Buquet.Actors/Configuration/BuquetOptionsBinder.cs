@@ -67,6 +67,7 @@ internal static class BuquetOptionsBinder
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(PollingOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ShardLeasingOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MonitorOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RetentionOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(SchedulerOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DashboardOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(TelemetryOptions))]

@@ -179,6 +179,16 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.Range("buquet.monitor.max-tasks-per-scan", monitor.MaxTasksPerScan, 1, 1000, " (S3 LIST returns at most 1000 keys)");
         v.Range("buquet.monitor.max-objects-per-sweep", monitor.MaxObjectsPerSweep, 1, int.MaxValue);
 
+        var retention = options.Retention;
+        v.NotNegative("buquet.retention.completed", retention.Completed);
+        v.NotNegative("buquet.retention.failed", retention.Failed);
+        v.NotNegative("buquet.retention.cancelled", retention.Cancelled);
+        v.NotNegative("buquet.retention.expired", retention.Expired);
+        v.NotNegative("buquet.retention.archived", retention.Archived);
+        v.Positive("buquet.retention.step-interval", retention.StepInterval);
+        v.Positive("buquet.retention.pass-interval", retention.PassInterval);
+        v.Range("buquet.retention.max-objects-per-step", retention.MaxObjectsPerStep, 1, 100_000);
+
         var scheduler = options.Scheduler;
         v.Positive("buquet.scheduler.tick-interval", scheduler.TickInterval);
         v.Order("buquet.scheduler.tick-interval", scheduler.TickInterval, "buquet.scheduler.leader-lease-ttl", scheduler.LeaderLeaseTtl, strict: true);

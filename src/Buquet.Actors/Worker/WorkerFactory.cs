@@ -58,7 +58,8 @@ internal static class WorkerFactory
 
     /// <summary>
     /// The companion actors configured in <paramref name="options"/>: the monitor (<c>monitor.enabled</c>), the
-    /// registry heartbeat (always), and shard leases (<c>worker.shard-leasing.enabled</c>).
+    /// registry heartbeat (always), shard leases (<c>worker.shard-leasing.enabled</c>) and retention (some
+    /// <c>retention</c> age above zero).
     /// </summary>
     public static WorkerCompanions Companions(BuquetOptions options, WorkerRuntime runtime)
     {
@@ -78,7 +79,13 @@ internal static class WorkerFactory
         Func<IActorRef, IActorRef, Props>? shardLease = manager is null
             ? null
             : (subscriber, activity) => ShardLeasing.Props(manager, StoreBackoff.Default, runtime.Random, subscriber, null, logs.CreateLogger("Buquet.Actors.Worker.ShardLease"), activity);
-        return new WorkerCompanions(monitor, heartbeat, shardLease);
+        var retentionSettings = Retention.Settings.FromOptions(options.Retention);
+        var polledSet = polled.ToHashSet(StringComparer.Ordinal);
+        // Fenced by shard leases when they are on: only the shards this worker holds right now are swept.
+        var retention = retentionSettings.Policy.Enabled
+            ? (Func<IActorRef, Props>)(activity => Retention.Props(retentionSettings, runtime.Repository, manager is null ? () => polledSet : () => manager.OwnedShards, runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Retention"), activity))
+            : null;
+        return new WorkerCompanions(monitor, heartbeat, shardLease, retention);
     }
 
     /// <summary>A new worker id like buquet's default: <c>worker-</c> and 8 hex digits.</summary>

@@ -25,8 +25,9 @@ internal static class BenchQueueCommand
         var ceiling = new Option<string>("--ceiling-duration") { Description = "Per-phase duration of the store ceiling measured first (0 skips it).", HelpName = "DUR", DefaultValueFactory = _ => "3s" };
         var ceilingJson = new Option<string?>("--ceiling-json") { Description = "Take the store ceiling from a 'bench store --json' report instead of measuring it.", HelpName = "PATH" };
         var ceilingConcurrency = new Option<int>("--ceiling-concurrency") { Description = "Concurrency of the store ceiling measurement.", HelpName = "N", DefaultValueFactory = _ => 16 };
+        var history = new Option<int>("--history") { Description = "Processed tasks written into the store before the workers start, as a worker leaves them (a store with history).", HelpName = "N", DefaultValueFactory = _ => 0 };
         var workDir = new Option<string?>("--work-dir") { Description = "Directory for worker count files and logs (default: a temp directory).", HelpName = "DIR" };
-        foreach (var o in new Option[] { workers, concurrency, tasks, handler, sleepMs, producers, rate, timeout, idle, idleSettle, idlePickups, pickupSpacing, ceiling, ceilingJson, ceilingConcurrency, workDir })
+        foreach (var o in new Option[] { workers, concurrency, tasks, handler, sleepMs, producers, rate, timeout, idle, idleSettle, idlePickups, pickupSpacing, ceiling, ceilingJson, ceilingConcurrency, history, workDir })
         {
             command.Options.Add(o);
         }
@@ -50,6 +51,7 @@ internal static class BenchQueueCommand
                 ctx.Parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "buquet-bench", Guid.NewGuid().ToString("N")[..8]))
             {
                 IdlePickups = ctx.Parse.GetValue(idlePickups),
+                History = ctx.Parse.GetValue(history),
                 IdleSettle = ctx.Parse.GetValue(idleSettle) is "0" or "0s" ? TimeSpan.Zero : CliParsing.Duration("--idle-settle", ctx.Parse.GetValue(idleSettle) ?? "30s"),
                 PickupSpacing = ctx.Parse.GetValue(pickupSpacing) is { } spacing ? CliParsing.Duration("--pickup-spacing", spacing) : null,
             };
@@ -69,7 +71,7 @@ internal static class BenchQueueCommand
 
             var bench = new QueueBenchmark(store, HostBootstrap.ClientOptions(options), settings, WorkerArgs(ctx, host, options, settings), ctx.Time, Progress);
             var (run, idleResult) = await bench.RunAsync(ct);
-            var report = QueueBenchReport.ToJson(description, settings, run, idleResult, storeCeiling, S3Prices.AwsStandard);
+            var report = QueueBenchReport.ToJson(description, settings, run, idleResult, storeCeiling, S3Prices.AwsStandard, bench.History);
             if (ctx.Json)
             {
                 ctx.Output.WriteJson(report);

@@ -8,7 +8,7 @@ namespace Buquet.Host.Bench;
 /// <summary>The JSON report and the human table of <c>buquet bench</c> (queue and idle modes).</summary>
 internal static class QueueBenchReport
 {
-    public static JsonObject ToJson(string storeDescription, QueueBenchSettings s, QueueRunResult? run, IdleResult? idle, StoreCeiling? ceiling, S3Prices prices)
+    public static JsonObject ToJson(string storeDescription, QueueBenchSettings s, QueueRunResult? run, IdleResult? idle, StoreCeiling? ceiling, S3Prices prices, HistoryResult? history = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(prices);
@@ -27,7 +27,9 @@ internal static class QueueBenchReport
                 ["producers"] = s.Producers,
                 ["rate_per_second"] = s.Rate > 0 ? s.Rate : null,
                 ["idle_seconds"] = idle?.Duration.TotalSeconds,
+                ["history"] = s.History,
             },
+            ["history"] = history?.ToJson(),
             ["prices"] = prices.ToJson(),
             ["ceiling"] = ceiling?.ToJson(),
         };
@@ -132,6 +134,10 @@ internal static class QueueBenchReport
         var settings = report["settings"]!;
         yield return string.Create(c, $"Queue benchmark ({report["benchmark"]}): {report["store"]}; {settings["workers"]} worker process(es) x concurrency {settings["concurrency"]}, {settings["tasks"]} task(s) of {settings["handler"]}");
         yield return "Machine: " + MachineInfo.Describe();
+        if (report["history"] is JsonObject history)
+        {
+            yield return string.Create(c, $"History: {history["tasks"]} processed task(s) written before the run in {history["seconds"]} s ({history["tasks_per_second"]} tasks/s)");
+        }
         if (report["idle"] is JsonObject idle)
         {
             var m = idle["requests_per_worker_minute"]!;

@@ -20,6 +20,9 @@ internal sealed record QueueBenchSettings(
     public const string Echo = "buquet.echo";
     public const string Sleep = "buquet.sleep";
 
+    /// <summary>Processed tasks written into the store before the workers start (<c>--history</c>), as a worker leaves them.</summary>
+    public int History { get; init; }
+
     /// <summary>Idle mode: start-up time left out of the idle window (registration, first polls, going idle).</summary>
     public TimeSpan IdleSettle { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -48,6 +51,11 @@ internal sealed record QueueBenchSettings(
         if (Idle is null && Tasks is < 1 or > 10_000_000)
         {
             throw new ArgumentException($"--tasks {Tasks} is out of range; use 1..10000000.");
+        }
+
+        if (History is < 0 or > 10_000_000)
+        {
+            throw new ArgumentException($"--history {History} is out of range; use 0..10000000.");
         }
 
         if (Handler is not (Echo or Sleep))

@@ -59,6 +59,9 @@ internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOpt
     /// <summary>Unique per run: worker ids and count files carry it.</summary>
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>The history written before the run (<see cref="QueueBenchSettings.History"/>), once <see cref="RunAsync"/> wrote it.</summary>
+    public HistoryResult? History { get; private set; }
+
     public async Task<(QueueRunResult? Run, IdleResult? Idle)> RunAsync(CancellationToken ct)
     {
         settings.Validate();
@@ -66,6 +69,13 @@ internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOpt
         var client = new BuquetClient(_producerStore, clientOptions, time);
         try
         {
+            if (settings.History > 0)
+            {
+                progress($"Writing a history of {settings.History} processed task(s) (submit, claim, complete; {HistoryPrefill.Parallelism} at once).");
+                History = await new HistoryPrefill(store, clientOptions, time, progress).RunAsync(settings.History, settings.Handler, ct);
+                progress($"History written in {History.Elapsed.TotalSeconds:0.0} s ({History.TasksPerSecond:0} tasks/s).");
+            }
+
             await StartWorkersAsync(ct);
             if (settings.Idle is { } idle)
             {

@@ -37,7 +37,9 @@ internal sealed class CliApp
         ReplayCommand.Create,
         ArchiveCommand.Create,
         WorkersCommand.Create,
+        PurgeCommand.Create,
         DoctorCommand.Create,
+        LifecycleCommand.Create,
         ConfigCommand.Create,
     ];
 

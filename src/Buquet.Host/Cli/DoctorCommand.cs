@@ -143,12 +143,35 @@ internal static class DoctorCommand
             "start-up probe passed" + (probe.UnquotedIfMatch ? " (endpoint needs unquoted If-Match)" : "") + (probe.ConditionalDelete ? "" : "; If-Match on DELETE is ignored")));
         try
         {
-            return (await S3ObjectStore.CreateAsync(s3, ctx.Time, null, ct), true);
+            var store = await S3ObjectStore.CreateAsync(s3, ctx.Time, null, ct);
+            if (probe.Versioning)
+            {
+                checks.Add(await LifecycleCheckAsync(store, ct));
+            }
+
+            return (store, true);
         }
         catch (Exception e) when (e is ObjectStoreConfigurationException or ObjectStoreUnavailableException)
         {
             checks.Add(new("open store", DoctorStatus.Fail, e.Message));
             throw new DoctorStop(ExitCodes.InfrastructureError);
+        }
+    }
+
+    /// <summary>Whether the versioned bucket has Buquet's lifecycle rules (<see cref="BucketLifecycle"/>); missing ones are a warning.</summary>
+    private static async Task<DoctorCheck> LifecycleCheckAsync(S3ObjectStore store, CancellationToken ct)
+    {
+        try
+        {
+            var missing = BucketLifecycle.Missing(await store.GetLifecycleRulesAsync(ct), BucketLifecycle.Recommended());
+            return missing.Count == 0
+                ? new("lifecycle rules", DoctorStatus.Ok, "old versions and delete markers of index keys, clock and heartbeats expire after 1 day; task history after 30 days or less")
+                : new("lifecycle rules", DoctorStatus.Warn,
+                    $"missing for {string.Join(", ", missing.Select(r => r.Prefix))}: their old versions and delete markers are kept (and billed) forever; run 'buquet lifecycle --apply'");
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            return new("lifecycle rules", DoctorStatus.Warn, "could not read the bucket's lifecycle configuration: " + e.Message);
         }
     }
 

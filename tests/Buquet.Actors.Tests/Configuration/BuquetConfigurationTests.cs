@@ -150,6 +150,39 @@ public sealed class BuquetConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_RetentionSection_AgesBoundAndZeroKeeps()
+    {
+        var file = File("retention.conf", "buquet.retention { completed = 1d, failed = 0, cancelled = 12h, max-objects-per-step = 200 }");
+
+        var options = BuquetOptions.Load(BuquetConfiguration.Build([file], Env()));
+
+        Assert.Equal(TimeSpan.FromDays(1), options.Retention.Completed);
+        Assert.Equal(TimeSpan.Zero, options.Retention.Failed);
+        Assert.Equal(TimeSpan.FromHours(12), options.Retention.Cancelled);
+        Assert.Equal(TimeSpan.FromDays(7), options.Retention.Expired);
+        Assert.Equal(200, options.Retention.MaxObjectsPerStep);
+        Assert.Null(Buquet.Actors.Worker.Maintenance.RetentionPolicy.FromOptions(options.Retention).RemovableAt(
+            new Buquet.Actors.Protocol.TaskRecord
+            {
+                Id = Guid.NewGuid(), Shard = "a", TaskType = "t", Status = Buquet.Actors.Protocol.BuquetTaskStatus.Failed,
+                CreatedAt = DateTimeOffset.UnixEpoch, AvailableAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch,
+                CompletedAt = DateTimeOffset.UnixEpoch,
+            }));
+    }
+
+    [Fact]
+    public void Load_RetentionBadValues_EveryProblemNamed()
+    {
+        var file = File("retention.conf", "buquet.retention { completed = 7, step-interval = 0, max-objects-per-step = 0 }");
+
+        var ex = Assert.Throws<BuquetConfigurationException>(() => BuquetOptions.Load(BuquetConfiguration.Build([file], Env())));
+
+        Assert.Contains(ex.Errors, e => e.Contains("buquet.retention.completed", StringComparison.Ordinal) && e.Contains("unit is missing", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Contains("buquet.retention.step-interval = 0s must be greater than zero", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Contains("buquet.retention.max-objects-per-step = 0 is out of range", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Build_HoconSubstitution_ReadsTheGivenEnvironment()
     {
         var file = File("fleet.conf", "buquet.store.s3.bucket = \"default\"\nbuquet.store.s3.bucket = ${?MY_BUCKET}\n");

@@ -48,4 +48,27 @@ public sealed class BenchQueueCommandTests : IDisposable
         Assert.Equal(worker.GetProperty("cpu_seconds").GetDouble() * 1000 / 50, cpuPerTask, 0.5);
         Assert.True(root.GetProperty("buquet").GetProperty("code_derived_happy_path").GetProperty("dollars_per_million_tasks").GetDouble() > 0);
     }
+
+    [Fact]
+    public async Task Bench_WithHistory_HistoryWrittenBeforeTheRunAndReported()
+    {
+        using var process = new BuquetProcess(_dir.Path).Start(
+            ["bench", "--workers", "1", "--concurrency", "8", "--tasks", "20", "--history", "30", "--ceiling-duration", "0", "--json", "--work-dir", Path.Combine(_dir.Path, "work")]);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        var run = new CliRun(process.ExitCode, await stdout, await stderr);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var root = doc.RootElement;
+        var history = root.GetProperty("history");
+        Assert.Equal(30, history.GetProperty("tasks").GetInt32());
+        Assert.True(history.GetProperty("tasks_per_second").GetDouble() > 0);
+        Assert.Equal(30, root.GetProperty("settings").GetProperty("history").GetInt32());
+        var tasks = root.GetProperty("run").GetProperty("tasks");
+        Assert.Equal(20, tasks.GetProperty("completed").GetInt32());
+        Assert.Equal(0, tasks.GetProperty("unfinished").GetInt32());
+        Assert.Contains("History written in", run.Stderr, StringComparison.Ordinal);
+    }
 }

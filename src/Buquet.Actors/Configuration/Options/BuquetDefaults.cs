@@ -162,6 +162,30 @@ public static class BuquetDefaults
     /// <summary><c>buquet.monitor.scale-idle-with-fleet</c>.</summary>
     public const bool MonitorScaleIdleWithFleet = true;
 
+    /// <summary><c>buquet.retention.completed</c>: completed tasks are removed this long after they completed.</summary>
+    public static readonly TimeSpan RetentionCompleted = TimeSpan.FromDays(7);
+
+    /// <summary><c>buquet.retention.failed</c>.</summary>
+    public static readonly TimeSpan RetentionFailed = TimeSpan.FromDays(30);
+
+    /// <summary><c>buquet.retention.cancelled</c>.</summary>
+    public static readonly TimeSpan RetentionCancelled = TimeSpan.FromDays(7);
+
+    /// <summary><c>buquet.retention.expired</c>.</summary>
+    public static readonly TimeSpan RetentionExpired = TimeSpan.FromDays(7);
+
+    /// <summary><c>buquet.retention.archived</c> (zero: archived tasks are kept).</summary>
+    public static readonly TimeSpan RetentionArchived = TimeSpan.Zero;
+
+    /// <summary><c>buquet.retention.step-interval</c>.</summary>
+    public static readonly TimeSpan RetentionStepInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>buquet.retention.pass-interval</c>.</summary>
+    public static readonly TimeSpan RetentionPassInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>buquet.retention.max-objects-per-step</c>.</summary>
+    public const int RetentionMaxObjectsPerStep = 1000;
+
     /// <summary><c>buquet.scheduler.enabled</c>.</summary>
     public const bool SchedulerEnabled = true;
 

@@ -24,6 +24,9 @@ public sealed class BuquetOptions
     /// <summary>Timeout monitor and index sweeper (<c>buquet.monitor</c>).</summary>
     public MonitorOptions Monitor { get; set; } = new();
 
+    /// <summary>Removal of finished tasks after configured ages (<c>buquet.retention</c>).</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Recurring schedules (<c>buquet.scheduler</c>).</summary>
     public SchedulerOptions Scheduler { get; set; } = new();
 

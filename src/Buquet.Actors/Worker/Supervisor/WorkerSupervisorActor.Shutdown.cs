@@ -97,6 +97,12 @@ internal sealed partial class WorkerSupervisorActor
             _monitor = null;
         }
 
+        if (_retention is not null)
+        {
+            Context.Stop(_retention);
+            _retention = null;
+        }
+
         Timers.StartSingleTimer(DrainKey, WorkerSupervisor.DrainExpired.Instance, _runtime.Settings.DrainDeadline);
         CheckDrained();
     }

@@ -39,6 +39,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     private IActorRef? _poller;
     private IActorRef? _registry;
     private IActorRef? _monitor;
+    private IActorRef? _retention;
     private IActorRef? _shardLease;
     private int _batchPending;
     private int _batchClaimed;
@@ -106,6 +107,11 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         if (_companions.Registry is { } registry)
         {
             _registry = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(registry(_activity), "registry"), "registry-supervisor");
+        }
+
+        if (_companions.Retention is { } retention)
+        {
+            _retention = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(retention(_activity), "retention"), "retention-supervisor");
         }
 
         if (_companions.ShardLease is { } shardLease)
