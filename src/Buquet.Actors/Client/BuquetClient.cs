@@ -78,6 +78,12 @@ public sealed partial class BuquetClient
         options ??= new SubmitOptions();
         ValidateSubmit(options);
         var element = ToElement(input);
+        var bytes = new JsonOut().Element(element).ToUtf8();
+        if (bytes.LongLength > _options.MaxPayloadSizeBytes)
+        {
+            throw new PayloadTooLargeException("input", bytes.LongLength, _options.MaxPayloadSizeBytes);
+        }
+
         var now = await Clock.NowAsync(cancellationToken);
         var id = Guid.NewGuid();
         var shard = _repository.Shards.ShardOf(id);
@@ -103,7 +109,7 @@ public sealed partial class BuquetClient
             }
         }
 
-        return await CreateAsync(id, shard, taskType, element, options, now, cancellationToken);
+        return await CreateAsync(id, shard, taskType, element, bytes, options, now, cancellationToken);
     }
 
     /// <summary>Submits many tasks with bounded parallelism; one result per item, in input order.</summary>
@@ -130,12 +136,11 @@ public sealed partial class BuquetClient
         return results;
     }
 
-    private async Task<TaskRecord> CreateAsync(Guid id, string shard, string taskType, JsonElement? input, SubmitOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<TaskRecord> CreateAsync(Guid id, string shard, string taskType, JsonElement? input, byte[] bytes, SubmitOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string? inputRef = null;
         if (options.OffloadLargePayload ?? _options.OffloadLargePayloads)
         {
-            var bytes = new JsonOut().Element(input).ToUtf8();
             if (bytes.Length > _options.PayloadOffloadThresholdBytes)
             {
                 inputRef = TaskKeys.PayloadInput(id);

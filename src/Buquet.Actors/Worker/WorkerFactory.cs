@@ -73,7 +73,8 @@ internal static class WorkerFactory
             ? new ShardLeaseManager(runtime.Store, runtime.Clock, runtime.Time, id, ShardLeaseSettings.From(options), null, logs.CreateLogger<ShardLeaseManager>())
             : null;
         var polled = PolledShards(runtime);
-        var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>());
+        var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>(),
+            [.. runtime.Handlers.TaskTypes.Where(runtime.Claims).Order(StringComparer.Ordinal)]);
         Func<IActorRef, Props> heartbeat = activity => WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"), activity);
         Func<IActorRef, IActorRef, Props>? shardLease = manager is null
             ? null

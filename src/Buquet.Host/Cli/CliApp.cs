@@ -39,6 +39,7 @@ internal sealed class CliApp
         WorkersCommand.Create,
         DoctorCommand.Create,
         ConfigCommand.Create,
+        HandlersCommand.Create,
     ];
 
     /// <summary>How long a command may take to stop after SIGINT/SIGTERM before the process exits anyway.</summary>

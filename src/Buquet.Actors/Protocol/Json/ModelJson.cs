@@ -15,11 +15,22 @@ internal static class ModelJson
             w.String(s);
         }
 
-        return w.EndArray()
+        w.EndArray()
             .Name("current_task").String(v.CurrentTask is { } t ? TaskKeys.Id(t) : null)
             .Name("tasks_completed").Int(v.TasksCompleted)
-            .Name("tasks_failed").Int(v.TasksFailed)
-            .EndObject().ToUtf8();
+            .Name("tasks_failed").Int(v.TasksFailed);
+        if (v.TaskTypes is { } types)
+        {
+            w.Name("task_types").BeginArray();
+            foreach (var type in types)
+            {
+                w.String(type);
+            }
+
+            w.EndArray();
+        }
+
+        return w.EndObject().ToUtf8();
     }
 
     public static WorkerInfo ParseWorker(ReadOnlyMemory<byte> utf8, string key)
@@ -27,7 +38,8 @@ internal static class ModelJson
         var r = JsonIn.Parse(utf8, key);
         return new WorkerInfo(
             r.RequiredString("worker_id"), r.RequiredTime("started_at"), r.RequiredTime("last_heartbeat"),
-            r.StringArray("shards"), r.OptionalGuid("current_task"), r.RequiredInt("tasks_completed"), r.RequiredInt("tasks_failed"));
+            r.StringArray("shards"), r.OptionalGuid("current_task"), r.RequiredInt("tasks_completed"), r.RequiredInt("tasks_failed"),
+            r.OptionalStringArray("task_types"));
     }
 
     public static byte[] Serialize(ShardLease v) => new JsonOut().BeginObject()

@@ -24,6 +24,7 @@ internal sealed class WorkerRegistry
     private readonly IStoreClock _clock;
     private readonly Func<IReadOnlyCollection<string>> _shards;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<string>? _taskTypes;
 
     // Shared, guarded by _gate.
     private readonly Lock _gate = new();
@@ -37,8 +38,10 @@ internal sealed class WorkerRegistry
     /// <param name="workerId">This worker's id (validated as a key segment).</param>
     /// <param name="shards">The shards this worker polls right now (its shard leases, or its configured shards).</param>
     /// <param name="logger">Diagnostics.</param>
-    public WorkerRegistry(IObjectStore store, IStoreClock clock, string workerId, Func<IReadOnlyCollection<string>> shards, ILogger? logger = null)
+    /// <param name="taskTypes">The task types this worker handles (the <c>task_types</c> extension); null writes none.</param>
+    public WorkerRegistry(IObjectStore store, IStoreClock clock, string workerId, Func<IReadOnlyCollection<string>> shards, ILogger? logger = null, IReadOnlyList<string>? taskTypes = null)
     {
+        _taskTypes = taskTypes;
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(shards);
@@ -102,7 +105,7 @@ internal sealed class WorkerRegistry
         var shards = _shards().Order(StringComparer.Ordinal).ToArray();
         lock (_gate)
         {
-            return new WorkerInfo(WorkerId, _startedAt ?? now, now, shards, _current.Count > 0 ? _current[0] : null, _completed, _failed);
+            return new WorkerInfo(WorkerId, _startedAt ?? now, now, shards, _current.Count > 0 ? _current[0] : null, _completed, _failed, _taskTypes);
         }
     }
 
