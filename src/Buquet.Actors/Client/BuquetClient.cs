@@ -78,11 +78,7 @@ public sealed partial class BuquetClient
         options ??= new SubmitOptions();
         ValidateSubmit(options);
         var element = ToElement(input);
-        var bytes = new JsonOut().Element(element).ToUtf8();
-        if (bytes.LongLength > _options.MaxPayloadSizeBytes)
-        {
-            throw new PayloadTooLargeException("input", bytes.LongLength, _options.MaxPayloadSizeBytes);
-        }
+        var bytes = CompactWithinLimit(element, _options.MaxPayloadSizeBytes);
 
         var now = await Clock.NowAsync(cancellationToken);
         var id = Guid.NewGuid();
@@ -170,6 +166,13 @@ public sealed partial class BuquetClient
         // Someone created this id first: only an idempotent duplicate can do that; return what is stored.
         var existing = await _repository.GetByKeyAsync(task.Key, cancellationToken);
         return existing?.Task ?? throw new ObjectStoreUnavailableException($"Task {id} could not be created and is not readable.");
+    }
+
+    /// <summary>The input as compact JSON (as stored); throws <see cref="PayloadTooLargeException"/> above <paramref name="limit"/>.</summary>
+    internal static byte[] CompactWithinLimit(JsonElement? input, long limit)
+    {
+        var bytes = new JsonOut().Element(input).ToUtf8();
+        return bytes.LongLength > limit ? throw new PayloadTooLargeException("input", bytes.LongLength, limit) : bytes;
     }
 
     private JsonElement? ToElement(object? input)

@@ -56,6 +56,7 @@ internal static class SubmitCommand
                 IdempotencyScope = p.GetValue(idemScope),
             };
             var limit = p.GetValue(waitTimeout) is { } w ? Duration("--wait-timeout", w) : (TimeSpan?)null;
+            _ = BuquetClient.CompactWithinLimit(body, ctx.Options.Queue.MaxPayloadSize); // before the store is opened (or created)
             var client = await ctx.GetClientAsync(ct);
             var task = await client.SubmitAsync(p.GetRequiredValue(type), body, options, ct);
             if (!p.GetValue(wait))

@@ -170,6 +170,6 @@ public sealed class SubmitCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Error: The task input is 27 bytes, above buquet.queue.max-payload-size = 16 (16 bytes). Nothing was submitted.", run.Stderr);
         Assert.Contains("Suggestion: ", run.Stderr);
-        Assert.False(Directory.Exists(Path.Combine(_dir.StorePath, "tasks")), "nothing may be written for an input over the limit");
+        Assert.False(Directory.Exists(_dir.StorePath), "nothing may be written (not even the store) for an input over the limit");
     }
 }
