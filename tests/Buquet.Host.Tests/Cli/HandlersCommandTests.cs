@@ -37,7 +37,7 @@ public sealed class HandlersCommandTests
     }
 
     [Fact]
-    public async Task SubmitHelp_PointsToHandlersListing()
+    public async Task SubmitHelp_Always_PointsToHandlersListing()
     {
         var run = await InProcessCli.RunAsync(["submit", "--help"]);
 

@@ -20,7 +20,7 @@ public sealed class ToolPackagingTests
     }
 
     [Fact]
-    public void HostProject_PacksAsBuquetToolAndReadmeInstallsIt()
+    public void Pack_HostProject_IsTheBuquetToolTheReadmeInstalls()
     {
         var root = RepoRoot();
         var project = XDocument.Load(Path.Combine(root, "src/Buquet.Host/Buquet.Host.csproj"));

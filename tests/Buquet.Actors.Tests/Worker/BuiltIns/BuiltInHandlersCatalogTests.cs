@@ -22,7 +22,7 @@ public sealed class BuiltInHandlersCatalogTests : IAsyncDisposable
     };
 
     [Fact]
-    public void Catalog_ListsEveryRegisteredBuiltIn()
+    public void Catalog_AllBuiltIns_ListsEveryRegisteredType()
     {
         var registered = new TaskHandlerRegistry().AddBuiltIns().TaskTypes.Order(StringComparer.Ordinal);
 
