@@ -78,6 +78,8 @@ public sealed partial class BuquetClient
         options ??= new SubmitOptions();
         ValidateSubmit(options);
         var element = ToElement(input);
+        var bytes = CompactWithinLimit(element, _options.MaxPayloadSizeBytes);
+
         var now = await Clock.NowAsync(cancellationToken);
         var id = Guid.NewGuid();
         var shard = _repository.Shards.ShardOf(id);
@@ -103,7 +105,7 @@ public sealed partial class BuquetClient
             }
         }
 
-        return await CreateAsync(id, shard, taskType, element, options, now, cancellationToken);
+        return await CreateAsync(id, shard, taskType, element, bytes, options, now, cancellationToken);
     }
 
     /// <summary>Submits many tasks with bounded parallelism; one result per item, in input order.</summary>
@@ -130,12 +132,11 @@ public sealed partial class BuquetClient
         return results;
     }
 
-    private async Task<TaskRecord> CreateAsync(Guid id, string shard, string taskType, JsonElement? input, SubmitOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<TaskRecord> CreateAsync(Guid id, string shard, string taskType, JsonElement? input, byte[] bytes, SubmitOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string? inputRef = null;
         if (options.OffloadLargePayload ?? _options.OffloadLargePayloads)
         {
-            var bytes = new JsonOut().Element(input).ToUtf8();
             if (bytes.Length > _options.PayloadOffloadThresholdBytes)
             {
                 inputRef = TaskKeys.PayloadInput(id);
@@ -165,6 +166,13 @@ public sealed partial class BuquetClient
         // Someone created this id first: only an idempotent duplicate can do that; return what is stored.
         var existing = await _repository.GetByKeyAsync(task.Key, cancellationToken);
         return existing?.Task ?? throw new ObjectStoreUnavailableException($"Task {id} could not be created and is not readable.");
+    }
+
+    /// <summary>The input as compact JSON (as stored); throws <see cref="PayloadTooLargeException"/> above <paramref name="limit"/>.</summary>
+    internal static byte[] CompactWithinLimit(JsonElement? input, long limit)
+    {
+        var bytes = new JsonOut().Element(input).ToUtf8();
+        return bytes.LongLength > limit ? throw new PayloadTooLargeException("input", bytes.LongLength, limit) : bytes;
     }
 
     private JsonElement? ToElement(object? input)

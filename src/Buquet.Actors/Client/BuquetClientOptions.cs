@@ -23,6 +23,11 @@ public sealed class BuquetClientOptions
     [Range(0, int.MaxValue)]
     public int PayloadOffloadThresholdBytes { get; set; } = 262_144;
 
+    /// <summary>Largest task input accepted, as compact JSON bytes (<c>buquet.queue.max-payload-size</c>): a larger
+    /// input throws <see cref="PayloadTooLargeException"/> and nothing is written, offloaded or not.</summary>
+    /// <value>The default is 10485760 (10 MiB).</value>
+    public long MaxPayloadSizeBytes { get; set; } = Configuration.BuquetDefaults.QueueMaxPayloadSize;
+
     /// <summary>Lease length given to new tasks.</summary>
     /// <value>The default is 300 seconds.</value>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(TaskDefaults.TimeoutSeconds);
@@ -81,6 +86,11 @@ public sealed class BuquetClientOptions
         if (PayloadOffloadThresholdBytes < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(PayloadOffloadThresholdBytes), PayloadOffloadThresholdBytes, "PayloadOffloadThresholdBytes must not be negative.");
+        }
+
+        if (MaxPayloadSizeBytes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPayloadSizeBytes), MaxPayloadSizeBytes, "MaxPayloadSizeBytes must be at least 1.");
         }
 
         if (BulkParallelism < 1)

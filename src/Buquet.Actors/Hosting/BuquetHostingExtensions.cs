@@ -148,6 +148,7 @@ public static class BuquetHostingExtensions
             ShardPrefixLength = q.ShardPrefixLength,
             OffloadLargePayloads = q.PayloadOffloadEnabled,
             PayloadOffloadThresholdBytes = (int)Math.Clamp(q.PayloadOffloadThreshold, 0, int.MaxValue),
+            MaxPayloadSizeBytes = q.MaxPayloadSize,
             DefaultTimeout = q.DefaultTimeout,
             DefaultMaxRetries = q.DefaultMaxRetries,
             DefaultRetryPolicy = new RetryPolicy(

@@ -18,7 +18,20 @@ public static class ObjectStoreFactory
     /// <exception cref="ArgumentException">A setting is unusable (e.g. an invalid bucket name or endpoint URL); the message names it.</exception>
     /// <exception cref="ObjectStoreConfigurationException">The bucket is missing or unreachable, conditional writes do not hold
     /// there, or versioning is off and <c>allow-no-versioning</c> is not set.</exception>
-    public static async Task<IObjectStore> CreateAsync(StoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static Task<IObjectStore> CreateAsync(StoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(options, StoreAccess.ReadWrite, timeProvider, cancellationToken);
+
+    /// <summary>
+    /// Opens the configured store; with <see cref="StoreAccess.ReadOnly"/> (read-only commands such as list or status) a
+    /// local store directory must already exist: it is never created, and a missing one throws
+    /// <see cref="ObjectStoreConfigurationException"/> naming the path.
+    /// </summary>
+    /// <param name="options">The <c>buquet.store</c> settings.</param>
+    /// <param name="access">Whether the caller writes (a missing local directory is then created) or only reads.</param>
+    /// <param name="timeProvider">Clock for the local and in-memory stores and for S3 retry delays; the system clock when null.</param>
+    /// <param name="cancellationToken">Cancels the S3 probe.</param>
+    /// <returns>The store.</returns>
+    public static async Task<IObjectStore> CreateAsync(StoreOptions options, StoreAccess access, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         switch (options.Kind)
@@ -29,7 +42,14 @@ public static class ObjectStoreFactory
                     throw new ArgumentException("buquet.store.local.path is empty; set it to the directory that holds the queue.", nameof(options));
                 }
 
-                return new LocalDirectoryObjectStore(Path.GetFullPath(options.Local.Path), timeProvider);
+                var root = Path.GetFullPath(options.Local.Path);
+                if (access == StoreAccess.ReadOnly && !Directory.Exists(root))
+                {
+                    throw new ObjectStoreConfigurationException(
+                        $"The local store directory '{root}' does not exist (buquet.store.local.path = '{options.Local.Path}'); nothing was created.");
+                }
+
+                return new LocalDirectoryObjectStore(root, timeProvider);
             case StoreKind.Memory:
                 return new InMemoryObjectStore(timeProvider);
             case StoreKind.S3:
@@ -38,8 +58,7 @@ public static class ObjectStoreFactory
                 if (!store.Probe.Versioning && !options.S3.AllowNoVersioning)
                 {
                     store.Dispose();
-                    throw new ObjectStoreConfigurationException(
-                        $"Bucket '{s3.Bucket}' does not have versioning enabled. Enable it (aws s3api put-bucket-versioning --bucket {s3.Bucket} --versioning-configuration Status=Enabled) or set buquet.store.s3.allow-no-versioning = true (task history is then unavailable).");
+                    throw new ObjectStoreConfigurationException(S3VersioningAdvice.VersioningOff(store.Probe, s3.Bucket));
                 }
 
                 return store;
@@ -70,4 +89,14 @@ public static class ObjectStoreFactory
             MaxAttempts = Math.Clamp(options.MaxRetries + 1, 1, 100),
         };
     }
+}
+
+/// <summary>How a caller of <see cref="ObjectStoreFactory"/> uses the store.</summary>
+public enum StoreAccess
+{
+    /// <summary>Reads and writes: a missing local store directory is created.</summary>
+    ReadWrite,
+
+    /// <summary>Reads only: a missing local store directory is an error and nothing is created.</summary>
+    ReadOnly,
 }

@@ -69,7 +69,8 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         if (!probe.CasHolds)
         {
             throw new ObjectStoreConfigurationException(
-                $"Bucket '{options.Bucket}' at '{options.ServiceUrl ?? options.Region}' cannot be used: {probe.Problem} Conditional writes are the only coordination Buquet has, so the store refuses to run here.");
+                $"Bucket '{options.Bucket}' at '{options.ServiceUrl ?? options.Region}' cannot be used: {probe.Problem} Conditional writes are the only coordination Buquet has, so the store refuses to run here."
+                + (S3VersioningAdvice.VersionedCasBroken(probe) is { } advice ? " " + advice : ""));
         }
 
         return new S3ObjectStore(client, ownsClient, options.Bucket, retry, probe);

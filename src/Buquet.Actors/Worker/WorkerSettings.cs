@@ -89,6 +89,9 @@ internal sealed record WorkerSettings
 
     public long PayloadOffloadThreshold { get; init; } = long.MaxValue;
 
+    /// <summary>Largest handler output committed (<c>buquet.queue.max-payload-size</c>); a larger one fails the task.</summary>
+    public long MaxPayloadSize { get; init; } = Configuration.BuquetDefaults.QueueMaxPayloadSize;
+
     /// <summary>Touch the wake-up hint when a task becomes ready, and watch it while idle (<c>buquet.queue.wake-hints</c>).</summary>
     public bool WakeHints { get; init; } = true;
 
@@ -116,6 +119,7 @@ internal sealed record WorkerSettings
             ShutdownGrace = w.ShutdownGrace,
             Polling = PollingSettings.FromOptions(w.Polling),
             PayloadOffloadThreshold = options.Queue.PayloadOffloadEnabled ? options.Queue.PayloadOffloadThreshold : long.MaxValue,
+            MaxPayloadSize = options.Queue.MaxPayloadSize,
             WakeHints = options.Queue.WakeHints,
             IndexDeleteBatchWindow = w.IndexDeleteBatchWindow,
         };

@@ -9,7 +9,7 @@ internal static class ArchiveCommand
     public static Command Create(CliHost host)
     {
         var id = CliParsing.TaskIdArgument("The task id (UUID).");
-        var command = new Command("archive", "Archive a completed, failed, cancelled or expired task.") { id };
+        var command = new Command("archive", "Archive a completed or failed task. Tasks in other states are refused.") { id };
         host.SetAction(command, async (ctx, ct) =>
         {
             var taskId = CliParsing.TaskId(ctx.Parse.GetValue(id));

@@ -41,6 +41,7 @@ internal sealed class CliApp
         DoctorCommand.Create,
         LifecycleCommand.Create,
         ConfigCommand.Create,
+        HandlersCommand.Create,
     ];
 
     /// <summary>How long a command may take to stop after SIGINT/SIGTERM before the process exits anyway.</summary>

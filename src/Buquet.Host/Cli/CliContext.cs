@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 namespace Buquet.Host.Cli;
 
 /// <summary>One command invocation: parse result, output, and the lazily built configuration, options, store and client.</summary>
-internal sealed class CliContext(ParseResult parse, GlobalOptions globals, CliEnvironment environment, CliOutput output) : IAsyncDisposable
+internal sealed class CliContext(ParseResult parse, GlobalOptions globals, CliEnvironment environment, CliOutput output, StoreAccess access = StoreAccess.ReadWrite) : IAsyncDisposable
 {
     private IConfigurationRoot? _configuration;
     private BuquetOptions? _options;
@@ -36,7 +36,7 @@ internal sealed class CliContext(ParseResult parse, GlobalOptions globals, CliEn
     public async Task<IObjectStore> GetStoreAsync(CancellationToken ct) =>
         _store ??= Environment.OpenStore is { } open
             ? await open(Options, ct).ConfigureAwait(false)
-            : await ObjectStoreFactory.CreateAsync(Options.Store, Time, ct).ConfigureAwait(false);
+            : await ObjectStoreFactory.CreateAsync(Options.Store, access, Time, ct).ConfigureAwait(false);
 
     /// <summary>A client over the configured store with the queue settings.</summary>
     public async Task<BuquetClient> GetClientAsync(CancellationToken ct) =>

@@ -18,15 +18,16 @@ internal sealed class CliHost(GlobalOptions globals, CliEnvironment environment)
     /// <summary>
     /// Sets <paramref name="command"/>'s action. The action gets a <see cref="CliContext"/> (lazy configuration, options,
     /// store and client; output) and returns an exit code; exceptions become <c>Error:</c>/<c>Suggestion:</c> and exit 1 or 2.
+    /// A <see cref="StoreAccess.ReadOnly"/> command never creates a store: a missing local directory is an error.
     /// </summary>
-    public void SetAction(Command command, Func<CliContext, CancellationToken, Task<int>> action)
+    public void SetAction(Command command, Func<CliContext, CancellationToken, Task<int>> action, StoreAccess access = StoreAccess.ReadWrite)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(action);
         command.SetAction(async (parse, ct) =>
         {
             var output = new CliOutput(Environment, parse.GetValue(Globals.Json));
-            await using var context = new CliContext(parse, Globals, Environment, output);
+            await using var context = new CliContext(parse, Globals, Environment, output, access);
             try
             {
                 return await action(context, ct).ConfigureAwait(false);
@@ -52,6 +53,8 @@ internal sealed class CliHost(GlobalOptions globals, CliEnvironment environment)
         HoconParseException e => CliException.User(e.Message, "Fix the configuration file at the line named above; see HOCON/reference.conf for every setting."),
         FileNotFoundException e => CliException.User(e.Message, "Check the path given to --config or BUQUET_CONFIG."),
         IdempotencyConflictException e => CliException.User(e.Message, "Use a new --idempotency-key, or submit the same input as the original task."),
+        PayloadTooLargeException e => CliException.User(e.Message + " Nothing was submitted.",
+            "Store large data elsewhere (e.g. in the bucket) and pass a reference in the input, or raise buquet.queue.max-payload-size for every producer and worker."),
         JsonException e => CliException.User("Invalid JSON: " + e.Message, "Pass valid JSON, e.g. -i '{\"n\": 1}', or a file with -i @input.json."),
         ArgumentException or FormatException => CliException.User(error.Message, "Check the value named above; 'buquet <command> --help' lists the accepted forms."),
         ObjectStoreConfigurationException e => CliException.Infrastructure(e.Message, StoreHint(e.Message), e),
@@ -69,6 +72,10 @@ internal sealed class CliHost(GlobalOptions globals, CliEnvironment environment)
             ? "Create the bucket (with versioning on) or fix --bucket / S3_BUCKET. " + DoctorHint
             : message.Contains("transport failure", StringComparison.OrdinalIgnoreCase) || message.Contains("refused", StringComparison.OrdinalIgnoreCase) || message.Contains("timed out", StringComparison.OrdinalIgnoreCase)
                 ? "Check that the endpoint is reachable (--endpoint / S3_ENDPOINT) and the server is running. " + DoctorHint
+                : message.Contains("local store directory", StringComparison.Ordinal) && message.Contains("does not exist", StringComparison.Ordinal)
+                    ? "Check --local-path (buquet.store.local.path, default ./buquet-data) and the working directory; 'buquet submit' or 'buquet worker' creates the store."
+                : message.Contains("breaks conditional writes", StringComparison.Ordinal)
+                    ? "Set " + S3VersioningAdvice.AllowNoVersioning + "; do not enable versioning on this endpoint."
                 : message.Contains("versioning enabled", StringComparison.OrdinalIgnoreCase)
                     ? "Enable bucket versioning, or set buquet.store.s3.allow-no-versioning = true to run without task history."
                     : "Check --endpoint/--bucket (S3_ENDPOINT, S3_BUCKET) and the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). " + DoctorHint;

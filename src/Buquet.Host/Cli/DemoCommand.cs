@@ -23,8 +23,6 @@ internal static class DemoCommand
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(25);
 
-    private sealed record DemoTask(string Label, TaskRecord Task, BuquetTaskStatus Expected);
-
     public static Command Create(CliHost host)
     {
         var dir = new Option<string>("--dir") { Description = "Directory for the demo's store (default: a new temp directory).", HelpName = "PATH" };
@@ -56,10 +54,10 @@ internal static class DemoCommand
             else
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Environment.Out) });
-                await console.Live(Table(tasks)).StartAsync(async live =>
+                await console.Live(DemoTable.Render(tasks, console.Profile.Width)).StartAsync(async live =>
                     await WaitAsync(client, tasks, ctx.Time, started, current =>
                     {
-                        live.UpdateTarget(Table(current));
+                        live.UpdateTarget(DemoTable.Render(current, console.Profile.Width));
                         live.Refresh();
                     }, ct));
             }
@@ -74,7 +72,8 @@ internal static class DemoCommand
         return command;
     }
 
-    private static async Task<List<DemoTask>> SubmitBatchAsync(BuquetClient client, CancellationToken ct)
+    /// <summary>Submits the demo batch (labels at most <see cref="DemoTable.LabelWidth"/> characters).</summary>
+    internal static async Task<List<DemoTask>> SubmitBatchAsync(BuquetClient client, CancellationToken ct)
     {
         var fast = new RetryPolicy(200, 1000, 2.0, 0.1);
         var list = new List<DemoTask>();
@@ -88,14 +87,14 @@ internal static class DemoCommand
 
         await Add("sleep 1.5 s", BuiltInHandlers.Sleep, new JsonObject { ["ms"] = 1500 }, BuquetTaskStatus.Completed);
         await Add("sleep 0.5 s", BuiltInHandlers.Sleep, new JsonObject { ["ms"] = 500 }, BuquetTaskStatus.Completed);
-        await Add("fails twice, then succeeds", BuiltInHandlers.Fail, new JsonObject { ["times"] = 2 }, BuquetTaskStatus.Completed);
-        await Add("fails once, then succeeds", BuiltInHandlers.Fail, new JsonObject { ["times"] = 1 }, BuquetTaskStatus.Completed);
-        await Add("permanent failure (retries used up)", BuiltInHandlers.Fail, new JsonObject { ["times"] = 99 }, BuquetTaskStatus.Failed, new SubmitOptions { MaxRetries = 1 });
-        await Add("rescheduled twice (1 s)", BuiltInHandlers.Reschedule, new JsonObject { ["times"] = 2, ["delay_s"] = 1 }, BuquetTaskStatus.Completed);
-        await Add("delayed 3 s", BuiltInHandlers.Echo, new JsonObject { ["delayed"] = true }, BuquetTaskStatus.Completed, new SubmitOptions { Delay = TimeSpan.FromSeconds(3) });
+        await Add("fail: twice, then ok", BuiltInHandlers.Fail, new JsonObject { ["times"] = 2 }, BuquetTaskStatus.Completed);
+        await Add("fail: once, then ok", BuiltInHandlers.Fail, new JsonObject { ["times"] = 1 }, BuquetTaskStatus.Completed);
+        await Add("fail: always, 1 retry", BuiltInHandlers.Fail, new JsonObject { ["times"] = 99 }, BuquetTaskStatus.Failed, new SubmitOptions { MaxRetries = 1 });
+        await Add("reschedule: twice, 1 s", BuiltInHandlers.Reschedule, new JsonObject { ["times"] = 2, ["delay_s"] = 1 }, BuquetTaskStatus.Completed);
+        await Add("echo, delayed 3 s", BuiltInHandlers.Echo, new JsonObject { ["delayed"] = true }, BuquetTaskStatus.Completed, new SubmitOptions { Delay = TimeSpan.FromSeconds(3) });
         var cancelled = await client.SubmitAsync(BuiltInHandlers.Echo, new JsonObject { ["never"] = true }, new SubmitOptions { Delay = TimeSpan.FromMinutes(10) }, ct);
         await client.CancelAsync(cancelled.Id, "cancelled by the demo", "buquet-demo", ct);
-        list.Add(new DemoTask("cancelled before it ran", cancelled, BuquetTaskStatus.Cancelled));
+        list.Add(new DemoTask("echo, cancelled", cancelled, BuquetTaskStatus.Cancelled));
         return list;
     }
 
@@ -124,33 +123,6 @@ internal static class DemoCommand
 
         return result;
     }
-
-    private static Table Table(List<DemoTask> tasks)
-    {
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]buquet demo[/]");
-        table.AddColumns("Task", "Type", "Status", "Attempts", "Retries", "Resched.", "Last error / output");
-        foreach (var t in tasks)
-        {
-            var r = t.Task;
-            var colour = r.Status switch
-            {
-                BuquetTaskStatus.Completed => "green",
-                BuquetTaskStatus.Failed => "red",
-                BuquetTaskStatus.Running => "yellow",
-                BuquetTaskStatus.Cancelled => "grey",
-                _ => "blue",
-            };
-            var detail = r.Status == BuquetTaskStatus.Completed ? r.Output?.GetRawText() : r.LastError;
-            table.AddRow(
-                CliOutput.Esc(t.Label), CliOutput.Esc(r.TaskType), $"[{colour}]{r.Status.ToString().ToLowerInvariant()}[/]",
-                r.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), r.RetryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                r.RescheduleCount.ToString(System.Globalization.CultureInfo.InvariantCulture), CliOutput.Esc(Truncate(detail, 60)));
-        }
-
-        return table;
-    }
-
-    private static string Truncate(string? text, int max) => text is null ? string.Empty : text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static void Report(CliContext ctx, List<DemoTask> tasks, string root, TimeSpan elapsed, bool ok)
     {
@@ -194,8 +166,9 @@ internal static class DemoCommand
         var firstTask = Directory.Exists(objects)
             ? Directory.EnumerateDirectories(objects).FirstOrDefault(d => d.Contains(tasks[0].Task.Id.ToString(), StringComparison.Ordinal) && d.Contains("tasks", StringComparison.Ordinal))
             : null;
-        ctx.Output.Line($"Objects are on disk under [bold]{CliOutput.Esc(objects)}[/]: one directory per key (URL-encoded),");
-        ctx.Output.Line("  holding 'current' (the latest body) and 'versions/' (every version): tasks/…, ready/… (ready index), leases/… (lease index).");
+        ctx.Output.Line($"Objects are on disk under [bold]{CliOutput.Esc(objects)}[/]:");
+        ctx.Output.Line("  one directory per key (URL-encoded) with 'current' (the latest body) and");
+        ctx.Output.Line("  'versions/' (every version): tasks/…, ready/… (ready index), leases/… (leases).");
         if (firstTask is not null)
         {
             ctx.Output.Line($"  e.g. {CliOutput.Esc(Path.Combine(firstTask, "current"))}");

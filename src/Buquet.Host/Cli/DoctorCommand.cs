@@ -97,8 +97,15 @@ internal static class DoctorCommand
         {
             case StoreKind.Local:
                 var path = Path.GetFullPath(options.Store.Local.Path);
-                checks.Add(new("local directory", DoctorStatus.Ok, path + (Directory.Exists(path) ? "" : " (created on first write)")));
-                return (await ObjectStoreFactory.CreateAsync(options.Store, ctx.Time, ct), true);
+                if (!Directory.Exists(path))
+                {
+                    // Never create a store while diagnosing: a typo in --local-path must not leave a directory behind.
+                    checks.Add(new("local directory", DoctorStatus.Fail, path + " does not exist; nothing was created. Check --local-path (buquet.store.local.path); 'buquet submit' or 'buquet worker' creates it."));
+                    throw new DoctorStop(ExitCodes.InfrastructureError);
+                }
+
+                checks.Add(new("local directory", DoctorStatus.Ok, path));
+                return (await ObjectStoreFactory.CreateAsync(options.Store, StoreAccess.ReadOnly, ctx.Time, ct), true);
             case StoreKind.Memory:
                 checks.Add(new("memory store", DoctorStatus.Warn, "in-process only: nothing is shared with other processes"));
                 return (await ObjectStoreFactory.CreateAsync(options.Store, ctx.Time, ct), true);
@@ -132,10 +139,10 @@ internal static class DoctorCommand
             : new("versioning", options.Store.S3.AllowNoVersioning ? DoctorStatus.Warn : DoctorStatus.Fail,
                 options.Store.S3.AllowNoVersioning
                     ? "off; allowed by allow-no-versioning (no task history)"
-                    : "off: enable bucket versioning or set buquet.store.s3.allow-no-versioning = true"));
+                    : S3VersioningAdvice.VersioningOffShort(probe)));
         if (!probe.CasHolds)
         {
-            checks.Add(new("conditional writes", DoctorStatus.Fail, "REFUSED: " + probe.Problem));
+            checks.Add(new("conditional writes", DoctorStatus.Fail, "REFUSED: " + probe.Problem + (S3VersioningAdvice.VersionedCasBroken(probe) is { } advice ? " " + advice : "")));
             throw new DoctorStop(ExitCodes.InfrastructureError);
         }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
+using Buquet.Actors.Storage;
 using Buquet.Host.Output;
 
 namespace Buquet.Host.Cli;
@@ -54,7 +55,7 @@ internal static class HistoryCommand
             }
 
             return ExitCodes.Ok;
-        });
+        }, StoreAccess.ReadOnly);
         return command;
     }
 }

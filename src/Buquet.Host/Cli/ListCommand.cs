@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
+using Buquet.Actors.Storage;
 using Buquet.Host.Output;
 
 namespace Buquet.Host.Cli;
@@ -25,12 +26,13 @@ internal static class ListCommand
                 throw CliException.User($"--limit {pageSize} is out of range.", "Use a page size from 1 to 1000 and --page-token for more.");
             }
 
+            var wanted = p.GetValue(status) is { } s ? CliParsing.Status(s) : (Buquet.Actors.Protocol.BuquetTaskStatus?)null;
             var client = await ctx.GetClientAsync(ct);
             var page = await client.ListAsync(
                 new TaskQuery
                 {
                     Shard = p.GetValue(shard),
-                    Status = p.GetValue(status) is { } s ? CliParsing.Status(s) : null,
+                    Status = wanted,
                     TaskType = p.GetValue(type),
                     PageSize = pageSize,
                     ContinuationToken = p.GetValue(pageToken),
@@ -64,7 +66,7 @@ internal static class ListCommand
             }
 
             return ExitCodes.Ok;
-        });
+        }, StoreAccess.ReadOnly);
         return command;
     }
 }

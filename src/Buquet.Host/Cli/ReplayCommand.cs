@@ -4,13 +4,13 @@ using Buquet.Host.Output;
 
 namespace Buquet.Host.Cli;
 
-/// <summary><c>buquet replay ID</c>: re-runs a failed, cancelled or expired task with fresh retries.</summary>
+/// <summary><c>buquet replay ID</c>: re-runs a failed task with fresh retries (protocol T12: failed only).</summary>
 internal static class ReplayCommand
 {
     public static Command Create(CliHost host)
     {
         var id = CliParsing.TaskIdArgument("The task id (UUID).");
-        var command = new Command("replay", "Run a failed, cancelled or expired task again with fresh retries.") { id };
+        var command = new Command("replay", "Run a failed task again with fresh retries. Only failed tasks can be replayed; submit other tasks again.") { id };
         host.SetAction(command, async (ctx, ct) =>
         {
             var taskId = CliParsing.TaskId(ctx.Parse.GetValue(id));

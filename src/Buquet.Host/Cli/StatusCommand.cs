@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
 using Buquet.Host.Output;
 
 namespace Buquet.Host.Cli;
@@ -25,7 +26,7 @@ internal static class StatusCommand
             var now = await client.GetStoreTimeAsync(ct);
             Print(ctx.Output, task, now);
             return ExitCodes.Ok;
-        });
+        }, StoreAccess.ReadOnly);
         return command;
     }
 

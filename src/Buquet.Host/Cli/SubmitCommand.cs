@@ -11,7 +11,7 @@ internal static class SubmitCommand
 {
     public static Command Create(CliHost host)
     {
-        var type = new Option<string>("--task-type", "-t") { Description = "Task type: routes the task to a handler (e.g. send_email).", HelpName = "TYPE", Required = true };
+        var type = new Option<string>("--task-type", "-t") { Description = "Task type: routes the task to a handler (e.g. send_email, or a built-in such as buquet.echo or buquet.sleep: 'buquet handlers' lists them with their inputs).", HelpName = "TYPE", Required = true };
         var input = Option<string>("--input", "JSON input, or @FILE to read it from a file (@- = stdin). Default {}.", "JSON|@FILE", "-i");
         var timeout = Option<string>("--timeout", "Lease per attempt before the task is retried (e.g. 30s, 5m). Default from queue.default-timeout.", "DUR");
         var retries = Option<int?>("--retries", "Retries after the first failed attempt. Default from queue.default-max-retries.", "N");
@@ -22,9 +22,9 @@ internal static class SubmitCommand
         var expiresAt = Option<string>("--expires-at", "Expire the task if still pending at this RFC 3339 time.", "TIME");
         var idemKey = Option<string>("--idempotency-key", "Submit at most once per key: a repeat returns the existing task.", "KEY");
         var idemScope = Option<string>("--idempotency-scope", "Key space of --idempotency-key: the task type (default), 'queue', or a custom name.", "SCOPE");
-        var wait = Option<bool>("--wait", "Block until the task ends, then print its output (exit 1 if it failed, was cancelled or expired).");
+        var wait = Option<bool>("--wait", "Block until the task ends, then print its output (exit 1 if it failed, was cancelled or expired). Warns on stderr when the task is still pending after 5s and no live worker handles its type.");
         var waitTimeout = Option<string>("--wait-timeout", "Give up waiting after this long (exit 1; the task keeps going). Default: wait until it ends.", "DUR");
-        var command = new Command("submit", "Submit a task to the queue.")
+        var command = new Command("submit", "Submit a task to the queue. Inputs over buquet.queue.max-payload-size (default 10MiB) are refused. Built-in task types and their inputs: 'buquet handlers'.")
         {
             type, input, timeout, retries, maxReschedules, at, delay, ttl, expiresAt, idemKey, idemScope, wait, waitTimeout,
         };
@@ -56,6 +56,7 @@ internal static class SubmitCommand
                 IdempotencyScope = p.GetValue(idemScope),
             };
             var limit = p.GetValue(waitTimeout) is { } w ? Duration("--wait-timeout", w) : (TimeSpan?)null;
+            _ = BuquetClient.CompactWithinLimit(body, ctx.Options.Queue.MaxPayloadSize); // before the store is opened (or created)
             var client = await ctx.GetClientAsync(ct);
             var task = await client.SubmitAsync(p.GetRequiredValue(type), body, options, ct);
             if (!p.GetValue(wait))
@@ -104,8 +105,15 @@ internal static class SubmitCommand
         var started = ctx.Time.GetTimestamp();
         var interval = TimeSpan.FromMilliseconds(100);
         var task = submitted;
+        var warned = false;
         while (!task.IsTerminal)
         {
+            if (!warned && task.Status == BuquetTaskStatus.Pending && ctx.Time.GetElapsedTime(started) >= SubmitWaitWarning.After)
+            {
+                warned = true;
+                await WarnIfUnhandledAsync(ctx, client, task, ct);
+            }
+
             if (limit is { } l && ctx.Time.GetElapsedTime(started) >= l)
             {
                 if (ctx.Json)
@@ -147,6 +155,22 @@ internal static class SubmitCommand
         var detail = task.LastError is { Length: > 0 } err ? $": {err}" : ".";
         ctx.Output.Error($"Task {task.Id} ended {task.Status}{detail}", $"See its attempts with 'buquet history {task.Id}'; replay it with 'buquet replay {task.Id}'.", ExitCodes.UserError);
         return ExitCodes.UserError;
+    }
+
+    /// <summary>Warns on stderr when a ready task's type has no live worker (see <see cref="SubmitWaitWarning"/>).</summary>
+    private static async Task WarnIfUnhandledAsync(CliContext ctx, BuquetClient client, TaskRecord task, CancellationToken ct)
+    {
+        var now = await client.GetStoreTimeAsync(ct);
+        if (task.AvailableAt > now)
+        {
+            return; // scheduled for later (--at / --delay / retry backoff): pending is expected
+        }
+
+        var store = await ctx.GetStoreAsync(ct);
+        if (await SubmitWaitWarning.DescribeAsync(store, task.TaskType, now, ctx.Options.Monitor.WorkerHealthThreshold, ct) is { } warning)
+        {
+            ctx.Output.Warn(warning);
+        }
     }
 
     private static string Durations(TimeSpan span) => Buquet.Actors.Configuration.Durations.Format(span);

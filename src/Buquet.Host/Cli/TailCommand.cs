@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
 using Buquet.Host.Output;
 
 namespace Buquet.Host.Cli;
@@ -59,7 +60,7 @@ internal static class TailCommand
                 // Ctrl+C: whatever the interrupted scan threw, stopping is the expected way out.
                 return ExitCodes.Ok;
             }
-        });
+        }, StoreAccess.ReadOnly);
         return command;
     }
 

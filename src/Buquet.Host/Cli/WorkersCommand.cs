@@ -84,7 +84,7 @@ internal static class WorkersCommand
 
             ctx.Output.Line($"Total: {workers.Count} workers ({workers.Count(w => w.IsHealthyAt(now, threshold))} healthy)");
             return ExitCodes.Ok;
-        });
+        }, StoreAccess.ReadOnly);
         return command;
     }
 }

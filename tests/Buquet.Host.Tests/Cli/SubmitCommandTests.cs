@@ -142,4 +142,34 @@ public sealed class SubmitCommandTests : IDisposable
         Assert.Contains("is still Pending after waiting 1s", run.Stderr);
         Assert.Contains("is a worker running for type 'nobody_handles_this'?", run.Stderr);
     }
+
+    [Fact]
+    public async Task Submit_WaitForTypeNoLiveWorkerHandles_WarnsNamingTypeAndWorkersAndKeepsWaiting()
+    {
+        // A live worker that handles other types (its registry entry, as a .NET worker writes it).
+        var store = new LocalDirectoryObjectStore(_dir.StorePath);
+        var now = await store.GetServerTimeAsync();
+        var worker = new WorkerInfo("worker-other", now, now.AddSeconds(30), ["0"], null, 0, 0, ["buquet.echo"]);
+        await store.PutAsync(TaskKeys.Worker("worker-other"), ModelJson.Serialize(worker), PutCondition.None);
+
+        var run = await _buquet.RunAsync("submit", "-t", "nobody_handles_this", "--wait", "--wait-timeout", "7s");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Warning: the task is still pending after 5s and no live worker is known to handle task type 'nobody_handles_this'", run.Stderr);
+        Assert.Contains("live workers: worker-other (buquet.echo)", run.Stderr);
+        Assert.Contains("is still Pending after waiting 7s", run.Stderr); // it kept waiting after the warning
+    }
+
+    [Fact]
+    public async Task Submit_InputOverMaxPayloadSize_ExitsOneNamingSizeAndLimitAndWritesNothing()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir.Path, "small.conf"), "buquet.queue.max-payload-size = 16");
+
+        var run = await _buquet.RunAsync("submit", "-t", "x", "-i", "{\"data\":\"0123456789abcdef\"}", "--config", "small.conf");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Error: The task input is 27 bytes, above buquet.queue.max-payload-size = 16 (16 bytes). Nothing was submitted.", run.Stderr);
+        Assert.Contains("Suggestion: ", run.Stderr);
+        Assert.False(Directory.Exists(_dir.StorePath), "nothing may be written (not even the store) for an input over the limit");
+    }
 }

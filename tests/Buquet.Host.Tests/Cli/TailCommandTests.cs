@@ -34,6 +34,7 @@ public sealed class TailCommandTests : IDisposable
     [Fact]
     public async Task Tail_Follow_StreamsNewTaskAndStopsOnCtrlC()
     {
+        Directory.CreateDirectory(_dir.StorePath); // tail reads an existing store and never creates one
         using var process = _buquet.Start(["tail", "--interval", "100"]);
         var submit = await _buquet.RunAsync("submit", "-t", "streamed", "--json");
         using var task = JsonDocument.Parse(submit.Stdout);

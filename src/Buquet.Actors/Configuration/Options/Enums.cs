@@ -49,10 +49,10 @@ public enum SweepMode
 /// <summary>What the scheduler does with slots missed while no scheduler ran (<c>buquet.scheduler.catch-up</c>).</summary>
 public enum CatchUpPolicy
 {
-    /// <summary>Missed slots collapse into one run (buquet's behaviour).</summary>
+    /// <summary>Missed slots collapse into one run keyed by the first missed slot (buquet's behaviour; schedule catch-up <c>none</c>).</summary>
     One,
 
-    /// <summary>Missed slots are dropped; the next future slot runs.</summary>
+    /// <summary>The backlog is dropped; the newest due slot runs (schedule catch-up <c>latest</c>).</summary>
     Skip,
 
     /// <summary>Every missed slot runs.</summary>

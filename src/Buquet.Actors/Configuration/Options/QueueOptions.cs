@@ -15,7 +15,8 @@ public sealed class QueueOptions
     /// <value>The default is 256 KiB.</value>
     public long PayloadOffloadThreshold { get; set; } = BuquetDefaults.QueuePayloadOffloadThreshold;
 
-    /// <summary>Largest input or output accepted (<c>max-payload-size</c>); larger payloads are rejected at submit/complete.</summary>
+    /// <summary>Largest input or output, as compact JSON (<c>max-payload-size</c>): a larger input is refused at submit
+    /// (<see cref="Client.PayloadTooLargeException"/>, nothing written); a larger handler output fails the task permanently.</summary>
     /// <value>The default is 10 MiB.</value>
     public long MaxPayloadSize { get; set; } = BuquetDefaults.QueueMaxPayloadSize;
 

@@ -138,9 +138,15 @@ internal readonly struct JsonIn
         return Guid.TryParse(text, out var g) ? g : throw Wrong(name, $"a UUID, was '{text}'");
     }
 
-    public IReadOnlyList<string> StringArray(string name)
+    public IReadOnlyList<string> StringArray(string name) => OptionalStringArray(name) ?? throw Missing(name);
+
+    public IReadOnlyList<string>? OptionalStringArray(string name)
     {
-        var v = Element(name) ?? throw Missing(name);
+        if (Element(name) is not { } v)
+        {
+            return null;
+        }
+
         if (v.ValueKind != JsonValueKind.Array)
         {
             throw Wrong(name, "an array of strings");

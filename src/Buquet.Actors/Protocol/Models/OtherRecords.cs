@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace Buquet.Actors.Protocol;
 
-/// <summary><c>workers/{worker_id}.json</c> (protocol §2.4). Healthy iff <c>now − last_heartbeat &lt; threshold</c>.</summary>
+/// <summary>
+/// <c>workers/{worker_id}.json</c> (protocol §2.4). Healthy iff <c>now − last_heartbeat &lt; threshold</c>.
+/// <see cref="TaskTypes"/> (<c>task_types</c>) is a .NET extension: the task types the worker handles, written by
+/// .NET workers only (peers ignore it; only the worker itself ever writes its entry); null when absent.
+/// </summary>
 internal sealed record WorkerInfo(
     string WorkerId,
     DateTimeOffset StartedAt,

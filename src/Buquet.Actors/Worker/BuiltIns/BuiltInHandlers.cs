@@ -11,7 +11,7 @@ namespace Buquet.Actors.Worker.BuiltIns;
 /// ({"times": N}: attempts 1..N fail retryably, then succeeds), <c>buquet.reschedule</c> ({"times": N, "delay_s": S}:
 /// reschedules while reschedule_count &lt; N, then succeeds).
 /// </summary>
-public static class BuiltInHandlers
+public static partial class BuiltInHandlers
 {
     /// <summary>Task type of the echo handler.</summary>
     public const string Echo = "buquet.echo";

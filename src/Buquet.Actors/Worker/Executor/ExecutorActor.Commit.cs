@@ -76,6 +76,7 @@ internal sealed partial class ExecutorActor
             return (ExecutionResult.Discarded, decision.Error);
         }
 
+        decision = LimitOutput(decision);
         var backoff = TimeSpan.FromMilliseconds(100);
         while (true)
         {
@@ -131,19 +132,35 @@ internal sealed partial class ExecutorActor
         }
     }
 
-    private Task<TransitionOutcome> CompleteAsync()
+    /// <summary>A completion whose output is over <c>max-payload-size</c> becomes a permanent failure naming both sizes.</summary>
+    private Decision LimitOutput(Decision decision)
     {
-        var output = _output;
-        if (output is { } element && _runtime.Settings.PayloadOffloadThreshold < long.MaxValue)
+        if (decision.Kind != DecisionKind.Complete || _output is not { } element)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(element, BuquetJsonContext.Default.JsonElement);
-            if (bytes.LongLength > _runtime.Settings.PayloadOffloadThreshold)
-            {
-                return OffloadAndCompleteAsync(bytes);
-            }
+            return decision;
         }
 
-        return _runtime.Repository.CompleteAsync(_held, output);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(element, BuquetJsonContext.Default.JsonElement);
+        var limit = _runtime.Settings.MaxPayloadSize;
+        if (bytes.LongLength <= limit)
+        {
+            _outputBytes = bytes;
+            return decision;
+        }
+
+        _output = null;
+        return new Decision(DecisionKind.Fail, "Permanent error: " + Client.PayloadTooLargeException.Describe("output", bytes.LongLength, limit)
+            + " Return a smaller output, or store the data elsewhere and return a reference to it.");
+    }
+
+    private Task<TransitionOutcome> CompleteAsync()
+    {
+        if (_outputBytes is { } bytes && bytes.LongLength > _runtime.Settings.PayloadOffloadThreshold)
+        {
+            return OffloadAndCompleteAsync(bytes);
+        }
+
+        return _runtime.Repository.CompleteAsync(_held, _output);
     }
 
     private async Task<TransitionOutcome> OffloadAndCompleteAsync(byte[] bytes)

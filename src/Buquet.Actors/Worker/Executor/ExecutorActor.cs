@@ -37,6 +37,7 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
     private IActorRef _self = ActorRefs.Nobody;
     private bool _finished;
     private JsonElement? _output;
+    private byte[]? _outputBytes;
     private System.Diagnostics.Activity? _activity;
     private Diagnostics.BuquetTelemetry.InFlightScope? _inFlight;
     private long _startedAt;

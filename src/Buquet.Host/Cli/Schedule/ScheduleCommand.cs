@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Scheduling;
 using Buquet.Actors.Scheduling.Cron;
+using Buquet.Actors.Storage;
 using Buquet.Host.Output;
 
 namespace Buquet.Host.Cli.Schedule;
@@ -10,7 +11,7 @@ namespace Buquet.Host.Cli.Schedule;
 internal static class ScheduleCommand
 {
     private const string CronHint =
-        "Give 5 fields: minute hour day-of-month month day-of-week (day-of-week 1-7 with Sunday = 1, or SUN-SAT), e.g. -c '*/5 * * * *' or -c '0 9 * * 2-6'.";
+        "Give 5 fields: minute hour day-of-month month day-of-week (day-of-week 1-7 with Sunday = 1, or SUN-SAT), e.g. -c '*/5 * * * *' or -c '0 9 * * MON-FRI' (names avoid the numbering trap).";
 
     public static Command Create(CliHost host)
     {
@@ -44,6 +45,7 @@ internal static class ScheduleCommand
             var client = await ctx.GetClientAsync(ct);
             var created = await client.Schedules.CreateAsync(spec, ct);
             Report(ctx, created, $"Schedule created: {CliOutput.Esc(created.Id)}");
+            await ReportNextRunsAsync(ctx, client.Schedules, created, ct);
             return ExitCodes.Ok;
         });
         return command;
@@ -87,7 +89,7 @@ internal static class ScheduleCommand
             }
 
             return ExitCodes.Ok;
-        });
+        }, StoreAccess.ReadOnly);
         return command;
     }
 
@@ -119,7 +121,7 @@ internal static class ScheduleCommand
             }
 
             return ExitCodes.Ok;
-        });
+        }, StoreAccess.ReadOnly);
         return command;
     }
 
@@ -151,6 +153,11 @@ internal static class ScheduleCommand
 
             var updated = await client.Schedules.UpdateAsync(scheduleId, flags.ToUpdate(ctx, current), ct);
             Report(ctx, updated, $"Schedule updated: {CliOutput.Esc(updated.Id)}");
+            if (ctx.Parse.GetValue(flags.Cron) is not null)
+            {
+                await ReportNextRunsAsync(ctx, client.Schedules, updated, ct);
+            }
+
             return ExitCodes.Ok;
         });
         return command;
@@ -233,11 +240,38 @@ internal static class ScheduleCommand
         ScheduleFormat.Print(ctx.Output, schedule);
     }
 
+    /// <summary>
+    /// After a create or a cron change (human output): the next runs with their weekdays, and on stderr the numeric
+    /// day-of-week warning (<see cref="CronDayOfWeekWarning"/>).
+    /// </summary>
+    private static async Task ReportNextRunsAsync(CliContext ctx, ScheduleClient schedules, ScheduleDefinition schedule, CancellationToken ct)
+    {
+        if (CronDayOfWeekWarning.For(schedule.Cron) is { } warning)
+        {
+            ctx.Output.Warn(warning);
+        }
+
+        if (ctx.Json || !schedule.Enabled)
+        {
+            return;
+        }
+
+        var details = await schedules.GetAsync(schedule.Id, 5, ctx.Options.Scheduler.DefaultTimeZone, ct);
+        if (details is { NextRuns.Count: > 0 })
+        {
+            ctx.Output.Line("Next Runs:");
+            foreach (var n in details.NextRuns)
+            {
+                ctx.Output.Line($"  {TaskFormat.Time(n)} ({n.ToUniversalTime().DayOfWeek.ToString()[..3]})");
+            }
+        }
+    }
+
     private static CliException NotFound(string id) =>
         CliException.User($"Schedule '{id}' does not exist.", "List the schedules with 'buquet schedule list', and check --store/--bucket/--local-path.");
 
     /// <summary><see cref="CliHost.SetAction"/> plus the schedule errors: bad cron, unknown id, duplicate id.</summary>
-    private static void SetAction(CliHost host, Command command, Func<CliContext, CancellationToken, Task<int>> action) =>
+    private static void SetAction(CliHost host, Command command, Func<CliContext, CancellationToken, Task<int>> action, StoreAccess access = StoreAccess.ReadWrite) =>
         host.SetAction(command, async (ctx, ct) =>
         {
             try
@@ -256,5 +290,5 @@ internal static class ScheduleCommand
             {
                 throw CliException.User(e.Message, "Change it with 'buquet schedule update ID ...', or 'buquet schedule delete ID' first.");
             }
-        });
+        }, access);
 }

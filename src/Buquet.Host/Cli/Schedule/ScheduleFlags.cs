@@ -12,7 +12,7 @@ internal sealed class ScheduleFlags
         ForCreate = forCreate;
         TaskType = CliParsing.Option<string>("--task-type", "Task type each run submits (required).", "TYPE", "-t");
         TaskType.Required = forCreate;
-        Cron = CliParsing.Option<string>("--cron", "5-field cron: minute hour day-of-month month day-of-week (day-of-week 1-7, Sunday = 1).", "CRON", "-c");
+        Cron = CliParsing.Option<string>("--cron", "5-field cron: minute hour day-of-month month day-of-week (day-of-week 1-7 with Sunday = 1, unlike crontab: prefer names, e.g. MON-FRI).", "CRON", "-c");
         Cron.Required = forCreate;
         Input = CliParsing.Option<string>("--input", "JSON input of every run; @path reads a file, @- reads stdin.", "JSON|@FILE", "-i");
         Timeout = CliParsing.Option<string>("--timeout", "Lease per attempt of each run (e.g. 5m); default: the queue's default at submit.", "DUR");

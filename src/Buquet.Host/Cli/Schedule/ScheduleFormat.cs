@@ -94,7 +94,7 @@ internal static class ScheduleFormat
         o.Line("Next Runs:");
         foreach (var n in d.NextRuns)
         {
-            o.Line($"  {TaskFormat.Time(n)}");
+            o.Line($"  {TaskFormat.Time(n)} ({n.ToUniversalTime().DayOfWeek.ToString()[..3]})");
         }
     }
 }
