@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Buquet.Actors.Tests.Worker.Registry;
 
-/// <summary>The <c>task_types</c> extension of <c>workers/{id}.json</c>: written after the peer fields, absent when unknown.</summary>
+/// <summary>The <c>task_types</c> extension of <c>workers/{id}.json</c>: written after the peer fields (before <c>current_tasks</c>), absent when unknown.</summary>
 public sealed class WorkerTaskTypesTests
 {
     private static readonly DateTimeOffset T = new(2026, 1, 28, 12, 0, 0, TimeSpan.Zero);
@@ -22,7 +22,7 @@ public sealed class WorkerTaskTypesTests
         await registry.RegisterAsync();
 
         var text = Encoding.UTF8.GetString((await store.GetAsync(registry.Key))!.Body.Span);
-        Assert.EndsWith("\"tasks_completed\":0,\"tasks_failed\":0,\"task_types\":[\"buquet.echo\",\"resize\"]}", text, StringComparison.Ordinal);
+        Assert.EndsWith("\"tasks_completed\":0,\"tasks_failed\":0,\"task_types\":[\"buquet.echo\",\"resize\"],\"current_tasks\":[]}", text, StringComparison.Ordinal);
         Assert.Equal(["buquet.echo", "resize"], ModelJson.ParseWorker(Encoding.UTF8.GetBytes(text), registry.Key).TaskTypes);
     }
 
