@@ -33,7 +33,7 @@ internal static class DemoCommand
         {
             var root = ctx.Parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "buquet-demo-" + Guid.NewGuid().ToString("N")[..8]);
             Directory.CreateDirectory(root);
-            var store = new LocalDirectoryObjectStore(root, ctx.Time, versioning: true, flushToDisk: false);
+            using var store = new SqliteObjectStore(new SqliteStoreOptions { Directory = root, VersionedPrefixes = ObjectStoreFactory.LocalVersionedPrefixes, Durability = SqliteDurability.Normal }, ctx.Time);
             var client = new BuquetClient(store, new BuquetClientOptions(), ctx.Time);
             using var system = BuquetActorSystem.Create("buquet-demo", ctx.Time);
             var settings = new WorkerSettings
