@@ -27,7 +27,17 @@ public static class ObjectStoreFactory
     /// <exception cref="ObjectStoreConfigurationException">The bucket is missing or unreachable, conditional writes do not hold
     /// there, or versioning is off and <c>allow-no-versioning</c> is not set; the local path holds a store in the old
     /// directory layout (refused, nothing changed).</exception>
-    public static async Task<IObjectStore> CreateAsync(StoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static Task<IObjectStore> CreateAsync(StoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(options, timeProvider, createLocalStore: true, cancellationToken);
+
+    /// <summary>Creates and, for S3, probes the configured store; for read-only commands, a missing local store can be refused instead of created.</summary>
+    /// <param name="options">The <c>buquet.store</c> settings.</param>
+    /// <param name="timeProvider">Clock for the local and in-memory stores and for S3 retry delays; the system clock when null.</param>
+    /// <param name="createLocalStore">False: a local path without a database is refused with
+    /// <see cref="ObjectStoreConfigurationException"/> and no file or directory is created.</param>
+    /// <param name="cancellationToken">Cancels the S3 probe.</param>
+    /// <returns>The store.</returns>
+    public static async Task<IObjectStore> CreateAsync(StoreOptions options, TimeProvider? timeProvider, bool createLocalStore, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         switch (options.Kind)
@@ -39,7 +49,7 @@ public static class ObjectStoreFactory
                 }
 
                 return new SqliteObjectStore(
-                    new SqliteStoreOptions { Directory = Path.GetFullPath(options.Local.Path), VersionedPrefixes = LocalVersionedPrefixes },
+                    new SqliteStoreOptions { Directory = Path.GetFullPath(options.Local.Path), VersionedPrefixes = LocalVersionedPrefixes, CreateIfMissing = createLocalStore },
                     timeProvider);
             case StoreKind.Memory:
                 return new InMemoryObjectStore(timeProvider);

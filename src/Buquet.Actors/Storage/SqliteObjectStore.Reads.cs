@@ -92,6 +92,11 @@ public sealed partial class SqliteObjectStore
             reader.Dispose();
             throw Unavailable("a read", e);
         }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
     }
 
     private static DateTimeOffset Ms(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

@@ -22,6 +22,18 @@ public sealed class ObjectStoreFactoryTests
     }
 
     [Fact]
+    public async Task CreateAsync_LocalStoreMissingAndCreationOff_RefusedAndNothingCreated()
+    {
+        using var dir = new TempDirectory();
+        var options = new StoreOptions { Kind = StoreKind.Local, Local = new LocalStoreOptions { Path = dir.StorePath } };
+
+        var e = await Assert.ThrowsAsync<ObjectStoreConfigurationException>(() => ObjectStoreFactory.CreateAsync(options, null, createLocalStore: false));
+
+        Assert.Contains("No local store", e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.StorePath));
+    }
+
+    [Fact]
     public async Task CreateAsync_LocalPathWithOldDirectoryLayout_RefusedNamingTheLayoutAndNothingCreated()
     {
         using var dir = new TempDirectory();
