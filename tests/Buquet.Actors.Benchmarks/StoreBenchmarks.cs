@@ -12,12 +12,12 @@ namespace Buquet.Actors.Benchmarks;
 /// </summary>
 internal static class StoreBenchmarks
 {
-    public static async Task<int> RunAsync(string directory, int keys, int concurrency, int deletedHistory)
+    public static async Task<int> RunAsync(string directory, int keys, int concurrency, int deletedHistory, SqliteDurability durability)
     {
         Directory.CreateDirectory(directory);
-        using var store = new SqliteObjectStore(new SqliteStoreOptions { Directory = directory, VersionedPrefixes = ["tasks/"] });
+        using var store = new SqliteObjectStore(new SqliteStoreOptions { Directory = directory, VersionedPrefixes = ["tasks/"], Durability = durability });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SQLite store {store.DatabasePath}: {keys} keys, concurrency {concurrency}, synchronous = FULL, load {LoadAverage()}"));
+            $"SQLite store {store.DatabasePath}: {keys} keys, concurrency {concurrency}, durability {durability}, load {LoadAverage()}"));
         var names = Enumerable.Range(0, keys).Select(i => string.Create(CultureInfo.InvariantCulture, $"tasks/0/{i:D7}.json")).ToArray();
         var etags = new string[keys];
         var body = Encoding.UTF8.GetBytes(new string('x', 600));
@@ -82,4 +82,44 @@ internal static class StoreBenchmarks
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+}
+
+/// <summary>Write contention between store instances (separate connections, as between processes) on one file.</summary>
+internal static class StoreContentionBenchmarks
+{
+    public static async Task<int> RunAsync(string directory, int instances, int ops)
+    {
+        Directory.CreateDirectory(directory);
+        var stores = Enumerable.Range(0, instances).Select(_ => new SqliteObjectStore(new SqliteStoreOptions { Directory = directory, VersionedPrefixes = [] })).ToArray();
+        try
+        {
+            var body = Encoding.UTF8.GetBytes(new string('x', 600));
+            var watch = Stopwatch.StartNew();
+            var latencies = new double[ops];
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < ops)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await stores[w % instances].PutAsync(string.Create(CultureInfo.InvariantCulture, $"k/{i:D8}"), body, PutCondition.IfNoneMatch);
+                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+            })));
+            watch.Stop();
+            Array.Sort(latencies);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{instances} store instance(s), 16 writers: {ops / watch.Elapsed.TotalSeconds:N0} create-only PUT/s, latency p50 {latencies[ops / 2]:0.0} ms, p99 {latencies[ops * 99 / 100]:0.0} ms, max {latencies[^1]:0.0} ms"));
+        }
+        finally
+        {
+            foreach (var s in stores)
+            {
+                s.Dispose();
+            }
+        }
+
+        return 0;
+    }
 }

@@ -21,12 +21,14 @@ public sealed partial class SqliteObjectStore
         private readonly SqliteConnection _connection;
         private readonly BlockingCollection<Op> _queue = new();
         private readonly Thread _thread;
+        private readonly WriterLock _lock;
         private readonly SqliteCommand _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete;
 
         public Writer(SqliteObjectStore store, SqliteConnection connection)
         {
             _store = store;
             _connection = connection;
+            _lock = new WriterLock(store.DatabasePath + ".writer");
             _begin = Prepare(connection, "BEGIN IMMEDIATE");
             _commit = Prepare(connection, "COMMIT");
             _rollback = Prepare(connection, "ROLLBACK");
@@ -131,6 +133,7 @@ public sealed partial class SqliteObjectStore
             }
 
             _connection.Dispose();
+            _lock.Dispose();
             _queue.Dispose();
         }
 
@@ -169,8 +172,30 @@ public sealed partial class SqliteObjectStore
             }
         }
 
-        /// <summary>Applies <paramref name="batch"/> in one transaction; reports outcomes only after the commit.</summary>
+        /// <summary>Applies <paramref name="batch"/> in one transaction under the writer lock; reports outcomes only after the commit.</summary>
         private void Commit(List<Op> batch)
+        {
+            try
+            {
+                _lock.Enter();
+            }
+            catch (ObjectStoreUnavailableException e)
+            {
+                FailAll(batch, e);
+                return;
+            }
+
+            try
+            {
+                CommitLocked(batch);
+            }
+            finally
+            {
+                _lock.Exit();
+            }
+        }
+
+        private void CommitLocked(List<Op> batch)
         {
             try
             {
