@@ -118,6 +118,8 @@ internal static class StoreContentionBenchmarks
             {
                 s.Dispose();
             }
+
+            Directory.Delete(directory, recursive: true);
         }
 
         return 0;
