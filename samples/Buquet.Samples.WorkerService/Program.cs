@@ -1,6 +1,6 @@
 // A user's own worker service hosting Buquet.Actors without the `buquet` CLI.
 //
-//   dotnet run --project samples/Buquet.Samples.WorkerService            # embedded local-directory store
+//   dotnet run --project samples/Buquet.Samples.WorkerService            # embedded local (SQLite) store
 //   S3_BUCKET=my-bucket S3_ENDPOINT=http://127.0.0.1:9000 dotnet run --project samples/Buquet.Samples.WorkerService
 //
 // Configuration is the same layered configuration as the CLI (HOCON/reference.conf defaults, BUQUET_CONFIG, buquet's

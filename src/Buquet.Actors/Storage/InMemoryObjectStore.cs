@@ -2,21 +2,27 @@ namespace Buquet.Actors.Storage;
 
 /// <summary>
 /// An in-process object store with S3's conditional-write semantics, for unit tests and benchmarks.
-/// All operations are atomic under one lock. Versions are kept when <paramref name="versioning"/> is on.
+/// All operations are atomic under one lock. Versions are kept when <paramref name="versioning"/> is on, apart from
+/// the live keys that LIST walks, so deleted keys never make a LIST dearer.
 /// </summary>
 /// <param name="timeProvider">The store's clock (use a fake one in tests).</param>
 /// <param name="versioning">Keep every version of every key.</param>
-public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool versioning = true) : IObjectStore
+public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool versioning = true) : IObjectStore, IListWorkMeter
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<string, List<Entry>> _objects = new(KeyOrder.Instance);
+    private readonly SortedDictionary<string, Entry> _live = new(KeyOrder.Instance);
+    private readonly Dictionary<string, List<Entry>> _history = new(StringComparer.Ordinal);
     private long _nextVersion;
+    private long _listEntriesExamined;
 
     private sealed record Entry(byte[] Body, string ETag, DateTimeOffset LastModified, string VersionId, bool IsDeleteMarker);
 
     /// <inheritdoc />
     public StoreCapabilities Capabilities { get; } = new(versioning, ConditionalDelete: true);
+
+    /// <inheritdoc />
+    public long ListEntriesExamined => Interlocked.Read(ref _listEntriesExamined);
 
     /// <inheritdoc />
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
@@ -33,7 +39,7 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
     {
         lock (_gate)
         {
-            var e = _objects.TryGetValue(key, out var list) ? list.Find(v => v.VersionId == versionId && !v.IsDeleteMarker) : null;
+            var e = _history.TryGetValue(key, out var list) ? list.Find(v => v.VersionId == versionId && !v.IsDeleteMarker) : null;
             return Task.FromResult(e is null ? null : ToStored(key, e));
         }
     }
@@ -123,15 +129,11 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
         {
             var items = new List<ObjectInfo>(Math.Min(max, 64));
             string? next = null;
-            foreach (var (key, list) in _objects)
+            var examined = 0L;
+            foreach (var (key, e) in _live)
             {
+                examined++;
                 if (!key.StartsWith(request.Prefix, StringComparison.Ordinal) || (after is not null && KeyOrder.CompareKeys(key, after) <= 0))
-                {
-                    continue;
-                }
-
-                var e = list[^1];
-                if (e.IsDeleteMarker)
                 {
                     continue;
                 }
@@ -145,6 +147,7 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
                 items.Add(new ObjectInfo(key, e.ETag, e.Body.Length, e.LastModified));
             }
 
+            _listEntriesExamined += examined;
             return Task.FromResult(new ListPage(items, next));
         }
     }
@@ -154,7 +157,7 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
     {
         lock (_gate)
         {
-            if (!versioning || !_objects.TryGetValue(key, out var list))
+            if (!versioning || !_history.TryGetValue(key, out var list))
             {
                 return Task.FromResult(new VersionPage([], null));
             }
@@ -176,26 +179,28 @@ public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null, bool 
 
     private string NextVersionId() => (++_nextVersion).ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 
-    private Entry? Latest(string key) =>
-        _objects.TryGetValue(key, out var list) && list.Count > 0 && !list[^1].IsDeleteMarker ? list[^1] : null;
+    private Entry? Latest(string key) => _live.GetValueOrDefault(key);
 
     private void Append(string key, Entry entry)
     {
-        if (!_objects.TryGetValue(key, out var list))
+        if (versioning)
         {
-            list = [];
-            _objects[key] = list;
+            if (!_history.TryGetValue(key, out var list))
+            {
+                list = [];
+                _history[key] = list;
+            }
+
+            list.Add(entry);
         }
 
-        if (!versioning)
+        if (entry.IsDeleteMarker)
         {
-            list.Clear();
+            _live.Remove(key);
         }
-
-        list.Add(entry);
-        if (!versioning && entry.IsDeleteMarker)
+        else
         {
-            _objects.Remove(key);
+            _live[key] = entry;
         }
     }
 

@@ -1,15 +1,23 @@
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Protocol;
 
 namespace Buquet.Actors.Storage;
 
 /// <summary>
 /// Creates the <see cref="IObjectStore"/> that <see cref="StoreOptions"/> describe: <see cref="StoreKind.Local"/> →
-/// <see cref="LocalDirectoryObjectStore"/>, <see cref="StoreKind.S3"/> → <see cref="S3ObjectStore"/> (probed: a bucket where
+/// <see cref="SqliteObjectStore"/> (<c>&lt;path&gt;/buquet.db</c>; task objects keep their versions), <see cref="StoreKind.S3"/> → <see cref="S3ObjectStore"/> (probed: a bucket where
 /// conditional writes do not hold is refused), <see cref="StoreKind.Memory"/> → <see cref="InMemoryObjectStore"/>.
 /// The store is returned undecorated; dispose it when it is <see cref="IDisposable"/>.
 /// </summary>
 public static class ObjectStoreFactory
 {
+    /// <summary>
+    /// The keys whose versions the local store keeps: task objects (what <c>buquet history</c>, the dashboard and the
+    /// benchmarks' timings read). Index keys, leases, heartbeats and the clock keep only their current object, so
+    /// deleting them leaves nothing behind.
+    /// </summary>
+    public static IReadOnlyList<string> LocalVersionedPrefixes { get; } = [TaskKeys.TasksRoot];
+
     /// <summary>Creates and, for S3, probes the configured store.</summary>
     /// <param name="options">The <c>buquet.store</c> settings.</param>
     /// <param name="timeProvider">Clock for the local and in-memory stores and for S3 retry delays; the system clock when null.</param>
@@ -17,17 +25,18 @@ public static class ObjectStoreFactory
     /// <returns>The store.</returns>
     /// <exception cref="ArgumentException">A setting is unusable (e.g. an invalid bucket name or endpoint URL); the message names it.</exception>
     /// <exception cref="ObjectStoreConfigurationException">The bucket is missing or unreachable, conditional writes do not hold
-    /// there, or versioning is off and <c>allow-no-versioning</c> is not set.</exception>
+    /// there, or versioning is off and <c>allow-no-versioning</c> is not set; the local path holds a store in the old
+    /// directory layout (refused, nothing changed).</exception>
     public static Task<IObjectStore> CreateAsync(StoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
         CreateAsync(options, StoreAccess.ReadWrite, timeProvider, cancellationToken);
 
     /// <summary>
     /// Opens the configured store; with <see cref="StoreAccess.ReadOnly"/> (read-only commands such as list or status) a
-    /// local store directory must already exist: it is never created, and a missing one throws
+    /// local store must already exist: nothing is created, and a missing one throws
     /// <see cref="ObjectStoreConfigurationException"/> naming the path.
     /// </summary>
     /// <param name="options">The <c>buquet.store</c> settings.</param>
-    /// <param name="access">Whether the caller writes (a missing local directory is then created) or only reads.</param>
+    /// <param name="access">Whether the caller writes (a missing local store is then created) or only reads.</param>
     /// <param name="timeProvider">Clock for the local and in-memory stores and for S3 retry delays; the system clock when null.</param>
     /// <param name="cancellationToken">Cancels the S3 probe.</param>
     /// <returns>The store.</returns>
@@ -49,7 +58,9 @@ public static class ObjectStoreFactory
                         $"The local store directory '{root}' does not exist (buquet.store.local.path = '{options.Local.Path}'); nothing was created.");
                 }
 
-                return new LocalDirectoryObjectStore(root, timeProvider);
+                return new SqliteObjectStore(
+                    new SqliteStoreOptions { Directory = root, VersionedPrefixes = LocalVersionedPrefixes, CreateIfMissing = access == StoreAccess.ReadWrite },
+                    timeProvider);
             case StoreKind.Memory:
                 return new InMemoryObjectStore(timeProvider);
             case StoreKind.S3:

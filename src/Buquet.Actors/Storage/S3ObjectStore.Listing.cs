@@ -3,8 +3,13 @@ using Amazon.S3.Model;
 namespace Buquet.Actors.Storage;
 
 /// <summary>Listing for <see cref="S3ObjectStore"/>.</summary>
-public sealed partial class S3ObjectStore
+public sealed partial class S3ObjectStore : IListWorkMeter
 {
+    private long _listEntriesExamined;
+
+    /// <summary>Keys received in LIST responses: the work this process sees (the server's own cost is not observable).</summary>
+    public long ListEntriesExamined => Interlocked.Read(ref _listEntriesExamined);
+
     /// <inheritdoc />
     public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
     {
@@ -21,6 +26,7 @@ public sealed partial class S3ObjectStore
         {
             var r = await _s3.ListObjectsV2Async(s3Request, c).ConfigureAwait(false);
             var items = (r.S3Objects ?? []).Select(o => new ObjectInfo(o.Key, ETags.Quote(o.ETag), o.Size ?? 0, ToOffset(o.LastModified))).ToList();
+            Interlocked.Add(ref _listEntriesExamined, items.Count);
             return new ListPage(items, r.IsTruncated == true ? r.NextContinuationToken : null);
         }, null, cancellationToken);
     }

@@ -15,7 +15,7 @@ using Spectre.Console;
 namespace Buquet.Host.Cli;
 
 /// <summary>
-/// <c>buquet demo</c>: no setup. A local-directory store in a fresh temp directory (or --dir), a worker with the
+/// <c>buquet demo</c>: no setup. A local (SQLite) store in a fresh temp directory (or --dir), a worker with the
 /// built-in handlers, a mixed batch (successes, retries, a permanent failure, a reschedule, a delayed task, a cancelled
 /// task), live progress, then a per-task summary and where the objects are on disk. Finishes in well under 30 s.
 /// </summary>
@@ -31,7 +31,7 @@ internal static class DemoCommand
         {
             var root = ctx.Parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), "buquet-demo-" + Guid.NewGuid().ToString("N")[..8]);
             Directory.CreateDirectory(root);
-            var store = new LocalDirectoryObjectStore(root, ctx.Time, versioning: true, flushToDisk: false);
+            using var store = new SqliteObjectStore(new SqliteStoreOptions { Directory = root, VersionedPrefixes = ObjectStoreFactory.LocalVersionedPrefixes, Durability = SqliteDurability.Normal }, ctx.Time);
             var client = new BuquetClient(store, new BuquetClientOptions(), ctx.Time);
             using var system = BuquetActorSystem.Create("buquet-demo", ctx.Time);
             var settings = new WorkerSettings
@@ -132,7 +132,7 @@ internal static class DemoCommand
             {
                 ["ok"] = ok,
                 ["directory"] = Path.GetFullPath(root),
-                ["objects"] = Path.Combine(Path.GetFullPath(root), "objects"),
+                ["database"] = Path.Combine(Path.GetFullPath(root), SqliteStoreOptions.DatabaseFileName),
                 ["elapsed_seconds"] = Math.Round(elapsed.TotalSeconds, 2),
                 ["tasks"] = new JsonArray([.. tasks.Select(t => (JsonNode)new JsonObject
                 {
@@ -162,17 +162,10 @@ internal static class DemoCommand
         ctx.Output.Line(ok
             ? $"[green]All {tasks.Count} tasks reached their expected state[/] in {elapsed.TotalSeconds:0.0} s."
             : $"[red]Some tasks did not reach their expected state[/] within {Limit.TotalSeconds:0} s.");
-        var objects = Path.Combine(full, "objects");
-        var firstTask = Directory.Exists(objects)
-            ? Directory.EnumerateDirectories(objects).FirstOrDefault(d => d.Contains(tasks[0].Task.Id.ToString(), StringComparison.Ordinal) && d.Contains("tasks", StringComparison.Ordinal))
-            : null;
-        ctx.Output.Line($"Objects are on disk under [bold]{CliOutput.Esc(objects)}[/]:");
-        ctx.Output.Line("  one directory per key (URL-encoded) with 'current' (the latest body) and");
-        ctx.Output.Line("  'versions/' (every version): tasks/…, ready/… (ready index), leases/… (leases).");
-        if (firstTask is not null)
-        {
-            ctx.Output.Line($"  e.g. {CliOutput.Esc(Path.Combine(firstTask, "current"))}");
-        }
+        var database = Path.Combine(full, SqliteStoreOptions.DatabaseFileName);
+        ctx.Output.Line($"Objects are in one SQLite file, [bold]{CliOutput.Esc(database)}[/]: table 'objects' holds the current object of");
+        ctx.Output.Line("  every key (tasks/…, ready/… ready index, leases/… lease index), table 'versions' the earlier versions of task objects.");
+        ctx.Output.Line($"  e.g. sqlite3 {CliOutput.Esc(database)} \"SELECT CAST(key AS TEXT) FROM objects LIMIT 5\"");
 
         ctx.Output.Line($"Inspect one: buquet history {tasks[0].Task.Id} --store local --local-path {CliOutput.Esc(full)}");
     }

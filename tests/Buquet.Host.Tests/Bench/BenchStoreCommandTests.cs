@@ -36,7 +36,7 @@ public sealed class BenchStoreCommandTests : IDisposable
         Assert.Equal(phases["create"].GetProperty("ops").GetInt64(), phases["delete"].GetProperty("requests_counted").GetProperty("delete").GetInt64());
         Assert.True(root.GetProperty("ceiling").GetProperty("put_per_second").GetDouble() > 0);
         Assert.Equal(0.005m, root.GetProperty("prices").GetProperty("put_copy_post_list_per_1000").GetDecimal());
-        var left = await new LocalDirectoryObjectStore(_dir.StorePath).ListAsync(new ListRequest("bench/"));
+        var left = await new SqliteObjectStore(_dir.StorePath).ListAsync(new ListRequest("bench/"));
         Assert.Empty(left.Objects);
     }
 

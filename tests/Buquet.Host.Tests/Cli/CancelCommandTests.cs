@@ -69,7 +69,7 @@ public sealed class CancelCommandTests : LocalCliTest
     public async Task Cancel_RunningTask_RequestTouchesShardHintAndStatusShowsCancelPending()
     {
         var id = await SubmitAsync("crunch");
-        var store = new LocalDirectoryObjectStore(Dir.StorePath);
+        using var store = new SqliteObjectStore(Dir.StorePath);
         var claim = await new TaskRepository(store, new StoreClock(store)).ClaimAsync(Guid.Parse(id), "worker-test");
         Assert.True(claim.Claimed, claim.Message);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Buquet.Actors.Storage;
 using Buquet.Host.Cli;
 using Buquet.Host.Tests.Support;
 
@@ -21,7 +22,10 @@ public sealed class DemoCommandTests
         Assert.Contains(tasks, t => t.GetProperty("status").GetString() == "failed");
         Assert.Contains(tasks, t => t.GetProperty("status").GetString() == "cancelled");
         Assert.Contains(tasks, t => t.GetProperty("reschedule_count").GetInt64() == 2);
-        var objects = doc.RootElement.GetProperty("objects").GetString()!;
-        Assert.Contains(Directory.EnumerateDirectories(objects), d => d.Contains(tasks[0].GetProperty("id").GetString()!, StringComparison.Ordinal));
+        var database = doc.RootElement.GetProperty("database").GetString()!;
+        Assert.Equal(Path.Combine(dir.Path, "buquet.db"), database);
+        using var store = new SqliteObjectStore(new SqliteStoreOptions { Directory = dir.Path, CreateIfMissing = false });
+        var keys = (await store.ListAsync(new ListRequest("tasks/"))).Objects.Select(o => o.Key);
+        Assert.Contains(keys, k => k.Contains(tasks[0].GetProperty("id").GetString()!, StringComparison.Ordinal));
     }
 }

@@ -23,7 +23,7 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Equal("ok", checks["create-only write"]);
         Assert.Equal("ok", checks["compare-and-swap write"]);
         Assert.Equal("ok", checks["16 racing creates"]);
-        var store = new LocalDirectoryObjectStore(_dir.StorePath);
+        using var store = new SqliteObjectStore(_dir.StorePath);
         var page = await store.ListAsync(new ListRequest(".doctor-test/"));
         Assert.Empty(page.Objects);
     }

@@ -30,7 +30,7 @@ public sealed class SubmitCommandTests : IDisposable
         Assert.Equal(JsonValueKind.String, task.GetProperty("expires_at").ValueKind);
         var id = Guid.Parse(task.GetProperty("id").GetString()!);
         var shard = task.GetProperty("shard").GetString()!;
-        var stored = await new LocalDirectoryObjectStore(_dir.StorePath).GetAsync(TaskKeys.Task(shard, id));
+        var stored = await new SqliteObjectStore(_dir.StorePath).GetAsync(TaskKeys.Task(shard, id));
         Assert.NotNull(stored);
         Assert.Equal(id, TaskJson.Parse(stored.Body, stored.Key).Id);
     }
@@ -119,7 +119,7 @@ public sealed class SubmitCommandTests : IDisposable
         var id = Guid.Parse(first!["Task submitted: ".Length..].Trim());
 
         // Play the worker: claim and complete the task in the same local store.
-        var store = new LocalDirectoryObjectStore(_dir.StorePath);
+        using var store = new SqliteObjectStore(_dir.StorePath);
         var repository = new TaskRepository(store, new StoreClock(store), 1);
         var claim = await repository.ClaimAsync(id, "test-worker");
         Assert.Equal(ClaimStatus.Claimed, claim.Status);
@@ -147,7 +147,7 @@ public sealed class SubmitCommandTests : IDisposable
     public async Task Submit_WaitForTypeNoLiveWorkerHandles_WarnsNamingTypeAndWorkersAndKeepsWaiting()
     {
         // A live worker that handles other types (its registry entry, as a .NET worker writes it).
-        var store = new LocalDirectoryObjectStore(_dir.StorePath);
+        using var store = new SqliteObjectStore(_dir.StorePath);
         var now = await store.GetServerTimeAsync();
         var worker = new WorkerInfo("worker-other", now, now.AddSeconds(30), ["0"], null, 0, 0, ["buquet.echo"]);
         await store.PutAsync(TaskKeys.Worker("worker-other"), ModelJson.Serialize(worker), PutCondition.None);

@@ -23,7 +23,7 @@ public sealed class WorkerCommandTests
     {
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.StorePath);
-        var client = new BuquetClient(new LocalDirectoryObjectStore(dir.StorePath));
+        var client = new BuquetClient(new SqliteObjectStore(dir.StorePath));
         var process = new BuquetProcess(dir.Path).Start(["worker", "--store", "local", "--local-path", dir.StorePath, "--id", "worker-sigterm", "--no-monitor"]);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -40,7 +40,7 @@ public sealed class WorkerCommandTests
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(40));
             Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{await stdout}\n{await stderr}");
             Assert.Equal(BuquetTaskStatus.Completed, (await client.GetAsync(task.Id))!.Status);
-            Assert.Null(await new LocalDirectoryObjectStore(dir.StorePath).HeadAsync(TaskKeys.Worker("worker-sigterm")));
+            Assert.Null(await new SqliteObjectStore(dir.StorePath).HeadAsync(TaskKeys.Worker("worker-sigterm")));
         }
         finally
         {

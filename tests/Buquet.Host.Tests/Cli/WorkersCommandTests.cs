@@ -15,7 +15,7 @@ public sealed class WorkersCommandTests : IDisposable
     [Fact]
     public async Task Workers_FreshAndOldHeartbeats_ReportHealthyAndStaleByStoreClock()
     {
-        var store = new LocalDirectoryObjectStore(_dir.StorePath);
+        using var store = new SqliteObjectStore(_dir.StorePath);
         var now = await store.GetServerTimeAsync();
         var task = Guid.NewGuid();
         await store.PutAsync(TaskKeys.Worker("w-fresh"), ModelJson.Serialize(new WorkerInfo("w-fresh", now.AddMinutes(-10), now.AddSeconds(-5), ["0", "1"], task, 7, 2)), PutCondition.None);

@@ -99,7 +99,7 @@ public sealed class PrometheusEndpointTests
             }
 
             _ = process.StandardOutput.ReadToEndAsync();
-            var client = new BuquetClient(new LocalDirectoryObjectStore(dir.StorePath));
+            var client = new BuquetClient(new SqliteObjectStore(dir.StorePath));
             var task = await client.SubmitAsync("buquet.echo", new { hello = "prometheus" });
             using var http = new HttpClient();
             var start = Stopwatch.GetTimestamp();

@@ -23,7 +23,7 @@ public sealed class MonitorCommandTests : IDisposable
         Guid running;
         Guid orphaned;
         {
-            var store = new LocalDirectoryObjectStore(_dir.StorePath);
+            using var store = new SqliteObjectStore(_dir.StorePath);
             var client = new BuquetClient(store);
             var a = await client.SubmitAsync("job", new { n = 1 });
             var b = await client.SubmitAsync("job", new { n = 2 });
@@ -59,7 +59,7 @@ public sealed class MonitorCommandTests : IDisposable
         Assert.Equal(1, doc.RootElement.GetProperty("check").GetProperty("recovered").GetInt32()
             + sweep.GetProperty("recovered").GetInt32());
         {
-            var store = new LocalDirectoryObjectStore(_dir.StorePath);
+            using var store = new SqliteObjectStore(_dir.StorePath);
             var client = new BuquetClient(store);
             var a = await client.GetAsync(running);
             Assert.NotNull(a);

@@ -7,16 +7,44 @@ namespace Buquet.Host.Tests.Storage;
 public sealed class ObjectStoreFactoryTests
 {
     [Fact]
-    public async Task CreateAsync_Local_IsLocalDirectoryStoreAtFullPath()
+    public async Task CreateAsync_Local_IsSqliteStoreAtFullPathVersioningTaskKeysOnly()
     {
         using var dir = new TempDirectory();
         var options = new StoreOptions { Kind = StoreKind.Local, Local = new LocalStoreOptions { Path = dir.StorePath } };
 
-        var store = await ObjectStoreFactory.CreateAsync(options);
+        using var local = Assert.IsType<SqliteObjectStore>(await ObjectStoreFactory.CreateAsync(options));
 
-        var local = Assert.IsType<LocalDirectoryObjectStore>(store);
         Assert.Equal(Path.GetFullPath(dir.StorePath), local.RootDirectory);
-        Assert.True((await store.PutAsync("k.json", new byte[] { 1 }, PutCondition.IfNoneMatch)).Succeeded);
+        Assert.True(File.Exists(Path.Combine(dir.StorePath, "buquet.db")));
+        Assert.True(local.Capabilities.Versioning);
+        Assert.NotNull((await local.PutAsync("tasks/0/t.json", new byte[] { 1 }, PutCondition.IfNoneMatch)).VersionId);
+        Assert.Null((await local.PutAsync("ready/0/t", new byte[] { 1 }, PutCondition.IfNoneMatch)).VersionId);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ReadOnlyDirectoryWithoutDatabase_RefusedAndNothingCreated()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.StorePath);
+        var options = new StoreOptions { Kind = StoreKind.Local, Local = new LocalStoreOptions { Path = dir.StorePath } };
+
+        var e = await Assert.ThrowsAsync<ObjectStoreConfigurationException>(() => ObjectStoreFactory.CreateAsync(options, StoreAccess.ReadOnly));
+
+        Assert.Contains("No local store", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.StorePath));
+    }
+
+    [Fact]
+    public async Task CreateAsync_LocalPathWithOldDirectoryLayout_RefusedNamingTheLayoutAndNothingCreated()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir.StorePath, "objects", "tasks%2F0%2Fx"));
+        var options = new StoreOptions { Kind = StoreKind.Local, Local = new LocalStoreOptions { Path = dir.StorePath } };
+
+        var e = await Assert.ThrowsAsync<ObjectStoreConfigurationException>(() => ObjectStoreFactory.CreateAsync(options));
+
+        Assert.Contains("old directory layout", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir.StorePath, "buquet.db")));
     }
 
     [Fact]
