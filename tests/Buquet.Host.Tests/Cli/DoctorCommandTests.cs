@@ -13,7 +13,7 @@ public sealed class DoctorCommandTests : IDisposable
     [Fact]
     public async Task Doctor_LocalStore_PassesEveryCheckAndCleansUp()
     {
-        Directory.CreateDirectory(_dir.StorePath); // doctor checks an existing store and never creates one
+        _dir.CreateEmptyStore(); // doctor checks an existing store and never creates one
         var run = await new BuquetProcess(_dir.Path).RunAsync("doctor", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());

@@ -25,7 +25,7 @@ public sealed class StatusCommandTests : LocalCliTest
     public async Task Status_UnknownId_ExitsOneWithSuggestion()
     {
         var id = Guid.NewGuid();
-        Directory.CreateDirectory(Dir.StorePath); // an existing, empty store (status never creates one)
+        Dir.CreateEmptyStore(); // an existing, empty store (status never creates one)
 
         var run = await Buquet.RunAsync("status", id.ToString());
 

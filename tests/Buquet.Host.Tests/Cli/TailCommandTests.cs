@@ -34,7 +34,7 @@ public sealed class TailCommandTests : IDisposable
     [Fact]
     public async Task Tail_Follow_StreamsNewTaskAndStopsOnCtrlC()
     {
-        Directory.CreateDirectory(_dir.StorePath); // tail reads an existing store and never creates one
+        _dir.CreateEmptyStore(); // tail reads an existing store and never creates one
         using var process = _buquet.Start(["tail", "--interval", "100"]);
         var submit = await _buquet.RunAsync("submit", "-t", "streamed", "--json");
         using var task = JsonDocument.Parse(submit.Stdout);
@@ -45,7 +45,7 @@ public sealed class TailCommandTests : IDisposable
         await BuquetProcess.InterruptAsync(process);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.NotNull(line);
+        Assert.True(line is not null, $"tail ended without a line: exit {process.ExitCode}; stderr: {await stderr}");
         Assert.Matches(@$"^\[\d\d:\d\d:\d\d\] {shortId} streamed\s+Pending", line);
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}; stderr: {await stderr}");
     }

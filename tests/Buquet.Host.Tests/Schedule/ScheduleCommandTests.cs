@@ -82,7 +82,7 @@ public sealed class ScheduleCommandTests : IDisposable
     [Fact]
     public async Task UnknownSchedule_EveryCommand_ExitsOne()
     {
-        Directory.CreateDirectory(_dir.StorePath); // an existing, empty store (show never creates one)
+        _dir.CreateEmptyStore(); // an existing, empty store (show never creates one)
         foreach (var verb in new[] { "show", "enable", "disable", "delete", "trigger" })
         {
             var run = await _buquet.RunAsync("schedule", verb, "ghost");

@@ -1,3 +1,5 @@
+using Buquet.Actors.Storage;
+
 namespace Buquet.Host.Tests.Support;
 
 /// <summary>A scratch directory deleted on dispose.</summary>
@@ -13,6 +15,12 @@ public sealed class TempDirectory : IDisposable
 
     /// <summary>The local store directory the CLI uses by default in this working directory.</summary>
     public string StorePath => System.IO.Path.Combine(Path, "buquet-data");
+
+    /// <summary>Creates an empty local store at <see cref="StorePath"/> (read-only commands never create one).</summary>
+    public void CreateEmptyStore()
+    {
+        using var store = new SqliteObjectStore(StorePath);
+    }
 
     public void Dispose()
     {
