@@ -72,8 +72,10 @@ internal sealed class CliHost(GlobalOptions globals, CliEnvironment environment)
             ? "Create the bucket (with versioning on) or fix --bucket / S3_BUCKET. " + DoctorHint
             : message.Contains("transport failure", StringComparison.OrdinalIgnoreCase) || message.Contains("refused", StringComparison.OrdinalIgnoreCase) || message.Contains("timed out", StringComparison.OrdinalIgnoreCase)
                 ? "Check that the endpoint is reachable (--endpoint / S3_ENDPOINT) and the server is running. " + DoctorHint
-                : message.Contains("local store directory", StringComparison.Ordinal) && message.Contains("does not exist", StringComparison.Ordinal)
+                : message.Contains("No local store at", StringComparison.Ordinal) || (message.Contains("local store directory", StringComparison.Ordinal) && message.Contains("does not exist", StringComparison.Ordinal))
                     ? "Check --local-path (buquet.store.local.path, default ./buquet-data) and the working directory; 'buquet submit' or 'buquet worker' creates the store."
+                : message.Contains("old directory layout", StringComparison.Ordinal)
+                    ? "Point --local-path (buquet.store.local.path) at a new directory; the old layout is not read by this version."
                 : message.Contains("breaks conditional writes", StringComparison.Ordinal)
                     ? "Set " + S3VersioningAdvice.AllowNoVersioning + "; do not enable versioning on this endpoint."
                 : message.Contains("versioning enabled", StringComparison.OrdinalIgnoreCase)

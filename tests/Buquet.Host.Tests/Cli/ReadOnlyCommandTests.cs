@@ -25,6 +25,20 @@ public sealed class ReadOnlyCommandTests : LocalCliTest
     }
 
     [Fact]
+    public async Task Status_DirectoryWithoutStore_ExitsTwoPointingAtLocalPathAndCreatesNothing()
+    {
+        var empty = Path.Combine(Dir.Path, "empty");
+        Directory.CreateDirectory(empty);
+
+        var run = await Buquet.RunAsync("status", "00000000-0000-4000-8000-000000000001", "--local-path", empty);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"No local store at '{empty}'", run.Stderr);
+        Assert.Contains("Suggestion: Check --local-path", run.Stderr);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(empty));
+    }
+
+    [Fact]
     public async Task Doctor_MissingLocalPath_FailsTheCheckAndCreatesNothing()
     {
         var typo = Path.Combine(Dir.Path, "typo");
