@@ -109,14 +109,15 @@ internal static class WorkerCommand
                 ctx.Output.Line($"Prometheus metrics at {prometheus.Address}");
             }
 
+            await app.StartAsync(ct);
+            health.Attach(app.Services.GetRequiredService<ActorSystem>(), await app.Services.GetRequiredService<ActorRegistry>().GetAsync<BuquetWorker>(ct));
             if (healthEndpoint is not null)
             {
+                // Printed once the probes can pass: the store is open and the supervisor is watched.
                 var at = healthEndpoint.Address;
                 ctx.Output.Line($"Health at {new Uri(at, "healthz")} and {new Uri(at, "readyz")}" + (healthEndpoint.ServesMetrics ? $", Prometheus metrics at {new Uri(at, "metrics")}" : string.Empty));
             }
 
-            await app.StartAsync(ct);
-            health.Attach(app.Services.GetRequiredService<ActorSystem>(), await app.Services.GetRequiredService<ActorRegistry>().GetAsync<BuquetWorker>(ct));
             await app.WaitForShutdownAsync(ct);
             return Environment.ExitCode != 0 ? Environment.ExitCode : ExitCodes.Ok;
         });
