@@ -8,11 +8,20 @@ namespace Buquet.Host.Tests.Deploy;
 /// <summary>A probe a deploy file declares: an HTTP GET of <see cref="Path"/> on <see cref="Port"/>.</summary>
 public sealed record DeclaredProbe(string Name, string Path, int Port);
 
+/// <summary>A probe that runs a command in the container (compose <c>healthcheck</c>): healthy when it exits 0.</summary>
+public sealed record CommandProbe(string Name, IReadOnlyList<string> Argv);
+
 /// <summary>
 /// How a deploy file starts the worker, with image paths already mapped to this machine: the command line, the
 /// environment (image ENV &lt; the file's own), the working directory and the probes it declares.
 /// </summary>
-public sealed record LaunchSpec(string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env, string WorkingDirectory, IReadOnlyList<DeclaredProbe> Probes);
+public sealed record LaunchSpec(string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env, string WorkingDirectory, IReadOnlyList<DeclaredProbe> Probes)
+{
+    public IReadOnlyList<CommandProbe> CommandProbes { get; init; } = [];
+
+    /// <summary>Ports the file declares open (Dockerfile EXPOSE, compose expose/ports, container ports).</summary>
+    public IReadOnlyList<int> DeclaredPorts { get; init; } = [];
+}
 
 /// <summary>Reads deploy/ (Dockerfile, compose, Kubernetes) into <see cref="LaunchSpec"/>s.</summary>
 public static class DeployManifests
@@ -25,7 +34,7 @@ public static class DeployManifests
     public static LaunchSpec DockerRun(string publishOutput, IReadOnlyDictionary<string, string> runEnv)
     {
         var image = ImageSpec.Parse(Dockerfile, RepositoryRoot, publishOutput);
-        return Launch("docker run", image, image.Entrypoint, image.Cmd, Merge(image.Env, runEnv), image.WorkDir, image.Paths, []);
+        return Launch("docker run", image, image.Entrypoint, image.Cmd, Merge(image.Env, runEnv), image.WorkDir, image.Paths, []) with { DeclaredPorts = image.Exposed };
     }
 
     /// <summary>
@@ -41,7 +50,6 @@ public static class DeployManifests
         var build = Map(spec["build"]);
         var context = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, Str(build["context"])));
         var image = ImageSpec.Parse(Path.Combine(context, Str(build["dockerfile"])), context, publishOutput);
-        Assert.False(spec.ContainsKey("healthcheck"), "the compose worker declares a healthcheck: teach DeployManifests to run it");
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in Environment(spec.GetValueOrDefault("environment")))
         {
@@ -49,7 +57,28 @@ public static class DeployManifests
         }
 
         return Launch($"compose service {service}", image, Words(spec.GetValueOrDefault("entrypoint")) ?? image.Entrypoint,
-            Words(spec.GetValueOrDefault("command")) ?? image.Cmd, Merge(image.Env, env), Str(spec.GetValueOrDefault("working_dir") ?? image.WorkDir), image.Paths, []);
+            Words(spec.GetValueOrDefault("command")) ?? image.Cmd, Merge(image.Env, env), Str(spec.GetValueOrDefault("working_dir") ?? image.WorkDir), image.Paths, [])
+            with
+            {
+                CommandProbes = spec.TryGetValue("healthcheck", out var check) ? [HealthCheck(Map(check))] : [],
+                DeclaredPorts = [.. image.Exposed, .. List(spec.GetValueOrDefault("expose")).Select(Int)],
+            };
+    }
+
+    /// <summary>A compose healthcheck's <c>test</c> as the engine runs it inside the container (CMD: exec; CMD-SHELL: sh -c).</summary>
+    private static CommandProbe HealthCheck(Dictionary<string, object> check)
+    {
+        var test = check["test"] is string shell ? ["CMD-SHELL", shell] : List(check["test"]).Select(Str).ToList();
+        // Compose interpolates ${VAR} from the host's environment when it reads the file; $$ is a literal $.
+        var words = test.Skip(1).Select(w => w.Replace("$$", "\u0000", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(words, w => w.Contains('$', StringComparison.Ordinal));
+        words = words.Select(w => w.Replace("\u0000", "$", StringComparison.Ordinal)).ToList();
+        return test[0] switch
+        {
+            "CMD" => new CommandProbe("compose healthcheck", words),
+            "CMD-SHELL" => new CommandProbe("compose healthcheck", ["/bin/sh", "-c", string.Join(' ', words)]),
+            _ => throw new InvalidOperationException($"healthcheck test {test[0]} is not supported here"),
+        };
     }
 
     /// <summary>
@@ -112,7 +141,8 @@ public static class DeployManifests
         }
 
         return Launch("kubernetes deployment", image, Words(container.GetValueOrDefault("command")) ?? image.Entrypoint,
-            Words(container.GetValueOrDefault("args")) ?? image.Cmd, env, Str(container.GetValueOrDefault("workingDir") ?? image.WorkDir), image.Paths, probes);
+            Words(container.GetValueOrDefault("args")) ?? image.Cmd, env, Str(container.GetValueOrDefault("workingDir") ?? image.WorkDir), image.Paths, probes)
+            with { DeclaredPorts = [.. ports.Values] };
     }
 
     private static LaunchSpec Launch(string name, ImageSpec image, IReadOnlyList<string> entrypoint, IReadOnlyList<string> cmd, IReadOnlyDictionary<string, string> env,

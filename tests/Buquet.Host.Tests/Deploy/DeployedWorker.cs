@@ -35,6 +35,7 @@ internal static class DeployedWorker
         Assert.Equal("true", settings["buquet.worker.health.enabled"]);
         var declaredPort = int.Parse(settings["buquet.worker.health.port"], CultureInfo.InvariantCulture);
         Assert.All(spec.Probes, p => Assert.Equal(declaredPort, p.Port));
+        Assert.Contains(declaredPort, spec.DeclaredPorts);
         var probes = spec.Probes.Count > 0 ? spec.Probes : [new DeclaredProbe("readyz", "/readyz", declaredPort), new DeclaredProbe("healthz", "/healthz", declaredPort)];
         var bucket = settings["buquet.store.s3.bucket"];
         await CreateVersionedBucketAsync(bucket);
@@ -52,6 +53,7 @@ internal static class DeployedWorker
             Assert.True(started, $"{spec.Name}: the worker exited before serving its probes\n{Snapshot(output)}");
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             await AssertProbesAsync(http, probes, port, spec.Name, output);
+            await AssertCommandProbesAsync(spec, env, output);
 
             var submitEnv = Moto.Environment(bucket);
             submitEnv["BUQUET_SHARD_PREFIX_LEN"] = settings["buquet.queue.shard-prefix-length"];
@@ -60,6 +62,7 @@ internal static class DeployedWorker
             Assert.True(submit.ExitCode == 0 && submit.Stdout.Contains(marker, StringComparison.Ordinal), $"{spec.Name}: echo did not complete\n{submit}\n--- worker ---\n{Snapshot(output)}");
             Assert.False(process.HasExited, $"{spec.Name}: the worker exited\n{Snapshot(output)}");
             await AssertProbesAsync(http, probes, port, spec.Name, output);
+            await AssertCommandProbesAsync(spec, env, output);
 
             using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
             {
@@ -76,6 +79,30 @@ internal static class DeployedWorker
             {
                 process.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    /// <summary>Runs each command probe with the worker's environment (as the engine runs it in the container): exit 0.</summary>
+    private static async Task AssertCommandProbesAsync(LaunchSpec spec, IReadOnlyDictionary<string, string> env, StringBuilder output)
+    {
+        foreach (var probe in spec.CommandProbes)
+        {
+            var info = new ProcessStartInfo(probe.Argv[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = spec.WorkingDirectory };
+            foreach (var word in probe.Argv.Skip(1))
+            {
+                info.ArgumentList.Add(word);
+            }
+
+            foreach (var (key, value) in env)
+            {
+                info.Environment[key] = value;
+            }
+
+            using var process = Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(process.ExitCode == 0, $"{spec.Name}: {probe.Name} exited {process.ExitCode}\n{await stdout}{await stderr}\n{Snapshot(output)}");
         }
     }
 
