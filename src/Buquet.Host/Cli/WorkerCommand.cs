@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Akka.Actor;
+using Akka.Hosting;
 using Buquet.Actors.Configuration;
 using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
-using Akka.Actor;
-using Akka.Hosting;
 using Buquet.Host.Dashboard;
 using Buquet.Host.Health;
 using Microsoft.Extensions.DependencyInjection;
