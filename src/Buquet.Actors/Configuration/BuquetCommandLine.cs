@@ -32,6 +32,7 @@ public static class BuquetCommandLine
         ["endpoint"] = ("buquet:store:s3:endpoint", FlagKind.Text),
         ["region"] = ("buquet:store:s3:region", FlagKind.Text),
         ["shard-prefix-len"] = ("buquet:queue:shard-prefix-length", FlagKind.Text),
+        ["health-port"] = ("buquet:worker:health:port", FlagKind.HealthPort),
     };
 
     private enum FlagKind
@@ -40,6 +41,7 @@ public static class BuquetCommandLine
         Seconds,
         InvertedSwitch,
         Bucket,
+        HealthPort,
     }
 
     /// <summary>The flag names this mapping knows, without leading dashes.</summary>
@@ -64,6 +66,7 @@ public static class BuquetCommandLine
             FlagKind.Seconds => [new(entry.Key, Seconds(name, value))],
             FlagKind.InvertedSwitch => [new(entry.Key, value is null || (BuquetOptionsBinder.TryParseBool(value, out var on) && on) ? "false" : "true")],
             FlagKind.Bucket => [new("buquet:store:kind", "s3"), new(entry.Key, value)],
+            FlagKind.HealthPort => [new("buquet:worker:health:enabled", "true"), new(entry.Key, value)],
             _ => [new(entry.Key, value)],
         };
     }

@@ -66,6 +66,7 @@ internal static class BuquetOptionsBinder
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(WorkerOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(PollingOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ShardLeasingOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(WorkerHealthOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MonitorOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RetentionOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(SchedulerOptions))]

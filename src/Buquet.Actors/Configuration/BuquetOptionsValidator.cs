@@ -167,6 +167,13 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.Positive("buquet.worker.shard-leasing.renewal-interval", leasing.RenewalInterval);
         v.Order("buquet.worker.shard-leasing.renewal-interval", leasing.RenewalInterval, "buquet.worker.shard-leasing.lease-ttl", leasing.LeaseTtl, strict: true);
         v.NotNegative("buquet.worker.shard-leasing.idle-census-interval", leasing.IdleCensusInterval);
+
+        var health = worker.Health;
+        v.Range("buquet.worker.health.port", health.Port, 1, 65535);
+        if (health.BindAddress is not "localhost" && !IPAddress.TryParse(health.BindAddress, out _))
+        {
+            v.Fail($"buquet.worker.health.bind-address = '{health.BindAddress}' is not an IP address or localhost (e.g. 0.0.0.0 for every interface)");
+        }
     }
 
     private static void CheckServices(Checker v, BuquetOptions options)

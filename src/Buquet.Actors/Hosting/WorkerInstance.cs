@@ -25,6 +25,11 @@ internal sealed class WorkerInstance(
 {
     private Diagnostics.ExecutionLogWriter? _executionLog;
 
+    /// <summary>The warning a worker without handlers logs at start (it claims no task).</summary>
+    public const string NoHandlersWarning =
+        "Worker {WorkerId} has NO task handlers and will claim no task: register handlers with AddBuquetWorker(w => w.AddHandler<TMessage>(\"type\", ...)) "
+        + "or turn on buquet.worker.built-in-handlers (buquet.echo, buquet.sleep, buquet.fail, buquet.reschedule)";
+
     /// <summary>
     /// Timeout of Akka's <c>service-requests-done</c> phase, which carries the drain: the drain deadline, the shutdown
     /// grace and room for the release; the supervisor's own <c>Shutdown</c> ask gives up 5 s earlier.
@@ -55,6 +60,12 @@ internal sealed class WorkerInstance(
         {
             logger.LogInformation("Worker {WorkerId}: execution log {Path}", id, _executionLog.FilePath);
             system.RegisterOnTermination(Dispose); // the instance is not a DI service when attached with WithBuquetWorker
+        }
+
+        if (handlers.TaskTypes.Count == 0)
+        {
+            // Claims nothing, forever: say so where the operator looks first.
+            logger.LogWarning(NoHandlersWarning, id);
         }
 
         logger.LogInformation(

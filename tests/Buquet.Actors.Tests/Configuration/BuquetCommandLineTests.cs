@@ -28,6 +28,16 @@ public sealed class BuquetCommandLineTests
     }
 
     [Fact]
+    public void Map_HealthPort_TurnsTheHealthListenerOnAtThatPort()
+    {
+        var off = BuquetOptions.Load(BuquetConfiguration.Build([], new Dictionary<string, string>(), []));
+        var on = BuquetOptions.Load(BuquetConfiguration.Build([], new Dictionary<string, string>(), BuquetCommandLine.Map("--health-port", "9191")));
+
+        Assert.False(off.Worker.Health.Enabled);
+        Assert.Equal((true, 9191, "0.0.0.0"), (on.Worker.Health.Enabled, on.Worker.Health.Port, on.Worker.Health.BindAddress));
+    }
+
+    [Fact]
     public void Map_UnknownFlagOrBadSeconds_ThrowsNamingIt()
     {
         var unknown = Assert.Throws<ArgumentException>(() => BuquetCommandLine.Map("--colour", "red"));

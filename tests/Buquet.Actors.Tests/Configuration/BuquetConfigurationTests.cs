@@ -97,6 +97,16 @@ public sealed class BuquetConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_BuquetHealthPort_TurnsTheHealthListenerOn()
+    {
+        var options = BuquetOptions.Load(BuquetConfiguration.Build([], Env(("BUQUET_HEALTH_PORT", "18080"))));
+        var bad = Assert.Throws<BuquetConfigurationException>(() => BuquetConfiguration.Build([], Env(("BUQUET_HEALTH_PORT", "http"))));
+
+        Assert.Equal((true, 18080), (options.Worker.Health.Enabled, options.Worker.Health.Port));
+        Assert.Contains("BUQUET_HEALTH_PORT = 'http' is not a whole number", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_AwsRegionWithoutS3Region_IsTheFallback()
     {
         var options = BuquetOptions.Bind(BuquetConfiguration.Build([], Env(("AWS_REGION", "ap-south-1"))));
@@ -281,5 +291,9 @@ public sealed class BuquetConfigurationTests : IDisposable
         Assert.Equal("minio123", options.Store.S3.SecretKey);
         Assert.Equal(("buquet", "http://minio:9000"), (defaults.Store.S3.Bucket, defaults.Store.S3.Endpoint));
         Assert.True(defaults.Store.S3.ForcePathStyle);
+
+        // The container fleet runs tasks out of the box and answers its probes (deploy/): built-ins and health on.
+        Assert.True(options.Worker.BuiltInHandlers);
+        Assert.Equal((true, "0.0.0.0", 8080), (options.Worker.Health.Enabled, options.Worker.Health.BindAddress, options.Worker.Health.Port));
     }
 }

@@ -37,6 +37,8 @@ public sealed class BuquetOptionsValidatorTests
         { o => o.Worker.IdleHeartbeatInterval = TimeSpan.FromSeconds(5), "buquet.worker.heartbeat-interval = 10s must be at most buquet.worker.idle-heartbeat-interval = 5s" },
         { o => o.Clock.EstimateMaxAge = TimeSpan.FromSeconds(1), "buquet.clock.sync-interval = 5s must be at most buquet.clock.estimate-max-age = 1s" },
         { o => o.Worker.LeaseRenewFraction = 1, "buquet.worker.lease-renew-fraction = 1 is out of range" },
+        { o => o.Worker.Health.Port = 0, "buquet.worker.health.port = 0 is out of range: must be between 1 and 65535" },
+        { o => o.Worker.Health.BindAddress = "any", "buquet.worker.health.bind-address = 'any' is not an IP address or localhost" },
         { o => o.Monitor.SweepPageSize = 5000, "buquet.monitor.sweep-page-size = 5000 is out of range: must be between 1 and 1000" },
         { o => o.Scheduler.DefaultTimeZone = "Mars/Olympus", "buquet.scheduler.default-time-zone = 'Mars/Olympus' is not a known time zone" },
         { o => o.Scheduler.LeaderLeaseTtl = TimeSpan.FromSeconds(30), "buquet.scheduler.tick-interval = 1m must be below buquet.scheduler.leader-lease-ttl = 30s" },

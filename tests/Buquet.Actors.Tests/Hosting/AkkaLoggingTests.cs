@@ -82,7 +82,7 @@ public sealed class AkkaLoggingTests
     }
 
     /// <summary>Collects log lines that contain a marker; completes <see cref="Seen"/> at the first.</summary>
-    private sealed class CapturingLoggerProvider(string marker) : ILoggerProvider
+    internal sealed class CapturingLoggerProvider(string marker) : ILoggerProvider
     {
         public string Marker { get; } = marker;
 

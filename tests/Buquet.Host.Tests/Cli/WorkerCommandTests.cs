@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
+using Buquet.Host.Cli;
 using Buquet.Host.Tests.Support;
 
 namespace Buquet.Host.Tests.Cli;
@@ -49,6 +50,35 @@ public sealed class WorkerCommandTests
                 process.Kill(entireProcessTree: true);
             }
         }
+    }
+
+    [Fact]
+    public async Task Worker_BuiltInHandlersOff_RefusesToStartNamingHowToRegisterHandlers()
+    {
+        var run = await InProcessCli.RunAsync(
+            ["worker", "--store", "memory", "--no-monitor"],
+            commands: [WorkerCommand.Create],
+            variables: new System.Collections.Hashtable { ["BUQUET__WORKER__BUILT_IN_HANDLERS"] = "false" });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("buquet worker has no task handlers", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("AddBuquetWorker", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Worker_HealthPortTaken_RefusesNamingThePortSetting()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var run = await InProcessCli.RunAsync(["worker", "--store", "memory", "--no-monitor", "--health-port", port],
+            commands: [WorkerCommand.Create],
+            variables: new System.Collections.Hashtable { ["BUQUET__WORKER__HEALTH__BIND_ADDRESS"] = "127.0.0.1" });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"Cannot serve the health endpoints on 127.0.0.1:{port}", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("buquet.worker.health.port", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -135,6 +135,15 @@ public static class BuquetDefaults
     /// <summary><c>buquet.worker.shard-leasing.idle-census-interval</c>.</summary>
     public static readonly TimeSpan ShardLeasingIdleCensusInterval = TimeSpan.Zero;
 
+    /// <summary><c>buquet.worker.health.enabled</c>.</summary>
+    public const bool WorkerHealthEnabled = false;
+
+    /// <summary><c>buquet.worker.health.bind-address</c>.</summary>
+    public const string WorkerHealthBindAddress = "0.0.0.0";
+
+    /// <summary><c>buquet.worker.health.port</c>.</summary>
+    public const int WorkerHealthPort = 8080;
+
     /// <summary><c>buquet.monitor.enabled</c>.</summary>
     public const bool MonitorEnabled = true;
 

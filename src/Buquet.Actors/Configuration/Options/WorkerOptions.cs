@@ -101,6 +101,29 @@ public sealed class WorkerOptions
 
     /// <summary>Dynamic shard ownership (<c>shard-leasing</c>).</summary>
     public ShardLeasingOptions ShardLeasing { get; set; } = new();
+
+    /// <summary>The worker's health listener (<c>health</c>): <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>.</summary>
+    public WorkerHealthOptions Health { get; set; } = new();
+}
+
+/// <summary>
+/// The health listener of <c>buquet worker</c> (<c>buquet.worker.health</c>): <c>/healthz</c> (liveness), <c>/readyz</c>
+/// (readiness) and, when Prometheus is enabled, <c>/metrics</c>, without authentication, for orchestrator probes and
+/// scrapers (ADR 0016).
+/// </summary>
+public sealed class WorkerHealthOptions
+{
+    /// <summary>Serve the health endpoints (<c>enabled</c>; env <c>BUQUET_HEALTH_PORT</c> or <c>worker --health-port</c> turn it on).</summary>
+    /// <value>The default is false.</value>
+    public bool Enabled { get; set; } = BuquetDefaults.WorkerHealthEnabled;
+
+    /// <summary>Address to listen on (<c>bind-address</c>); probes come from the node, so every interface by default.</summary>
+    /// <value>The default is 0.0.0.0.</value>
+    public string BindAddress { get; set; } = BuquetDefaults.WorkerHealthBindAddress;
+
+    /// <summary>TCP port (<c>port</c>, env <c>BUQUET_HEALTH_PORT</c>).</summary>
+    /// <value>The default is 8080.</value>
+    public int Port { get; set; } = BuquetDefaults.WorkerHealthPort;
 }
 
 /// <summary>Polling settings (<c>buquet.worker.polling</c>, buquet <c>[worker.polling]</c>).</summary>
