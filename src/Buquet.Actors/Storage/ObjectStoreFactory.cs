@@ -59,7 +59,7 @@ public static class ObjectStoreFactory
                 }
 
                 return new SqliteObjectStore(
-                    new SqliteStoreOptions { Directory = root, VersionedPrefixes = LocalVersionedPrefixes, CreateIfMissing = access == StoreAccess.ReadWrite },
+                    new SqliteStoreOptions { Directory = root, VersionedPrefixes = LocalVersionedPrefixes, KeepHistoryOnDelete = false, CreateIfMissing = access == StoreAccess.ReadWrite },
                     timeProvider);
             case StoreKind.Memory:
                 return new InMemoryObjectStore(timeProvider);

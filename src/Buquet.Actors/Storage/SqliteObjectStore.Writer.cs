@@ -22,7 +22,7 @@ public sealed partial class SqliteObjectStore
         private readonly BlockingCollection<Op> _queue = new();
         private readonly Thread _thread;
         private readonly WriterLock _lock;
-        private readonly SqliteCommand _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete;
+        private readonly SqliteCommand _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget;
 
         public Writer(SqliteObjectStore store, SqliteConnection connection)
         {
@@ -42,6 +42,7 @@ public sealed partial class SqliteObjectStore
                 "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, modified = excluded.modified, seq = excluded.seq, body = excluded.body",
                 "$k", "$e", "$z", "$m", "$s", "$b");
             _delete = Prepare(connection, "DELETE FROM objects WHERE key = $k", "$k");
+            _forget = Prepare(connection, "DELETE FROM versions WHERE key = $k", "$k");
             _thread = new Thread(Run) { IsBackground = true, Name = "buquet-sqlite-writer" };
             _thread.Start();
         }
@@ -109,7 +110,11 @@ public sealed partial class SqliteObjectStore
                 return DeleteStatus.PreconditionFailed;
             }
 
-            if (_store.IsVersioned(key))
+            if (_store.IsVersioned(key) && !_store._options.KeepHistoryOnDelete)
+            {
+                Run(_forget, key);
+            }
+            else if (_store.IsVersioned(key))
             {
                 Run(_archive, key);
                 var p = _marker.Parameters;
@@ -127,7 +132,7 @@ public sealed partial class SqliteObjectStore
         {
             _queue.CompleteAdding();
             _thread.Join();
-            foreach (var c in new[] { _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete })
+            foreach (var c in new[] { _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget })
             {
                 c.Dispose();
             }

@@ -37,6 +37,15 @@ public sealed record SqliteStoreOptions
     /// </summary>
     public IReadOnlyList<string> VersionedPrefixes { get; init; } = AllKeys;
 
+    /// <summary>
+    /// What a delete of a versioned key leaves: <c>true</c> (the default, S3's behaviour) archives the current version and
+    /// writes a delete marker, so the history stays readable; <c>false</c> removes the key's whole history with it, so a
+    /// deleted object leaves no row behind (the local store's equivalent of an S3 lifecycle rule that expires noncurrent
+    /// versions at once). The product's local store passes <c>false</c>: only retention and <c>buquet purge</c> delete task
+    /// objects, and they mean "gone".
+    /// </summary>
+    public bool KeepHistoryOnDelete { get; init; } = true;
+
     /// <summary>Commit durability. The default is <see cref="SqliteDurability.Full"/>.</summary>
     public SqliteDurability Durability { get; init; } = SqliteDurability.Full;
 

@@ -81,6 +81,26 @@ public sealed class SqliteObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteAsync_VersionedKeyHistoryNotKeptOnDelete_LeavesNoRowAnywhere()
+    {
+        using var store = new SqliteObjectStore(new SqliteStoreOptions { Directory = _root, VersionedPrefixes = ["tasks/"], KeepHistoryOnDelete = false });
+        var v1 = await store.PutAsync("tasks/0/t.json", Bytes("queued"), PutCondition.IfNoneMatch);
+        var v2 = await store.PutAsync("tasks/0/t.json", Bytes("running"), PutCondition.IfMatch(v1.ETag!));
+        var kept = await store.PutAsync("tasks/0/u.json", Bytes("queued"), PutCondition.IfNoneMatch);
+        Assert.Equal(2, (await store.ListVersionsAsync("tasks/0/t.json")).Versions.Count);
+
+        Assert.Equal(DeleteStatus.PreconditionFailed, await store.DeleteAsync("tasks/0/t.json", v1.ETag));
+        Assert.Equal(DeleteStatus.Deleted, await store.DeleteAsync("tasks/0/t.json", v2.ETag));
+
+        Assert.Empty((await store.ListVersionsAsync("tasks/0/t.json")).Versions);
+        Assert.Null(await store.GetVersionAsync("tasks/0/t.json", v1.VersionId!));
+        Assert.Equal(1, CountRows("objects"));
+        Assert.Equal(0, CountRows("versions"));
+        Assert.Single((await store.ListVersionsAsync("tasks/0/u.json")).Versions);
+        Assert.Equal(kept.ETag, (await store.HeadAsync("tasks/0/u.json"))!.ETag);
+    }
+
+    [Fact]
     public async Task PutAsync_TwoStoreInstancesOnOneFile_ExactlyOneCasWinnerPerRound()
     {
         // Separate instances share no writer, connection or lock: only SQLite's file lock serialises them, as between processes.

@@ -19,6 +19,10 @@ public sealed class ObjectStoreFactoryTests
         Assert.True(local.Capabilities.Versioning);
         Assert.NotNull((await local.PutAsync("tasks/0/t.json", new byte[] { 1 }, PutCondition.IfNoneMatch)).VersionId);
         Assert.Null((await local.PutAsync("ready/0/t", new byte[] { 1 }, PutCondition.IfNoneMatch)).VersionId);
+
+        // Retention's delete of a finished task takes its history with it: nothing of it stays on disk.
+        Assert.Equal(DeleteStatus.Deleted, await local.DeleteAsync("tasks/0/t.json"));
+        Assert.Empty((await local.ListVersionsAsync("tasks/0/t.json")).Versions);
     }
 
     [Fact]
