@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Buquet.Actors.Storage;
@@ -19,18 +20,40 @@ public sealed partial class SqliteObjectStore
         private readonly FileStream? _file;
         private readonly int _fd = -1;
 
-        public WriterLock(string path)
+        public WriterLock(string path, TimeSpan patience)
         {
             if (OperatingSystem.IsWindows())
             {
                 return;
             }
 
-            _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            _file = Open(path, patience);
             _fd = (int)_file.SafeFileHandle.DangerousGetHandle();
 
             // .NET takes a shared advisory lock on open; drop it, or every process's exclusive lock would wait for the others.
             _ = flock(_fd, Unlock);
+        }
+
+        /// <summary>
+        /// Opens the lock file. On Unix .NET takes <c>flock(LOCK_SH | LOCK_NB)</c> while opening a file and throws when
+        /// another process holds the exclusive writer lock at that instant (one transaction, milliseconds), so a store
+        /// opened while another process writes retries until the lock is free, for at most <paramref name="patience"/>
+        /// (the busy timeout; real time, as SQLite's own busy wait: a guard, never a task-state decision).
+        /// </summary>
+        private static FileStream Open(string path, TimeSpan patience)
+        {
+            var waited = Stopwatch.StartNew();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                }
+                catch (IOException) when (waited.Elapsed < patience && File.Exists(path))
+                {
+                    Thread.Sleep(Math.Min(attempt, 10));
+                }
+            }
         }
 
         /// <summary>Blocks until this process holds the writer lock.</summary>

@@ -156,6 +156,35 @@ public sealed class SqliteObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Constructor_AnotherProcessHoldsTheWriterLock_OpensOnceItIsFree()
+    {
+        // .NET's FileStream takes flock(LOCK_SH | LOCK_NB) while opening on Unix: a store opened while another process
+        // is inside a transaction (a worker writing while `buquet status` starts) used to fail at once with "being used
+        // by another process". Here the other process holds the writer lock for half a second after saying so.
+        new SqliteObjectStore(_root).Dispose();
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("import fcntl, sys, time\nf = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(0.5)\nfcntl.flock(f, fcntl.LOCK_UN)\n");
+        start.ArgumentList.Add(Path.Combine(_root, "buquet.db.writer"));
+        using var holder = Process.Start(start)!;
+        try
+        {
+            Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+
+            using var store = new SqliteObjectStore(_root);
+
+            Assert.Equal(PutStatus.Written, (await store.PutAsync("k", Bytes("v"), PutCondition.IfNoneMatch)).Status);
+        }
+        finally
+        {
+            if (!holder.HasExited)
+            {
+                holder.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task PutAsync_WriteLockHeldLongerThanBusyTimeout_FailsUnavailableThenRecovers()
     {
         using var store = TasksVersioned(TimeSpan.FromMilliseconds(300));
