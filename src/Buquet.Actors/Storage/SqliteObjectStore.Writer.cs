@@ -28,7 +28,7 @@ public sealed partial class SqliteObjectStore
         {
             _store = store;
             _connection = connection;
-            _lock = new WriterLock(store.DatabasePath + ".writer", store._options.BusyTimeout);
+            _lock = new WriterLock(store.DatabasePath + ".writer");
             _begin = Prepare(connection, "BEGIN IMMEDIATE");
             _commit = Prepare(connection, "COMMIT");
             _rollback = Prepare(connection, "ROLLBACK");

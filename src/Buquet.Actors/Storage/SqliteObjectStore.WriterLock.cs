@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Buquet.Actors.Storage;
@@ -13,46 +12,41 @@ public sealed partial class SqliteObjectStore
     /// flock wakes the next writer as soon as the holder unlocks, and the OS releases it when a holder dies. SQLite's busy
     /// timeout still guards the database lock against other SQLite clients. Unix only; on Windows SQLite's lock alone serialises.
     /// </summary>
+    /// <remarks>
+    /// The file is opened with <c>open(2)</c>, not a <see cref="FileStream"/>: on Unix .NET takes
+    /// <c>flock(LOCK_SH | LOCK_NB)</c> while opening a file and throws when another process holds the writer lock at that
+    /// instant, so a store opened during another process's transaction would fail.
+    /// </remarks>
     private sealed class WriterLock : IDisposable
     {
+        private const int ReadWrite = 2;
         private const int LockExclusive = 2;
         private const int Unlock = 8;
-        private readonly FileStream? _file;
         private readonly int _fd = -1;
 
-        public WriterLock(string path, TimeSpan patience)
+        public WriterLock(string path)
         {
             if (OperatingSystem.IsWindows())
             {
                 return;
             }
 
-            _file = Open(path, patience);
-            _fd = (int)_file.SafeFileHandle.DangerousGetHandle();
-
-            // .NET takes a shared advisory lock on open; drop it, or every process's exclusive lock would wait for the others.
-            _ = flock(_fd, Unlock);
-        }
-
-        /// <summary>
-        /// Opens the lock file. On Unix .NET takes <c>flock(LOCK_SH | LOCK_NB)</c> while opening a file and throws when
-        /// another process holds the exclusive writer lock at that instant (one transaction, milliseconds), so a store
-        /// opened while another process writes retries until the lock is free, for at most <paramref name="patience"/>
-        /// (the busy timeout; real time, as SQLite's own busy wait: a guard, never a task-state decision).
-        /// </summary>
-        private static FileStream Open(string path, TimeSpan patience)
-        {
-            var waited = Stopwatch.StartNew();
-            for (var attempt = 1; ; attempt++)
+            if (!File.Exists(path))
             {
                 try
                 {
-                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                    using var create = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
                 }
-                catch (IOException) when (waited.Elapsed < patience && File.Exists(path))
+                catch (IOException) when (File.Exists(path))
                 {
-                    Thread.Sleep(Math.Min(attempt, 10));
+                    // Another process created it first and holds the lock; it exists, which is all this needed.
                 }
+            }
+
+            _fd = open(path, ReadWrite | CloseOnExec());
+            if (_fd < 0)
+            {
+                throw new ObjectStoreConfigurationException($"SQLite store: could not open the writer lock file '{path}' (errno {Marshal.GetLastPInvokeError()}).");
             }
         }
 
@@ -82,12 +76,30 @@ public sealed partial class SqliteObjectStore
             }
         }
 
-        public void Dispose() => _file?.Dispose();
+        public void Dispose()
+        {
+            if (_fd >= 0)
+            {
+                _ = close(_fd);
+            }
+        }
 
-#pragma warning disable SYSLIB1054 // LibraryImport would need AllowUnsafeBlocks for the whole assembly; one blittable call.
+        /// <summary><c>O_CLOEXEC</c>, so worker processes started by this one do not inherit the lock.</summary>
+        private static int CloseOnExec() =>
+            OperatingSystem.IsMacOS() ? 0x1000000 : OperatingSystem.IsFreeBSD() ? 0x100000 : 0x80000;
+
+#pragma warning disable SYSLIB1054 // LibraryImport would need AllowUnsafeBlocks for the whole assembly; blittable calls.
         [DllImport("libc", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         private static extern int flock(int fd, int operation);
+
+        [DllImport("libc", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        private static extern int open(string path, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        private static extern int close(int fd);
 #pragma warning restore SYSLIB1054
     }
 }
