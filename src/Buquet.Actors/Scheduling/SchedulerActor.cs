@@ -33,6 +33,7 @@ internal sealed class SchedulerActor : ReceiveActor, IWithTimers
     // Actor-confined.
     private SchedulerTickReport? _lastTick;
     private bool _idle;
+    private bool _slowTicks; // the tick timer is the idle single timer, not the periodic one
 
     public SchedulerActor(BuquetClient client, Scheduler.Settings settings, ILogger logger)
     {
@@ -91,8 +92,6 @@ internal sealed class SchedulerActor : ReceiveActor, IWithTimers
         _settings.Activity?.Tell(new Worker.WorkerActivity.Subscribe(Self));
     }
 
-    /// <inheritdoc />
-
     private void OnActivityChanged(Worker.WorkerActivity.Changed changed)
     {
         if (changed.Idle == _idle)
@@ -106,6 +105,7 @@ internal sealed class SchedulerActor : ReceiveActor, IWithTimers
             // Active again (a task, or a schedule written with a hint): tick now and every tick interval from here.
             Self.Tell(Scheduler.Tick.Instance);
             Timers.StartPeriodicTimer(TickTimerKey, Scheduler.Tick.Instance, _settings.TickInterval);
+            _slowTicks = false;
         }
 
         // Active again: rounds every third of the TTL from now. A leader going idle (without schedules) writes its
@@ -134,25 +134,42 @@ internal sealed class SchedulerActor : ReceiveActor, IWithTimers
 
     private async Task TickAsync()
     {
+        SchedulerTickReport? report = null;
+        string? error = null;
         try
         {
-            var report = await _node.RunTickAsync();
+            report = await _node.RunTickAsync();
             if (report is not null)
             {
                 _lastTick = report;
             }
-
-            if (IdleTick is { } slow)
-            {
-                Timers.StartSingleTimer(TickTimerKey, Scheduler.Tick.Instance, slow); // replaces the periodic tick until active
-            }
-
-            Context.System.EventStream.Publish(new Scheduler.TickCompleted(_settings.NodeId, report, null));
         }
         catch (ObjectStoreUnavailableException ex)
         {
             _logger.LogWarning(ex, "Scheduler {NodeId}: tick failed; retrying at the next tick", _settings.NodeId);
-            Context.System.EventStream.Publish(new Scheduler.TickCompleted(_settings.NodeId, null, ex.Message));
+            error = ex.Message;
+        }
+
+        ArmNextTick();
+        Context.System.EventStream.Publish(new Scheduler.TickCompleted(_settings.NodeId, report, error));
+    }
+
+    /// <summary>
+    /// After every tick, failed ones included: the idle single timer while idle with no schedule, else the periodic tick.
+    /// A spent idle timer must always be replaced, or a schedule found by an idle tick (written by a peer without a
+    /// wake-up hint), or an idle tick that failed, would leave the scheduler with no tick until the worker is active.
+    /// </summary>
+    private void ArmNextTick()
+    {
+        if (IdleTick is { } slow)
+        {
+            Timers.StartSingleTimer(TickTimerKey, Scheduler.Tick.Instance, slow); // replaces the periodic tick until active
+            _slowTicks = true;
+        }
+        else if (_slowTicks)
+        {
+            Timers.StartPeriodicTimer(TickTimerKey, Scheduler.Tick.Instance, _settings.TickInterval);
+            _slowTicks = false;
         }
     }
 

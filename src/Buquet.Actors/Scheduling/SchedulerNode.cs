@@ -57,8 +57,17 @@ internal sealed class SchedulerNode
     {
         // The estimate suffices here: every write of the tick is fenced first (synced clock + GET of the lease), and a
         // tick without schedules writes nothing, so an idle leader's tick is one LIST and no clock probe.
-        if (Election.Grant is null || !Election.IsLeaderAt(await _clock.EstimateNowAsync(ct)))
+        if (Election.Grant is not { } grant)
         {
+            return null;
+        }
+
+        var now = await _clock.EstimateNowAsync(ct);
+        if (!Election.IsLeaderAt(now))
+        {
+            _logger.LogDebug(
+                "Scheduler {NodeId}: term {Token} not trusted at {Now:O} (expires {ExpiresAt:O}); tick skipped until the next lease round",
+                NodeId, grant.FencingToken, now, grant.ExpiresAt);
             return null;
         }
 

@@ -124,6 +124,7 @@ internal sealed class SchedulerTick
         var plan = SchedulePlanner.Plan(id, cron, options, schedule.CreatedAt, last?.Run?.LastRunAt, now, _random);
         if (plan.Due.Count == 0)
         {
+            _logger.LogDebug("Schedule {ScheduleId}: nothing due at {Now:O} (last run {LastRunAt:O}, next {NextRunAt:O})", id, now, last?.Run?.LastRunAt, plan.NextRunAt);
             return OneOutcome.Nothing;
         }
 

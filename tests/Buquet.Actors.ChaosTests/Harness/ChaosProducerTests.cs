@@ -40,7 +40,9 @@ public sealed class ChaosProducerTests
             token = page.NextContinuationToken;
         }
         while (token is not null);
-        Assert.Equal(60, stored.Count);
+        var listed = stored.Select(k => TaskKeys.TryParseTaskKey(k, out _, out var id) ? id : Guid.Empty).ToHashSet();
+        var unlisted = plan.Where(p => !listed.Contains(p.Id)).Select(p => $"{p.Id} ({p.TaskType}): GET sees {final[p.Id].Status?.ToString() ?? "nothing"}");
+        Assert.True(stored.Count == 60, $"{stored.Count} task objects listed; planned but not listed: {string.Join("; ", unlisted)}; listed keys: {string.Join(", ", stored)}");
 
         // Nothing ran, so the checker must call every task stuck pending (the checker's negative control on real data).
         var report = HistoryChecker.Check(plan, final, ExecutionLogReader.Pair([]), new HistoryCheckOptions { CheckedAt = await truth.GetStoreTimeAsync() });

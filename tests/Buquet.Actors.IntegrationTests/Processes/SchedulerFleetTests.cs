@@ -51,8 +51,12 @@ public sealed class SchedulerFleetTests(ITestOutputHelper output)
                     break;
                 }
 
-                Assert.True(DateTimeOffset.UtcNow - started < Deadline,
-                    $"only {slots.Count} slots fired after {Deadline}: " + string.Join(Environment.NewLine, workers.Select(w => $"--- {w.Id} ---{Environment.NewLine}{WorkerFleetTests.Tail(w.Output())}")));
+                if (DateTimeOffset.UtcNow - started >= Deadline)
+                {
+                    Assert.Fail($"only {slots.Count} slots fired after {Deadline}: " + await StateAsync(store, tasks.Values) +
+                        string.Join(Environment.NewLine, workers.Select(w => $"--- {w.Id} ---{Environment.NewLine}{WorkerFleetTests.Tail(w.Output())}")));
+                }
+
                 await poll.WaitForNextTickAsync();
             }
 
@@ -75,6 +79,18 @@ public sealed class SchedulerFleetTests(ITestOutputHelper output)
 
             File.Delete(config);
         }
+    }
+
+    /// <summary>What a failure needs to be understood: the leader lease, the schedule's last_run and every task's times.</summary>
+    private static async Task<string> StateAsync(IObjectStore store, IEnumerable<Buquet.Actors.Protocol.TaskRecord> tasks)
+    {
+        var lease = await store.GetAsync("leader/scheduler.json");
+        var lastRun = await store.GetAsync("schedules/every-minute/last_run.json");
+        var clock = await store.GetServerTimeAsync();
+        return $"{Environment.NewLine}store time {clock:O}{Environment.NewLine}" +
+            $"leader/scheduler.json: {(lease is null ? "missing" : System.Text.Encoding.UTF8.GetString(lease.Body.Span))}{Environment.NewLine}" +
+            $"last_run: {(lastRun is null ? "missing" : System.Text.Encoding.UTF8.GetString(lastRun.Body.Span))}{Environment.NewLine}" +
+            string.Join(Environment.NewLine, tasks.OrderBy(t => t.CreatedAt).Select(t => $"task {t.Id} created {t.CreatedAt:O} {t.Status} by {t.WorkerId}")) + Environment.NewLine;
     }
 
     private static async Task<string> LeaderAsync(IObjectStore store)

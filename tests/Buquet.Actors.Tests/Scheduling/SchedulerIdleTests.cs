@@ -212,4 +212,47 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         var lease = new ObjectLease(_f.Memory, new StoreClock(_f.Memory, _f.Time), SchedulerNode.LeaseKey, TimeSpan.FromSeconds(90));
         Assert.Equal(_f.Time.GetUtcNow() + TimeSpan.FromSeconds(90), (await lease.ReadAsync())!.Value.Record.ExpiresAt);
     }
+
+    [Fact]
+    public async Task IdleLeaderSlowTick_FindsScheduleWrittenWithoutHint_TicksEveryIntervalAgain()
+    {
+        var client = new BuquetClient(_store, new BuquetClientOptions(), new StoreClock(_store, _f.Time, TimeSpan.FromSeconds(5)), _f.Time, null);
+        var settings = new Scheduler.Settings("leader", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90), ScheduleExtensions.Default)
+        {
+            Activity = _activity,
+            IdleTickInterval = TimeSpan.FromMinutes(5),
+        };
+        var actor = _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
+        Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
+        _activity.Tell(new WorkerActivity.SetIdle(true));
+        await AdvanceUntilAsync(actor, _ => false, TimeSpan.FromMinutes(2), throwAtLimit: false); // an idle tick with nothing scheduled: slow ticks
+        Assert.True((await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard)).LastTick is { Schedules: 0 });
+
+        // A peer (no wake-up hint: the worker stays idle) creates a schedule due every minute.
+        await new ScheduleClient(new BuquetClient(_f.Memory, new BuquetClientOptions(), new StoreClock(_f.Memory, _f.Time), _f.Time, null), _f.Memory)
+            .CreateAsync(new ScheduleSpec("minutely", "buquet.echo", "* * * * *"));
+        await AdvanceUntilAsync(actor, s => s.LastTick is { Schedules: 1 }, TimeSpan.FromMinutes(6)); // the slow tick finds it
+
+        var before = (await _f.TasksAsync("buquet.echo")).Count;
+        await AdvanceUntilAsync(actor, _ => false, TimeSpan.FromMinutes(3), throwAtLimit: false);
+
+        // Every minute's slot fires while the worker stays idle (before the fix the spent idle timer left no tick at all).
+        Assert.InRange((await _f.TasksAsync("buquet.echo")).Count - before, 3, 4);
+    }
+
+    /// <summary>Advances virtual time in 20 s steps (each followed by a status round trip, so due timers' work is done)
+    /// until <paramref name="done"/> holds or <paramref name="limit"/> passes.</summary>
+    private async Task AdvanceUntilAsync(IActorRef actor, Func<Scheduler.StatusResult, bool> done, TimeSpan limit, bool throwAtLimit = true)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < limit; elapsed += TimeSpan.FromSeconds(20))
+        {
+            _f.Time.Advance(TimeSpan.FromSeconds(20));
+            if (done(await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard)))
+            {
+                return;
+            }
+        }
+
+        Assert.False(throwAtLimit, $"condition not met within {limit} of virtual time");
+    }
 }
