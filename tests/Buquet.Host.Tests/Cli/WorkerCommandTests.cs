@@ -9,13 +9,16 @@ namespace Buquet.Host.Tests.Cli;
 
 public sealed class WorkerCommandTests
 {
+    /// <summary>Polls (every 50 ms, up to a minute: a loaded CI machine starts a worker process slowly) until the task has <paramref name="status"/>.</summary>
     private static async Task WaitForStatusAsync(BuquetClient client, Guid id, BuquetTaskStatus status)
     {
         var start = Stopwatch.GetTimestamp();
-        while ((await client.GetAsync(id))!.Status != status)
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        BuquetTaskStatus? seen;
+        while ((seen = (await client.GetAsync(id))!.Status) != status)
         {
-            Assert.True(Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(30), $"task {id} never became {status}");
-            await Task.Yield();
+            Assert.True(Stopwatch.GetElapsedTime(start) < TimeSpan.FromMinutes(1), $"task {id} never became {status} (last seen {seen})");
+            await poll.WaitForNextTickAsync();
         }
     }
 
@@ -30,7 +33,8 @@ public sealed class WorkerCommandTests
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            var task = await client.SubmitAsync("buquet.sleep", new { ms = 2000 });
+            // Long enough to still be running when the SIGTERM lands on a loaded machine; the drain waits for it.
+            var task = await client.SubmitAsync("buquet.sleep", new { ms = 8000 });
             await WaitForStatusAsync(client, task.Id, BuquetTaskStatus.Running);
 
             using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
