@@ -36,6 +36,12 @@ public static class BuquetTelemetry
     /// <summary>The activity source of task executions (<see cref="StartTaskActivity"/>).</summary>
     public static ActivitySource ActivitySource { get; } = new(Name, typeof(BuquetTelemetry).Assembly.GetName().Version?.ToString());
 
+    /// <summary>
+    /// Bucket bounds (seconds) of every duration histogram, given to exporters as instrument advice: from 1 ms (an S3
+    /// request on loopback) to 5 min (a long handler). Exporters that honour advice (OpenTelemetry's) use them as is.
+    /// </summary>
+    internal static IReadOnlyList<double> SecondsBuckets { get; } = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
     private static readonly Counter<long> Submitted = Meter.CreateCounter<long>("buquet.tasks.submitted", "{task}", "Tasks submitted");
     private static readonly Counter<long> Completed = Meter.CreateCounter<long>("buquet.tasks.completed", "{task}", "Tasks completed");
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>("buquet.tasks.failed", "{task}", "Task attempts that failed, by reason");
@@ -46,8 +52,8 @@ public static class BuquetTelemetry
     private static readonly Counter<long> ClaimConflict = Meter.CreateCounter<long>("buquet.claims.conflict", "{claim}", "Claims lost to another worker");
     private static readonly Counter<long> TimeoutRecovered = Meter.CreateCounter<long>("buquet.tasks.timeout_recovered", "{task}", "Expired leases recovered by the monitor");
     private static readonly Counter<long> RetriesExhausted = Meter.CreateCounter<long>("buquet.tasks.retries_exhausted", "{task}", "Tasks failed for good after their last retry");
-    private static readonly Histogram<double> TaskDuration = Meter.CreateHistogram<double>("buquet.task.duration_seconds", "s", "Handler run time per attempt");
-    private static readonly Histogram<double> RescheduleDelay = Meter.CreateHistogram<double>("buquet.reschedule.delay_seconds", "s", "Requested reschedule delays");
+    private static readonly Histogram<double> TaskDuration = SecondsHistogram("buquet.task.duration_seconds", "Handler run time per attempt");
+    private static readonly Histogram<double> RescheduleDelay = SecondsHistogram("buquet.reschedule.delay_seconds", "Requested reschedule delays");
     private static readonly UpDownCounter<long> InFlight = Meter.CreateUpDownCounter<long>("buquet.tasks.in_flight", "{task}", "Tasks being executed by this process");
     private static readonly UpDownCounter<long> MailboxDepth = Meter.CreateUpDownCounter<long>("buquet.actors.mailbox_depth", "{message}", "Messages waiting in actor mailboxes");
 
@@ -155,6 +161,10 @@ public static class BuquetTelemetry
     };
 
     private static KeyValuePair<string, object?> Type(string taskType) => new("task_type", taskType);
+
+    /// <summary>A histogram in seconds (unit <c>s</c>) with <see cref="SecondsBuckets"/> as its advised bucket bounds.</summary>
+    internal static Histogram<double> SecondsHistogram(string name, string description) =>
+        Meter.CreateHistogram(name, "s", description, tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
 
     /// <summary>Ends an in-flight mark (<see cref="TrackInFlight"/>) once.</summary>
     public sealed class InFlightScope : IDisposable

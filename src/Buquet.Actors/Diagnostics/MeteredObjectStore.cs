@@ -14,7 +14,7 @@ internal sealed class MeteredObjectStore : IObjectStore
         BuquetTelemetry.Meter.CreateCounter<long>("buquet.s3.requests", "{request}", "Object store requests by operation and outcome");
 
     private static readonly Histogram<double> Latency =
-        BuquetTelemetry.Meter.CreateHistogram<double>("buquet.s3.request.duration_seconds", "s", "Object store request latency");
+        BuquetTelemetry.SecondsHistogram("buquet.s3.request.duration_seconds", "Object store request latency");
 
     private readonly TimeProvider _time;
 

@@ -29,7 +29,7 @@ internal static partial class DashboardEndpoints
         app.MapGet("/readyz", () => rt.Readiness.IsReady
             ? Results.Text("ready")
             : Results.Text("not ready: " + rt.Readiness.Problem, statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/metrics", () => Results.Text(rt.Exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        BuquetPrometheus.Map(app, rt.Meters);
         app.MapGet("/static/{name}", (string name) => DashboardAssets.Find(name) is { } bytes
             ? Results.Bytes(bytes, "text/javascript; charset=utf-8")
             : Results.NotFound());

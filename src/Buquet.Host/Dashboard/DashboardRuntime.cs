@@ -1,6 +1,6 @@
 using Buquet.Actors.Client;
-using Buquet.Actors.Diagnostics;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Buquet.Host.Dashboard;
 
@@ -10,7 +10,7 @@ internal sealed class DashboardRuntime(
     DashboardCache cache,
     DashboardAuth auth,
     StoreReadiness readiness,
-    PrometheusExporter exporter,
+    MeterProvider meters,
     int shardPrefixLength,
     TimeSpan workerHealthThreshold,
     TimeProvider time) : IDisposable
@@ -23,7 +23,8 @@ internal sealed class DashboardRuntime(
 
     public StoreReadiness Readiness { get; } = readiness;
 
-    public PrometheusExporter Exporter { get; } = exporter;
+    /// <summary>The provider behind <c>/metrics</c> (<see cref="BuquetPrometheus"/>).</summary>
+    public MeterProvider Meters { get; } = meters;
 
     public int ShardPrefixLength { get; } = shardPrefixLength;
 
@@ -86,5 +87,5 @@ internal sealed class DashboardRuntime(
         }
     }
 
-    public void Dispose() => Exporter.Dispose();
+    public void Dispose() => Meters.Dispose();
 }

@@ -72,7 +72,7 @@ public sealed class DashboardServer : IAsyncDisposable
         var metered = store as MeteredObjectStore ?? new MeteredObjectStore(store, time);
         client ??= new BuquetClient(metered, new BuquetClientOptions { ShardPrefixLength = options.Queue.ShardPrefixLength }, time);
         var cache = new DashboardCache(metered, client.Clock, cacheOptions ?? new DashboardCacheOptions());
-        var runtime = new DashboardRuntime(client, cache, auth, new StoreReadiness(metered), new PrometheusExporter(BuquetTelemetry.Name),
+        var runtime = new DashboardRuntime(client, cache, auth, new StoreReadiness(metered), BuquetPrometheus.CreateProvider(),
             options.Queue.ShardPrefixLength, options.Monitor.WorkerHealthThreshold, time)
         {
             DefaultTimeZone = options.Scheduler.DefaultTimeZone,

@@ -1,5 +1,4 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,11 +6,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Buquet.Host.Dashboard;
 
 /// <summary>
-/// <c>/metrics</c> (Prometheus text) on its own port (<c>buquet.telemetry.prometheus-port</c>), for <c>buquet worker</c>
+/// <c>/metrics</c> (Prometheus text, <see cref="BuquetPrometheus"/>) on its own port (<c>buquet.telemetry.prometheus-port</c>), for <c>buquet worker</c>
 /// and <c>buquet serve</c> when <c>buquet.telemetry.prometheus-enabled</c> is set. Follows the dashboard's bind rules:
 /// the dashboard's bind address (127.0.0.1 by default); any other address needs its access token (sent as
 /// <c>Authorization: Bearer</c>) or no-auth.
@@ -19,12 +19,12 @@ namespace Buquet.Host.Dashboard;
 internal sealed class PrometheusEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly PrometheusExporter _exporter;
+    private readonly MeterProvider _meters;
 
-    private PrometheusEndpoint(WebApplication app, PrometheusExporter exporter, Uri address)
+    private PrometheusEndpoint(WebApplication app, MeterProvider meters, Uri address)
     {
         _app = app;
-        _exporter = exporter;
+        _meters = meters;
         Address = address;
     }
 
@@ -53,7 +53,7 @@ internal sealed class PrometheusEndpoint : IAsyncDisposable
 
         var auth = DashboardAuth.For(dashboard.BindAddress, dashboard.AccessToken, dashboard.NoAuth);
         var address = DashboardServer.ParseBindAddress(dashboard.BindAddress);
-        var exporter = new PrometheusExporter(BuquetTelemetry.Name);
+        var meters = BuquetPrometheus.CreateProvider();
         var builder = HostBuilders.Web(typeof(PrometheusEndpoint).Assembly.GetName().Name!);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
@@ -74,14 +74,14 @@ internal sealed class PrometheusEndpoint : IAsyncDisposable
 
             await next(ctx).ConfigureAwait(false);
         });
-        app.MapGet("/metrics", () => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        BuquetPrometheus.Map(app, meters);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            exporter.Dispose();
+            meters.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -89,7 +89,7 @@ internal sealed class PrometheusEndpoint : IAsyncDisposable
         var first = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
         var baseUri = new Uri(first.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        return new PrometheusEndpoint(app, exporter, new Uri(baseUri, "/metrics"));
+        return new PrometheusEndpoint(app, meters, new Uri(baseUri, BuquetPrometheus.Path));
     }
 
     /// <inheritdoc />
@@ -97,6 +97,6 @@ internal sealed class PrometheusEndpoint : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        _exporter.Dispose();
+        _meters.Dispose();
     }
 }

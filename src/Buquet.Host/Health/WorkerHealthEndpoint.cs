@@ -1,5 +1,4 @@
 using Buquet.Actors.Configuration;
-using Buquet.Actors.Diagnostics;
 using Buquet.Host.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Buquet.Host.Health;
 
@@ -19,12 +19,12 @@ namespace Buquet.Host.Health;
 internal sealed class WorkerHealthEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly PrometheusExporter? _exporter;
+    private readonly MeterProvider? _meters;
 
-    private WorkerHealthEndpoint(WebApplication app, PrometheusExporter? exporter, Uri address)
+    private WorkerHealthEndpoint(WebApplication app, MeterProvider? meters, Uri address)
     {
         _app = app;
-        _exporter = exporter;
+        _meters = meters;
         Address = address;
     }
 
@@ -32,7 +32,7 @@ internal sealed class WorkerHealthEndpoint : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Whether <c>/metrics</c> is served here.</summary>
-    public bool ServesMetrics => _exporter is not null;
+    public bool ServesMetrics => _meters is not null;
 
     /// <summary>Starts listening on <paramref name="options"/>' address and port (0 = any free port).</summary>
     /// <exception cref="ArgumentException">A bind address that is not an IP address or localhost.</exception>
@@ -42,7 +42,7 @@ internal sealed class WorkerHealthEndpoint : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(health);
         var address = DashboardServer.ParseBindAddress(options.BindAddress);
-        var exporter = metrics ? new PrometheusExporter(BuquetTelemetry.Name) : null;
+        var meters = metrics ? BuquetPrometheus.CreateProvider() : null;
         var builder = HostBuilders.Web(typeof(WorkerHealthEndpoint).Assembly.GetName().Name!);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
@@ -53,9 +53,9 @@ internal sealed class WorkerHealthEndpoint : IAsyncDisposable
         var app = builder.Build();
         app.MapGet("/healthz", () => Answer(health.Liveness()));
         app.MapGet("/readyz", async (CancellationToken ct) => Answer(await health.ReadinessAsync(ct).ConfigureAwait(false)));
-        if (exporter is not null)
+        if (meters is not null)
         {
-            app.MapGet("/metrics", () => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+            BuquetPrometheus.Map(app, meters);
         }
 
         try
@@ -64,7 +64,7 @@ internal sealed class WorkerHealthEndpoint : IAsyncDisposable
         }
         catch
         {
-            exporter?.Dispose();
+            meters?.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -72,7 +72,7 @@ internal sealed class WorkerHealthEndpoint : IAsyncDisposable
         var first = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
         var baseUri = new Uri(first.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        return new WorkerHealthEndpoint(app, exporter, new Uri(baseUri, "/"));
+        return new WorkerHealthEndpoint(app, meters, new Uri(baseUri, "/"));
     }
 
     private static IResult Answer(HealthResult result) =>
@@ -83,6 +83,6 @@ internal sealed class WorkerHealthEndpoint : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        _exporter?.Dispose();
+        _meters?.Dispose();
     }
 }

@@ -1,16 +1,23 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Storage;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Buquet.Actors.Tests.Diagnostics;
 
 public sealed class BuquetTelemetryTests
 {
     [Fact]
-    public void Render_AfterTaskEvents_UsesBuquetMetricNamesAndTags()
+    public void TaskEvents_Recorded_OnBuquetInstrumentsWithTaskTypeAndReasonTags()
     {
-        using var exporter = new PrometheusExporter();
-        var type = "render_" + Guid.NewGuid().ToString("N")[..8];
+        var type = "events_" + Guid.NewGuid().ToString("N")[..8];
+        using var submitted = new MetricCollector<long>(BuquetTelemetry.Meter, "buquet.tasks.submitted");
+        using var completed = new MetricCollector<long>(BuquetTelemetry.Meter, "buquet.tasks.completed");
+        using var failed = new MetricCollector<long>(BuquetTelemetry.Meter, "buquet.tasks.failed");
+        using var conflicts = new MetricCollector<long>(BuquetTelemetry.Meter, "buquet.claims.conflict");
+        using var inFlight = new MetricCollector<long>(BuquetTelemetry.Meter, "buquet.tasks.in_flight");
+        using var duration = new MetricCollector<double>(BuquetTelemetry.Meter, "buquet.task.duration_seconds");
 
         BuquetTelemetry.TaskSubmitted(type);
         BuquetTelemetry.TaskSubmitted(type);
@@ -19,28 +26,44 @@ public sealed class BuquetTelemetryTests
         BuquetTelemetry.Claim(type, won: false);
         using (BuquetTelemetry.TrackInFlight(type))
         {
-            Assert.Contains($"buquet_tasks_in_flight{{task_type=\"{type}\"}} 1", exporter.Render(), StringComparison.Ordinal);
+            Assert.Equal(1, Sum(inFlight, type));
         }
 
-        var text = exporter.Render();
-        Assert.Contains($"buquet_tasks_submitted_total{{task_type=\"{type}\"}} 2", text, StringComparison.Ordinal);
-        Assert.Contains($"buquet_tasks_completed_total{{task_type=\"{type}\"}} 1", text, StringComparison.Ordinal);
-        Assert.Contains($"buquet_tasks_failed_total{{reason=\"no_handler\",task_type=\"{type}\"}} 1", text, StringComparison.Ordinal);
-        Assert.Contains($"buquet_claims_conflict_total{{task_type=\"{type}\"}} 1", text, StringComparison.Ordinal);
-        Assert.Contains($"buquet_task_duration_seconds_bucket{{task_type=\"{type}\",le=\"0.5\"}} 1", text, StringComparison.Ordinal);
-        Assert.Contains($"buquet_task_duration_seconds_bucket{{task_type=\"{type}\",le=\"0.25\"}} 0", text, StringComparison.Ordinal);
-        Assert.Contains($"buquet_tasks_in_flight{{task_type=\"{type}\"}} 0", text, StringComparison.Ordinal);
-        Assert.Contains("# TYPE buquet_task_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Equal(2, Sum(submitted, type));
+        Assert.Equal(1, Sum(completed, type));
+        Assert.Equal(1, Sum(conflicts, type));
+        Assert.Equal(0, Sum(inFlight, type));
+        var failure = Assert.Single(failed.GetMeasurementSnapshot(), m => Equals(m.Tags["task_type"], type));
+        Assert.Equal("no_handler", failure.Tags["reason"]);
+        Assert.Equal(0.3, Assert.Single(duration.GetMeasurementSnapshot(), m => Equals(m.Tags["task_type"], type)).Value, 6);
     }
 
     [Fact]
-    public void Render_LabelWithQuoteAndNewline_IsEscaped()
+    public void DurationHistograms_Advice_AreSecondsWithBuquetBuckets()
     {
-        using var exporter = new PrometheusExporter();
+        var names = new[] { "buquet.task.duration_seconds", "buquet.reschedule.delay_seconds", "buquet.s3.request.duration_seconds" };
+        var seen = new List<Histogram<double>>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter == BuquetTelemetry.Meter && names.Contains(instrument.Name) && instrument is Histogram<double> h)
+                {
+                    seen.Add(h);
+                }
+            },
+        };
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(BuquetTelemetry).TypeHandle);
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(MeteredObjectStore).TypeHandle);
 
-        BuquetTelemetry.TaskSubmitted("we\"ird\ntype");
+        listener.Start();
 
-        Assert.Contains("task_type=\"we\\\"ird\\ntype\"", exporter.Render(), StringComparison.Ordinal);
+        Assert.Equal(names.Order(StringComparer.Ordinal), seen.Select(h => h.Name).Order(StringComparer.Ordinal));
+        Assert.All(seen, h =>
+        {
+            Assert.Equal("s", h.Unit);
+            Assert.Equal([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], h.Advice!.HistogramBucketBoundaries!);
+        });
     }
 
     [Fact]
@@ -77,8 +100,8 @@ public sealed class BuquetTelemetryTests
     [Fact]
     public async Task MeteredObjectStore_Requests_CountedByOperationAndOutcome()
     {
-        using var exporter = new PrometheusExporter();
-        var before = exporter.Render();
+        using var requests = new MetricCollector<long>(BuquetTelemetry.Meter, "buquet.s3.requests");
+        using var latency = new MetricCollector<double>(BuquetTelemetry.Meter, "buquet.s3.request.duration_seconds");
         var store = new MeteredObjectStore(new InMemoryObjectStore());
         var key = "metered/" + Guid.NewGuid().ToString("N");
 
@@ -86,16 +109,15 @@ public sealed class BuquetTelemetryTests
         await store.PutAsync(key, new byte[] { 1 }, PutCondition.IfNoneMatch);
         await store.GetAsync(key + "-missing");
 
-        var after = exporter.Render();
-        Assert.True(Count(after, "put", "precondition_failed") - Count(before, "put", "precondition_failed") >= 1);
-        Assert.True(Count(after, "get", "not_found") - Count(before, "get", "not_found") >= 1);
-        Assert.True(Count(after, "put", "ok") - Count(before, "put", "ok") >= 1);
+        Assert.True(Count(requests, "put", "ok") >= 1);
+        Assert.True(Count(requests, "put", "precondition_failed") >= 1);
+        Assert.True(Count(requests, "get", "not_found") >= 1);
+        Assert.Contains(latency.GetMeasurementSnapshot(), m => Equals(m.Tags["operation"], "put") && !m.Tags.ContainsKey("outcome"));
     }
 
-    private static double Count(string text, string op, string outcome)
-    {
-        var prefix = $"buquet_s3_requests_total{{operation=\"{op}\",outcome=\"{outcome}\"}} ";
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long Sum(MetricCollector<long> collector, string taskType) =>
+        collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["task_type"], taskType)).Sum(m => m.Value);
+
+    private static long Count(MetricCollector<long> collector, string operation, string outcome) =>
+        collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["operation"], operation) && Equals(m.Tags["outcome"], outcome)).Sum(m => m.Value);
 }

@@ -40,6 +40,43 @@ public sealed class PrometheusEndpointTests
     }
 
     [Fact]
+    public async Task Scrape_AfterTaskEvents_ShowsBuquetNamesTypesBucketsAndEscapedLabels()
+    {
+        await using var endpoint = await PrometheusEndpoint.StartAsync(new DashboardOptions(), 0);
+        using var http = new HttpClient();
+        var type = "expo_" + Guid.NewGuid().ToString("N")[..8];
+
+        BuquetTelemetry.TaskSubmitted(type);
+        BuquetTelemetry.TaskSubmitted(type);
+        BuquetTelemetry.TaskCompleted(type, TimeSpan.FromMilliseconds(300));
+        BuquetTelemetry.TaskFailed(type, TaskFailureReason.NoHandler);
+        BuquetTelemetry.Claim(type, won: false);
+        BuquetTelemetry.TaskSubmitted("we\"ird\ntype");
+        string during;
+        using (BuquetTelemetry.TrackInFlight(type))
+        {
+            during = await http.GetStringAsync(endpoint.Address);
+        }
+
+        var text = await http.GetStringAsync(endpoint.Address);
+
+        Assert.Contains($"buquet_tasks_in_flight{{task_type=\"{type}\"}} 1", during, StringComparison.Ordinal);
+        Assert.Contains($"buquet_tasks_in_flight{{task_type=\"{type}\"}} 0", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE buquet_tasks_in_flight gauge", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE buquet_tasks_submitted_total counter", text, StringComparison.Ordinal);
+        Assert.Contains($"buquet_tasks_submitted_total{{task_type=\"{type}\"}} 2", text, StringComparison.Ordinal);
+        Assert.Contains($"buquet_tasks_completed_total{{task_type=\"{type}\"}} 1", text, StringComparison.Ordinal);
+        Assert.Contains($"buquet_tasks_failed_total{{reason=\"no_handler\",task_type=\"{type}\"}} 1", text, StringComparison.Ordinal);
+        Assert.Contains($"buquet_claims_conflict_total{{task_type=\"{type}\"}} 1", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE buquet_task_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains($"buquet_task_duration_seconds_bucket{{task_type=\"{type}\",le=\"0.25\"}} 0", text, StringComparison.Ordinal);
+        Assert.Contains($"buquet_task_duration_seconds_bucket{{task_type=\"{type}\",le=\"0.5\"}} 1", text, StringComparison.Ordinal);
+        Assert.Contains($"buquet_task_duration_seconds_count{{task_type=\"{type}\"}} 1", text, StringComparison.Ordinal);
+        Assert.Contains("task_type=\"we\\\"ird\\ntype\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("otel_scope", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartAsync_PublicWithToken_RequiresBearer()
     {
         var dash = new DashboardOptions { BindAddress = "0.0.0.0", AccessToken = "scrape-me" };
