@@ -3,8 +3,7 @@ using System.Globalization;
 namespace Buquet.Actors.Configuration;
 
 /// <summary>
-/// Maps buquet's CLI flags (protocol §7: <c>worker --id --shards --index-mode --ready-page-size --log-scan-page-size
-/// --no-monitor</c>, <c>serve --port</c>, <c>monitor --check-interval --worker-health-threshold --sweep-interval
+/// Maps buquet's CLI flags (protocol §7: <c>worker --id --shards --ready-page-size --no-monitor</c>, <c>serve --port</c>, <c>monitor --check-interval --worker-health-threshold --sweep-interval
 /// --sweep-page-size</c>) plus Buquet's own (<c>--concurrency --store --local-path --bucket --endpoint --region
 /// --shard-prefix-len --cancel-check-interval</c>) to the command-line layer of <see cref="BuquetConfiguration.Build"/>. Flags given in seconds
 /// by buquet (<c>--check-interval 30</c>) accept a bare number of seconds or a duration (<c>30s</c>).
@@ -15,9 +14,7 @@ public static class BuquetCommandLine
     {
         ["id"] = ("buquet:worker:id", FlagKind.Text),
         ["shards"] = ("buquet:worker:shards", FlagKind.Text),
-        ["index-mode"] = ("buquet:worker:index-mode", FlagKind.Text),
         ["ready-page-size"] = ("buquet:worker:ready-page-size", FlagKind.Text),
-        ["log-scan-page-size"] = ("buquet:worker:log-scan-page-size", FlagKind.Text),
         ["no-monitor"] = ("buquet:monitor:enabled", FlagKind.InvertedSwitch),
         ["concurrency"] = ("buquet:worker:concurrency", FlagKind.Text),
         ["cancel-check-interval"] = ("buquet:worker:cancel-check-interval", FlagKind.Seconds),

@@ -20,10 +20,10 @@ internal static class BuquetEnvironment
     public static IReadOnlyList<string> Names { get; } =
     [
         "S3_BUCKET", "S3_ENDPOINT", "S3_REGION", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN", "BUQUET_ALLOW_NO_VERSIONING", "BUQUET_SHARD_PREFIX_LEN", "BUQUET_POLL_INTERVAL_MS", "BUQUET_INDEX_MODE",
-        "BUQUET_SHARDS", "BUQUET_READY_PAGE_SIZE", "BUQUET_LOG_SCAN_PAGE_SIZE", "BUQUET_NO_MONITOR", "BUQUET_POLLING_STRATEGY",
+        "AWS_SESSION_TOKEN", "BUQUET_ALLOW_NO_VERSIONING", "BUQUET_SHARD_PREFIX_LEN", "BUQUET_POLL_INTERVAL_MS",
+        "BUQUET_SHARDS", "BUQUET_READY_PAGE_SIZE", "BUQUET_NO_MONITOR", "BUQUET_POLLING_STRATEGY",
         "BUQUET_POLLING_MIN_INTERVAL_MS", "BUQUET_POLLING_MAX_INTERVAL_MS", "BUQUET_POLLING_BACKOFF_MULTIPLIER", "BUQUET_SHARD_LEASING",
-        "BUQUET_SHARD_LEASING_SHARDS_PER_WORKER", "BUQUET_SHARD_LEASING_TTL_SECS", "BUQUET_SHARD_LEASING_RENEW_SECS",
+        "BUQUET_SHARD_LEASING_TTL_SECS", "BUQUET_SHARD_LEASING_RENEW_SECS",
         "BUQUET_MONITOR_CHECK_INTERVAL", "BUQUET_MONITOR_WORKER_HEALTH_THRESHOLD", "BUQUET_MONITOR_SWEEP_INTERVAL",
         "BUQUET_MONITOR_SWEEP_PAGE_SIZE", "BUQUET_MONITOR_MAX_TASKS_PER_SCAN", "BUQUET_SWEEPER_MAX_OBJECTS_PER_SWEEP",
         "BUQUET_SWEEPER_MODE", "BUQUET_METRICS_EXPORTER", "BUQUET_METRICS_PROMETHEUS_PORT", "BUQUET_METRICS_OTLP_ENDPOINT",
@@ -122,10 +122,8 @@ internal static class BuquetEnvironment
             Int("BUQUET_POLL_INTERVAL_MS", $"{Polling}:interval", "ms");
         }
 
-        Text("BUQUET_INDEX_MODE", $"{Worker}:index-mode");
         Text("BUQUET_SHARDS", $"{Worker}:shards");
         Int("BUQUET_READY_PAGE_SIZE", $"{Worker}:ready-page-size");
-        Int("BUQUET_LOG_SCAN_PAGE_SIZE", $"{Worker}:log-scan-page-size");
         Text("BUQUET_EXECUTION_LOG", $"{Worker}:execution-log");
         Int("BUQUET_CANCEL_CHECK_INTERVAL", $"{Worker}:cancel-check-interval", "s");
         if (Get("BUQUET_HEALTH_PORT") is not null)
@@ -141,7 +139,6 @@ internal static class BuquetEnvironment
         Int("BUQUET_POLLING_MAX_INTERVAL_MS", $"{Polling}:max-interval", "ms");
         Text("BUQUET_POLLING_BACKOFF_MULTIPLIER", $"{Polling}:backoff-multiplier");
         Bool("BUQUET_SHARD_LEASING", $"{Leasing}:enabled");
-        Int("BUQUET_SHARD_LEASING_SHARDS_PER_WORKER", $"{Leasing}:shards-per-worker");
         Int("BUQUET_SHARD_LEASING_TTL_SECS", $"{Leasing}:lease-ttl", "s");
         Int("BUQUET_SHARD_LEASING_RENEW_SECS", $"{Leasing}:renewal-interval", "s");
         Int("BUQUET_MONITOR_CHECK_INTERVAL", $"{Monitor}:check-interval", "s");

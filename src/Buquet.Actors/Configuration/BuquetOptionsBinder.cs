@@ -12,10 +12,21 @@ namespace Buquet.Actors.Configuration;
 /// </summary>
 internal static class BuquetOptionsBinder
 {
-    private static readonly Dictionary<string, IndexMode> IndexModeAliases = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>
+    /// Settings that earlier versions accepted and that were removed because nothing read them (ADR 0021). A file or
+    /// override that still sets one fails with this explanation instead of "unknown setting".
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> RemovedSettings = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["index"] = IndexMode.IndexOnly,
-        ["log"] = IndexMode.LogScan,
+        ["buquet.worker.index-mode"] =
+            "the worker always discovers tasks through the ready index (ready/) and the sweeper repairs lost ready keys; "
+            + "a buquet peer's index mode needs nothing here (ADR 0021). Delete the line",
+        ["buquet.worker.log-scan-page-size"] =
+            "there is no log-scan discovery; the worker reads only the ready index, whose page is buquet.worker.ready-page-size (ADR 0021). Delete the line",
+        ["buquet.worker.shard-leasing.shards-per-worker"] =
+            "each worker holds a fair share of the shards (shards / live workers, from the worker registry), not a fixed number (ADR 0021). Delete the line",
+        ["buquet.dashboard.enabled"] =
+            "the dashboard is served by `buquet serve` (or DashboardServer in your application), never by a worker (ADR 0021). Delete the line",
     };
 
     public static void BindInto(IConfiguration configuration, BuquetOptions options)
@@ -88,7 +99,9 @@ internal static class BuquetOptionsBinder
             var property = properties.FirstOrDefault(p => KebabCase.Normalize(p.Name) == KebabCase.Normalize(child.Key));
             if (property is null)
             {
-                errors.Add(UnknownKey(path, child.Key, properties));
+                var removed = RemovedSettings.FirstOrDefault(r =>
+                    r.Key.StartsWith(path + ".", StringComparison.Ordinal) && KebabCase.Normalize(r.Key[(path.Length + 1)..]) == KebabCase.Normalize(child.Key));
+                errors.Add(removed.Key is null ? UnknownKey(path, child.Key, properties) : $"{removed.Key} was removed: {removed.Value}");
                 continue;
             }
 
@@ -249,12 +262,6 @@ internal static class BuquetOptionsBinder
     {
         value = null;
         problem = string.Empty;
-        if (type == typeof(IndexMode) && IndexModeAliases.TryGetValue(s, out var alias))
-        {
-            value = alias;
-            return true;
-        }
-
         foreach (var name in Enum.GetNames(type))
         {
             if (KebabCase.Normalize(name) == KebabCase.Normalize(s))

@@ -121,7 +121,6 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         }
 
         v.Range("buquet.worker.ready-page-size", worker.ReadyPageSize, 1, 1000, " (S3 LIST returns at most 1000 keys)");
-        v.Range("buquet.worker.log-scan-page-size", worker.LogScanPageSize, 1, 1000, " (S3 LIST returns at most 1000 keys)");
         v.Positive("buquet.worker.lease-ttl", worker.LeaseTtl);
         if (worker.LeaseRenewFraction is < 0 or >= 1)
         {
@@ -162,7 +161,6 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         v.Order("buquet.worker.polling.hint-interval", polling.HintInterval, "buquet.worker.polling.max-hint-interval", polling.MaxHintInterval);
 
         var leasing = worker.ShardLeasing;
-        v.Range("buquet.worker.shard-leasing.shards-per-worker", leasing.ShardsPerWorker, 1, 65536);
         v.Positive("buquet.worker.shard-leasing.lease-ttl", leasing.LeaseTtl);
         v.Positive("buquet.worker.shard-leasing.renewal-interval", leasing.RenewalInterval);
         v.Order("buquet.worker.shard-leasing.renewal-interval", leasing.RenewalInterval, "buquet.worker.shard-leasing.lease-ttl", leasing.LeaseTtl, strict: true);
@@ -212,10 +210,6 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         if (!loopback && dashboard.BindAddress is not ("*" or "+") && !IPAddress.TryParse(dashboard.BindAddress, out _))
         {
             v.Fail($"buquet.dashboard.bind-address = '{dashboard.BindAddress}' is not an IP address, localhost or *");
-        }
-        else if (dashboard.Enabled && !loopback && !dashboard.NoAuth && string.IsNullOrEmpty(dashboard.AccessToken))
-        {
-            v.Fail($"buquet.dashboard.bind-address = '{dashboard.BindAddress}' is reachable from other machines but buquet.dashboard.access-token is empty: set a token or buquet.dashboard.no-auth = true");
         }
 
         v.Url("buquet.telemetry.otlp-endpoint", options.Telemetry.OtlpEndpoint);

@@ -95,6 +95,7 @@ public static class ObjectStoreFactory
             Bucket = s3.Bucket,
             AccessKey = string.IsNullOrEmpty(s3.AccessKey) ? null : s3.AccessKey,
             SecretKey = string.IsNullOrEmpty(s3.SecretKey) ? null : s3.SecretKey,
+            SessionToken = string.IsNullOrEmpty(s3.SessionToken) ? null : s3.SessionToken,
             ForcePathStyle = s3.ForcePathStyle ? true : null,
             RequestTimeout = options.RequestTimeout,
             MaxAttempts = Math.Clamp(options.MaxRetries + 1, 1, 100),

@@ -104,10 +104,16 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     internal static AmazonS3Client CreateClient(S3StoreOptions options)
     {
         var config = BuildConfig(options);
-        return options.AccessKey is not null
-            ? new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config)
-            : new AmazonS3Client(config);
+        return Credentials(options) is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
     }
+
+    /// <summary>The explicit credentials (temporary ones when a session token is set), or null for the SDK's default chain.</summary>
+    internal static AWSCredentials? Credentials(S3StoreOptions options) => options switch
+    {
+        { AccessKey: null } => null,
+        { SessionToken: { } token } => new SessionAWSCredentials(options.AccessKey, options.SecretKey, token),
+        _ => new BasicAWSCredentials(options.AccessKey, options.SecretKey),
+    };
 
     private static S3Retry NewRetry(S3StoreOptions options, TimeProvider? timeProvider, Func<double>? random) =>
         new(options.MaxAttempts, options.RetryBaseDelay, options.RetryMaxDelay, random ?? DefaultRandom, timeProvider ?? TimeProvider.System);

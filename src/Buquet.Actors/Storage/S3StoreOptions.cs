@@ -20,6 +20,9 @@ public sealed class S3StoreOptions
     /// <summary>Secret key; see <see cref="AccessKey"/>.</summary>
     public string? SecretKey { get; set; }
 
+    /// <summary>Session token of temporary credentials, used with <see cref="AccessKey"/> and <see cref="SecretKey"/>; null for long-term keys.</summary>
+    public string? SessionToken { get; set; }
+
     /// <summary>Path-style addressing. <value>The default is on when <see cref="ServiceUrl"/> is set, off otherwise.</value></summary>
     public bool? ForcePathStyle { get; set; }
 
@@ -52,6 +55,11 @@ public sealed class S3StoreOptions
         if ((AccessKey is null) != (SecretKey is null))
         {
             throw new ArgumentException("Set both AccessKey and SecretKey, or neither (default credential chain).", AccessKey is null ? nameof(AccessKey) : nameof(SecretKey));
+        }
+
+        if (SessionToken is not null && AccessKey is null)
+        {
+            throw new ArgumentException("A SessionToken belongs to temporary credentials: set AccessKey and SecretKey with it (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).", nameof(SessionToken));
         }
 
         if (RequestTimeout <= TimeSpan.Zero)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Akka.Actor;
 using Akka.Hosting;
 using Buquet.Actors.Configuration;
@@ -21,42 +20,18 @@ internal static class WorkerCommand
 {
     public static Command Create(CliHost host)
     {
-        var id = new Option<string>("--id") { Description = "Worker id (default: worker-<8 hex>).", HelpName = "ID" };
-        var concurrency = new Option<int?>("--concurrency") { Description = "Tasks executed at once (default from buquet.worker.concurrency).", HelpName = "N" };
-        var shards = new Option<string>("--shards") { Description = "Comma-separated shards to poll (default: all).", HelpName = "LIST" };
-        var indexMode = new Option<string>("--index-mode") { Description = "hybrid, index-only or log-scan.", HelpName = "MODE" };
-        var cancelCheck = new Option<string>("--cancel-check-interval") { Description = "How often running tasks' cancel requests are checked: seconds or a duration (default from buquet.worker.cancel-check-interval, 10s; 0 = at lease renewal only).", HelpName = "DURATION" };
-        var noMonitor = new Option<bool>("--no-monitor") { Description = "Do not run the embedded timeout monitor and index sweeper." };
-        var healthPort = new Option<int?>("--health-port") { Description = "Serve /healthz, /readyz (and /metrics) on this port (buquet.worker.health).", HelpName = "PORT" };
-        var command = new Command("worker", "Run a worker: claim and execute tasks until stopped (SIGTERM/SIGINT drain gracefully).")
+        var flags = new WorkerFlags();
+        var command = new Command("worker", "Run a worker: claim and execute tasks until stopped (SIGTERM/SIGINT drain gracefully).");
+        foreach (var option in flags.All)
         {
-            id, concurrency, shards, indexMode, cancelCheck, noMonitor, healthPort,
-        };
+            command.Add(option);
+        }
+
         host.SetAction(command, async (ctx, ct) =>
         {
             var p = ctx.Parse;
-            var flags = new List<KeyValuePair<string, string?>>();
-            void Add(string flag, string? value)
-            {
-                if (value is not null)
-                {
-                    flags.Add(new(flag, value));
-                }
-            }
-
-            Add("id", p.GetValue(id));
-            Add("concurrency", p.GetValue(concurrency)?.ToString(CultureInfo.InvariantCulture));
-            Add("shards", p.GetValue(shards));
-            Add("index-mode", p.GetValue(indexMode));
-            Add("cancel-check-interval", p.GetValue(cancelCheck));
-            Add("health-port", p.GetValue(healthPort)?.ToString(CultureInfo.InvariantCulture));
-            if (p.GetValue(noMonitor))
-            {
-                Add("no-monitor", "true");
-            }
-
             var configuration = HostBootstrap.BuildConfiguration(
-                p.GetValue(host.Globals.Config), ctx.Environment.Variables, [.. host.Globals.Overrides(p), .. BuquetCommandLine.Map(flags)]);
+                p.GetValue(host.Globals.Config), ctx.Environment.Variables, [.. host.Globals.Overrides(p), .. flags.Overrides(p)]);
             var options = BuquetOptions.Load(configuration);
             if (!options.Worker.BuiltInHandlers)
             {

@@ -46,7 +46,7 @@ public sealed partial class ChaosRun
     /// all 16); by default every worker polls every shard (docs/reliability.md, finding 8).
     /// </summary>
     private static string ShardLeasing() => Environment.GetEnvironmentVariable("BUQUET_CHAOS_SHARD_LEASING") is "1" or "true"
-        ? "shard-leasing { shards-per-worker = 8, lease-ttl = 6s, renewal-interval = 2s }"
+        ? "shard-leasing { lease-ttl = 6s, renewal-interval = 2s }"
         : "shard-leasing.enabled = false";
 
     private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";

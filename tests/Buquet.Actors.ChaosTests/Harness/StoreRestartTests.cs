@@ -24,7 +24,7 @@ public sealed class StoreRestartTests(ITestOutputHelper output)
         using var direct = await S3ObjectStore.CreateAsync(rgw.StoreOptions(bucket));
         var client = new BuquetClient(direct);
         using var fleet = new WorkerFleet(rgw.Endpoint.ToString(), bucket,
-            $"lease-ttl = 10s\nshard-leasing {{ shards-per-worker = 16, lease-ttl = 6s, renewal-interval = 2s }}",
+            $"lease-ttl = 10s\nshard-leasing {{ lease-ttl = 6s, renewal-interval = 2s }}",
             "store.s3.allow-no-versioning = true\nmonitor.check-interval = 2s", rgw.AccessKey, rgw.SecretKey);
         var workers = new[] { fleet.Start("restart-w0"), fleet.Start("restart-w1") };
 

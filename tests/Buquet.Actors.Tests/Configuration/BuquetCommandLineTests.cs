@@ -8,7 +8,7 @@ public sealed class BuquetCommandLineTests
     public void Map_BuquetWorkerAndMonitorFlags_BecomeTopLayerSettings()
     {
         var overrides = BuquetCommandLine.Map([
-            new("--id", "w-7"), new("--shards", "0,1"), new("--index-mode", "index-only"), new("--no-monitor", null),
+            new("--id", "w-7"), new("--shards", "0,1"), new("--no-monitor", null),
             new("--check-interval", "20"), new("--sweep-interval", "0"), new("--worker-health-threshold", "2m"),
             new("--port", "8080"), new("--bucket", "b"), new("--concurrency", "4"),
         ]);
@@ -17,7 +17,6 @@ public sealed class BuquetCommandLineTests
 
         Assert.Equal("w-7", options.Worker.Id);
         Assert.Equal(["0", "1"], options.Worker.Shards);
-        Assert.Equal(IndexMode.IndexOnly, options.Worker.IndexMode);
         Assert.False(options.Monitor.Enabled);
         Assert.Equal(TimeSpan.FromSeconds(20), options.Monitor.CheckInterval);
         Assert.Equal(TimeSpan.Zero, options.Monitor.SweepInterval);

@@ -62,6 +62,15 @@ public sealed class BuquetConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_BuquetPeersIndexModeVariables_AreIgnored()
+    {
+        // A fleet may share one environment with buquet (Rust/Python) workers, whose discovery these variables choose.
+        var options = BuquetOptions.Load(BuquetConfiguration.Build([], Env(("BUQUET_INDEX_MODE", "log"), ("BUQUET_LOG_SCAN_PAGE_SIZE", "20"))));
+
+        Assert.Equal(BuquetDefaults.WorkerReadyPageSize, options.Worker.ReadyPageSize);
+    }
+
+    [Fact]
     public void Build_BuquetEnvironmentVariables_MapOntoSettings()
     {
         var options = BuquetOptions.Load(BuquetConfiguration.Build([], Env(
@@ -83,7 +92,6 @@ public sealed class BuquetConfigurationTests : IDisposable
         Assert.Equal(2, options.Queue.ShardPrefixLength);
         Assert.Equal(PollingStrategy.Fixed, options.Worker.Polling.Strategy);
         Assert.Equal(TimeSpan.FromMilliseconds(750), options.Worker.Polling.Interval);
-        Assert.Equal(IndexMode.LogScan, options.Worker.IndexMode);
         Assert.Equal(["0a", "ff"], options.Worker.Shards);
         Assert.Equal(200, options.Worker.ReadyPageSize);
         Assert.False(options.Monitor.Enabled);
@@ -274,7 +282,7 @@ public sealed class BuquetConfigurationTests : IDisposable
 
         Assert.Equal(StoreKind.Local, options.Store.Kind);
         Assert.True(options.Worker.BuiltInHandlers);
-        Assert.True(options.Dashboard.Enabled);
+        Assert.Equal("127.0.0.1", options.Dashboard.BindAddress);
     }
 
     [Fact]

@@ -17,7 +17,6 @@ public sealed class BuquetOptionsBinderTests
               queue.retry-policy.jitter-percent = 0.5
               worker {
                 built-in-handlers = off
-                index-mode = index
                 per-type-concurrency { "buquet.echo" = 2, SendEmail = 1 }
                 shards = ["0a", "ff"]
                 task-types = "a, b"
@@ -34,7 +33,6 @@ public sealed class BuquetOptionsBinderTests
         Assert.Equal(TimeSpan.FromMinutes(2), options.Queue.DefaultTimeout);
         Assert.Equal(0.5, options.Queue.RetryPolicy.JitterPercent);
         Assert.False(options.Worker.BuiltInHandlers);
-        Assert.Equal(IndexMode.IndexOnly, options.Worker.IndexMode);
         Assert.Equal(2, options.Worker.PerTypeConcurrency["buquet.echo"]);
         Assert.Equal(1, options.Worker.PerTypeConcurrency["SendEmail"]);
         Assert.Equal(["0a", "ff"], options.Worker.Shards);
@@ -80,7 +78,7 @@ public sealed class BuquetOptionsBinderTests
             buquet.worker.heartbeat-interval = 10
             buquet.queue.max-payload-size = 10XB
             buquet.store.kind = ftp
-            buquet.dashboard.enabled = maybe
+            buquet.dashboard.no-auth = maybe
             buquet.worker.per-type-concurrency { x = lots }
             """)));
 
@@ -88,7 +86,7 @@ public sealed class BuquetOptionsBinderTests
         Assert.Contains(ex.Errors, e => e.StartsWith("buquet.worker.heartbeat-interval = '10' is invalid", StringComparison.Ordinal) && e.Contains("unit is missing", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("buquet.queue.max-payload-size = '10XB' is invalid", StringComparison.Ordinal));
         Assert.Contains("buquet.store.kind = 'ftp' is invalid: expected one of local, s3, memory", ex.Errors);
-        Assert.Contains("buquet.dashboard.enabled = 'maybe' is invalid: expected true or false", ex.Errors);
+        Assert.Contains("buquet.dashboard.no-auth = 'maybe' is invalid: expected true or false", ex.Errors);
         Assert.Contains("buquet.worker.per-type-concurrency.\"x\" = 'lots' is invalid: expected a whole number", ex.Errors);
         Assert.Equal(6, ex.Errors.Count);
     }
@@ -100,6 +98,17 @@ public sealed class BuquetOptionsBinderTests
 
         Assert.Contains("unknown setting buquet.worker.concurency: did you mean buquet.worker.concurrency?", ex.Errors);
         Assert.Contains("unknown setting buquet.wrker: did you mean buquet.worker?", ex.Errors);
+    }
+
+    [Fact]
+    public void Bind_RemovedIndexModeSettings_FailNamingTheReasonInsteadOfUnknown()
+    {
+        var ex = Assert.Throws<BuquetConfigurationException>(() => BuquetOptions.Bind(Hocon("buquet.worker { index-mode = log-scan, LogScanPageSize = 20 }\n")));
+
+        Assert.Equal(2, ex.Errors.Count);
+        Assert.StartsWith("buquet.worker.index-mode was removed: the worker always discovers tasks through the ready index", ex.Errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("buquet.worker.log-scan-page-size was removed: there is no log-scan discovery", ex.Errors[1], StringComparison.Ordinal);
+        Assert.All(ex.Errors, e => Assert.EndsWith("(ADR 0021). Delete the line", e, StringComparison.Ordinal));
     }
 
     [Fact]

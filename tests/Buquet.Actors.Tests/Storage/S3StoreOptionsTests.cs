@@ -43,6 +43,24 @@ public sealed class S3StoreOptionsTests
     }
 
     [Fact]
+    public void Validate_SessionTokenWithoutKeys_ThrowsNamingSessionToken()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new S3StoreOptions { Bucket = "b-1", SessionToken = "st" }.Validate());
+        Assert.Equal("SessionToken", e.ParamName);
+    }
+
+    [Fact]
+    public void Credentials_KeysWithSessionToken_AreTemporaryCredentialsCarryingTheToken()
+    {
+        var temporary = S3ObjectStore.Credentials(new S3StoreOptions { Bucket = "b-1", AccessKey = "ak", SecretKey = "sk", SessionToken = "st" })!.GetCredentials();
+        var longTerm = S3ObjectStore.Credentials(new S3StoreOptions { Bucket = "b-1", AccessKey = "ak", SecretKey = "sk" })!.GetCredentials();
+
+        Assert.Equal(("ak", "sk", "st"), (temporary.AccessKey, temporary.SecretKey, temporary.Token));
+        Assert.True(string.IsNullOrEmpty(longTerm.Token));
+        Assert.Null(S3ObjectStore.Credentials(new S3StoreOptions { Bucket = "b-1" }));
+    }
+
+    [Fact]
     public void Validate_RelativeServiceUrl_ThrowsNamingIt()
     {
         var e = Assert.Throws<ArgumentException>(() => new S3StoreOptions { Bucket = "b-1", ServiceUrl = "localhost:9000" }.Validate());

@@ -75,7 +75,7 @@ public sealed class ObjectStoreFactoryTests
         var options = new StoreOptions
         {
             Kind = StoreKind.S3,
-            S3 = new Buquet.Actors.Configuration.S3StoreOptions { Endpoint = "http://127.0.0.1:9000", Region = "eu-west-1", Bucket = "queue", AccessKey = "ak", SecretKey = "sk" },
+            S3 = new Buquet.Actors.Configuration.S3StoreOptions { Endpoint = "http://127.0.0.1:9000", Region = "eu-west-1", Bucket = "queue", AccessKey = "ak", SecretKey = "sk", SessionToken = "st" },
             RequestTimeout = TimeSpan.FromSeconds(7),
             MaxRetries = 2,
         };
@@ -87,6 +87,7 @@ public sealed class ObjectStoreFactoryTests
         Assert.Equal("queue", s3.Bucket);
         Assert.Equal("ak", s3.AccessKey);
         Assert.Equal("sk", s3.SecretKey);
+        Assert.Equal("st", s3.SessionToken);
         Assert.Null(s3.ForcePathStyle);
         Assert.Equal(TimeSpan.FromSeconds(7), s3.RequestTimeout);
         Assert.Equal(3, s3.MaxAttempts);
@@ -100,5 +101,6 @@ public sealed class ObjectStoreFactoryTests
         Assert.Null(s3.ServiceUrl);
         Assert.Null(s3.AccessKey);
         Assert.Null(s3.SecretKey);
+        Assert.Null(s3.SessionToken);
     }
 }

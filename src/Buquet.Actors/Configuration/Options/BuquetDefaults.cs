@@ -54,14 +54,8 @@ public static class BuquetDefaults
     /// <summary><c>buquet.worker.concurrency</c>.</summary>
     public const int WorkerConcurrency = 8;
 
-    /// <summary><c>buquet.worker.index-mode</c>.</summary>
-    public const IndexMode WorkerIndexMode = IndexMode.Hybrid;
-
     /// <summary><c>buquet.worker.ready-page-size</c>.</summary>
     public const int WorkerReadyPageSize = 100;
-
-    /// <summary><c>buquet.worker.log-scan-page-size</c>.</summary>
-    public const int WorkerLogScanPageSize = 50;
 
     /// <summary><c>buquet.worker.lease-ttl</c>.</summary>
     public static readonly TimeSpan WorkerLeaseTtl = TimeSpan.FromMinutes(5);
@@ -119,9 +113,6 @@ public static class BuquetDefaults
 
     /// <summary><c>buquet.worker.shard-leasing.enabled</c>.</summary>
     public const bool ShardLeasingEnabled = true;
-
-    /// <summary><c>buquet.worker.shard-leasing.shards-per-worker</c>.</summary>
-    public const int ShardLeasingShardsPerWorker = 16;
 
     /// <summary><c>buquet.worker.shard-leasing.lease-ttl</c>.</summary>
     public static readonly TimeSpan ShardLeasingLeaseTtl = TimeSpan.FromSeconds(30);
@@ -218,9 +209,6 @@ public static class BuquetDefaults
 
     /// <summary><c>buquet.scheduler.default-time-zone</c> (buquet schedules are UTC only).</summary>
     public const string SchedulerDefaultTimeZone = "UTC";
-
-    /// <summary><c>buquet.dashboard.enabled</c>.</summary>
-    public const bool DashboardEnabled = false;
 
     /// <summary><c>buquet.dashboard.bind-address</c>.</summary>
     public const string DashboardBindAddress = "127.0.0.1";

@@ -13,19 +13,6 @@ public enum StoreKind
     Memory,
 }
 
-/// <summary>How workers discover ready tasks (<c>buquet.worker.index-mode</c>; buquet's <c>--index-mode</c>).</summary>
-public enum IndexMode
-{
-    /// <summary>Ready index first, falling back to a scan of task objects (<c>hybrid</c>).</summary>
-    Hybrid,
-
-    /// <summary>Only the <c>ready/</c> index (<c>index-only</c>, alias <c>index</c>).</summary>
-    IndexOnly,
-
-    /// <summary>Only LIST of <c>tasks/</c> (<c>log-scan</c>, alias <c>log</c>).</summary>
-    LogScan,
-}
-
 /// <summary>Polling strategy (<c>buquet.worker.polling.strategy</c>).</summary>
 public enum PollingStrategy
 {

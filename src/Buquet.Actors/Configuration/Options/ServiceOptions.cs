@@ -83,10 +83,6 @@ public sealed class SchedulerOptions
 /// <summary>Web dashboard (<c>buquet.dashboard</c>).</summary>
 public sealed class DashboardOptions
 {
-    /// <summary>Serve the dashboard from this process (<c>enabled</c>).</summary>
-    /// <value>The default is false.</value>
-    public bool Enabled { get; set; } = BuquetDefaults.DashboardEnabled;
-
     /// <summary>Address to listen on (<c>bind-address</c>); a non-loopback address needs an access token or <c>no-auth</c>.</summary>
     /// <value>The default is 127.0.0.1.</value>
     public string BindAddress { get; set; } = BuquetDefaults.DashboardBindAddress;

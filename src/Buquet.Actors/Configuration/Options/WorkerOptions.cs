@@ -23,17 +23,9 @@ public sealed class WorkerOptions
     /// <value>The default is empty.</value>
     public List<string> Shards { get; set; } = [];
 
-    /// <summary>Ready-task discovery (<c>index-mode</c>: hybrid, index-only, log-scan; env <c>BUQUET_INDEX_MODE</c>).</summary>
-    /// <value>The default is hybrid.</value>
-    public IndexMode IndexMode { get; set; } = BuquetDefaults.WorkerIndexMode;
-
     /// <summary>Keys per LIST of the ready index (<c>ready-page-size</c>, env <c>BUQUET_READY_PAGE_SIZE</c>).</summary>
     /// <value>The default is 100.</value>
     public int ReadyPageSize { get; set; } = BuquetDefaults.WorkerReadyPageSize;
-
-    /// <summary>Keys per LIST in log-scan fallback (<c>log-scan-page-size</c>, env <c>BUQUET_LOG_SCAN_PAGE_SIZE</c>).</summary>
-    /// <value>The default is 50.</value>
-    public int LogScanPageSize { get; set; } = BuquetDefaults.WorkerLogScanPageSize;
 
     /// <summary>Length of each automatic extension of a running task's lease (<c>lease-ttl</c>); the claim itself uses the task's timeout.</summary>
     /// <value>The default is 5 min.</value>
@@ -187,10 +179,6 @@ public sealed class ShardLeasingOptions
     /// <summary>Poll only shards this worker holds a lease on (<c>enabled</c>, env <c>BUQUET_SHARD_LEASING</c>).</summary>
     /// <value>The default is false.</value>
     public bool Enabled { get; set; } = BuquetDefaults.ShardLeasingEnabled;
-
-    /// <summary>Shards each worker tries to hold (<c>shards-per-worker</c>, env <c>BUQUET_SHARD_LEASING_SHARDS_PER_WORKER</c>).</summary>
-    /// <value>The default is 16.</value>
-    public int ShardsPerWorker { get; set; } = BuquetDefaults.ShardLeasingShardsPerWorker;
 
     /// <summary>Shard lease length (<c>lease-ttl</c>, env <c>BUQUET_SHARD_LEASING_TTL_SECS</c>).</summary>
     /// <value>The default is 30 s.</value>
