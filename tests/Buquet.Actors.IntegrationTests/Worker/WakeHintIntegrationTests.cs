@@ -3,6 +3,7 @@ using Buquet.Actors.Client;
 using Buquet.Actors.IntegrationTests.Client;
 using Buquet.Actors.IntegrationTests.Storage;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.BuiltIns;

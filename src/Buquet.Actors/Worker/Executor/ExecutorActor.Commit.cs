@@ -149,7 +149,7 @@ internal sealed partial class ExecutorActor
         }
 
         _output = null;
-        return new Decision(DecisionKind.Fail, "Permanent error: " + Client.PayloadTooLargeException.Describe("output", bytes.LongLength, limit)
+        return new Decision(DecisionKind.Fail, "Permanent error: " + PayloadTooLargeException.Describe("output", bytes.LongLength, limit)
             + " Return a smaller output, or store the data elsewhere and return a reference to it.");
     }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 

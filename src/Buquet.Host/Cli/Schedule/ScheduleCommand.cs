@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Scheduling;
 using Buquet.Actors.Scheduling.Cron;
 using Buquet.Actors.Storage;

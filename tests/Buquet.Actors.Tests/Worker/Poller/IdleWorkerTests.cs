@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker;

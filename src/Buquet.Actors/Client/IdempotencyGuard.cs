@@ -1,9 +1,10 @@
+using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Buquet.Actors.Protocol;
+namespace Buquet.Actors.Client;
 
 /// <summary>What an idempotency check decided.</summary>
 /// <param name="Proceed">True: create the new task (the record now names it).</param>
@@ -28,6 +29,15 @@ internal sealed class IdempotencyGuard(IObjectStore store, ILogger? logger = nul
 
     /// <summary>Resolves the scope string (§2.6): unset = task type, otherwise verbatim.</summary>
     public static string ScopeFor(string? scope, string taskType) => KeyComponents.ValidateScope(scope ?? taskType);
+
+    /// <summary>The valid-or-not record stored for <paramref name="idempotencyKey"/> in <paramref name="scope"/>, or null when there is none.</summary>
+    /// <exception cref="MalformedObjectException">The stored record is not a buquet idempotency record.</exception>
+    public async Task<IdempotencyRecord?> FindAsync(string scope, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var key = TaskKeys.Idempotency(scope, Hashes.Hex(Hashes.IdempotencyKeyHash(scope, idempotencyKey)));
+        var obj = await store.GetAsync(key, cancellationToken);
+        return obj is null ? null : ModelJson.ParseIdempotency(obj.Body, key);
+    }
 
     public async Task<IdempotencyDecision> CheckAsync(IdempotencyRecord proposed, string scope, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -74,7 +84,7 @@ internal sealed class IdempotencyGuard(IObjectStore store, ILogger? logger = nul
 
             if (!string.Equals(existing.InputHash, proposed.InputHash, StringComparison.Ordinal))
             {
-                throw new Client.IdempotencyConflictException(
+                throw new IdempotencyConflictException(
                     $"Idempotency conflict: Idempotency key '{proposed.Key}' was used with different input (scope '{scope}', existing task {existing.TaskId}).");
             }
 

@@ -1,7 +1,6 @@
 using Akka.Actor;
-using Buquet.Actors.Runtime;
 
-namespace Buquet.Actors.Worker;
+namespace Buquet.Actors.Runtime;
 
 /// <summary>
 /// Protocol of the worker's activity actor (INTERNAL API): whether the worker is idle and how large the fleet is.

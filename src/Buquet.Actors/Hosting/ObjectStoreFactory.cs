@@ -1,7 +1,8 @@
 using Buquet.Actors.Configuration;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
 
-namespace Buquet.Actors.Storage;
+namespace Buquet.Actors.Hosting;
 
 /// <summary>
 /// Creates the <see cref="IObjectStore"/> that <see cref="StoreOptions"/> describe: <see cref="StoreKind.Local"/> →
@@ -84,11 +85,11 @@ public static class ObjectStoreFactory
     /// </summary>
     /// <param name="options">The <c>buquet.store</c> settings.</param>
     /// <returns>The S3 store settings (not yet validated).</returns>
-    public static S3StoreOptions ToS3StoreOptions(StoreOptions options)
+    public static Storage.S3StoreOptions ToS3StoreOptions(StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var s3 = options.S3;
-        return new S3StoreOptions
+        return new Storage.S3StoreOptions
         {
             ServiceUrl = string.IsNullOrWhiteSpace(s3.Endpoint) ? null : s3.Endpoint.Trim(),
             Region = string.IsNullOrWhiteSpace(s3.Region) ? "us-east-1" : s3.Region,

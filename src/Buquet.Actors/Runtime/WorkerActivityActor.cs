@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace Buquet.Actors.Worker;
+namespace Buquet.Actors.Runtime;
 
 /// <summary>Holds the worker's idle flag and fleet size and tells subscribers (DeathWatch drops stopped ones).</summary>
 internal sealed class WorkerActivityActor : ReceiveActor
