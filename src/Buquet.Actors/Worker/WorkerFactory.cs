@@ -50,10 +50,10 @@ internal static class WorkerFactory
         runtime.Settings.Shards.Count > 0 ? runtime.Settings.Shards : runtime.Repository.Shards.All;
 
     /// <summary>Starts the supervisor (named <see cref="SupervisorName"/>) polling <paramref name="shards"/> (default: <see cref="PolledShards"/>).</summary>
-    public static IActorRef Start(ActorSystem system, WorkerRuntime runtime, IReadOnlyList<string>? shards = null, Func<Task>? onStopped = null, string name = SupervisorName, WorkerCompanions? companions = null, IActorRef? activity = null)
+    public static IActorRef Start(ActorSystem system, WorkerRuntime runtime, IReadOnlyList<string>? shards = null, string name = SupervisorName, WorkerCompanions? companions = null, IActorRef? activity = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        return system.ActorOf(WorkerSupervisor.Props(runtime, shards ?? (companions?.ShardLease is null ? PolledShards(runtime) : []), onStopped, companions, activity), name);
+        return system.ActorOf(WorkerSupervisor.Props(runtime, shards ?? (companions?.ShardLease is null ? PolledShards(runtime) : []), companions, activity), name);
     }
 
     /// <summary>

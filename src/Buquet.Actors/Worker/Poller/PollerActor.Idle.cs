@@ -26,9 +26,6 @@ internal sealed partial class PollerActor
     private int _rankedFleet = 1;
     private int _fleetSize = 1; // from the activity actor: this poller's census or the shard-lease census
 
-    /// <summary>True while idle (tests).</summary>
-    internal bool IsIdle => _idle;
-
     private bool IdleModeOn => _polling.IdleMaxInterval > TimeSpan.Zero;
 
     /// <summary>An empty poll (or a batch that claimed nothing): back off, and go idle after enough of them.</summary>
@@ -126,13 +123,9 @@ internal sealed partial class PollerActor
     {
         if (_polling.ShareIdleDiscovery && _rankedFleet > 1 && _runtime.Settings.WakeHints && _runtime.Repository.WakeHints is { } hints)
         {
-            Relays++;
             _ = hints.NotifyAsync();
         }
     }
-
-    /// <summary>Hint touches after finding work while idle (tests and metrics).</summary>
-    internal int Relays { get; private set; }
 
     /// <summary>Remembers when the next future bucket is due, and keeps a short cadence through a minute with keys.</summary>
     private void NoteDueBuckets(ScanResult scan, DateTimeOffset now)
@@ -225,14 +218,12 @@ internal sealed partial class PollerActor
         try
         {
             var now = await ApproximateNowAsync();
-            var page = await _runtime.Store.ListAsync(new ListRequest(TaskKeys.WorkersRoot, MaxKeys: 1000));
             var live = new List<string>();
-            foreach (var obj in page.Objects)
+            await foreach (var entry in WorkerDirectory.ListEntriesAsync(_runtime.Store, limit: 1000))
             {
-                var name = obj.Key[TaskKeys.WorkersRoot.Length..];
-                if (!name.Contains('/', StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && now - obj.LastModified <= _polling.FleetWindow)
+                if (now - entry.Object.LastModified <= _polling.FleetWindow)
                 {
-                    live.Add(name[..^".json".Length]);
+                    live.Add(entry.WorkerId);
                 }
             }
 

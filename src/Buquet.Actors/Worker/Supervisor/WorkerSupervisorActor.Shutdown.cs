@@ -173,17 +173,6 @@ internal sealed partial class WorkerSupervisorActor
         Become(Stopped);
         Timers.CancelAll();
         await ReleaseCompanionsAsync();
-        if (_onStopped is not null)
-        {
-            try
-            {
-                await _onStopped();
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Release at shutdown failed (shard leases / deregistration); they will expire");
-            }
-        }
 
         _logger.LogInformation("Worker {WorkerId} stopped", _runtime.Settings.WorkerId);
         foreach (var asker in _shutdownAskers)

@@ -26,7 +26,6 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     // Immutable after construction.
     private readonly WorkerRuntime _runtime;
     private readonly IReadOnlyList<string> _initialShards;
-    private readonly Func<Task>? _onStopped;
     private readonly WorkerCompanions _companions;
     private readonly ILogger _logger;
 
@@ -45,13 +44,12 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     private int _batchClaimed;
     private long _spawned;
 
-    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped, WorkerCompanions companions, IActorRef? activity)
+    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, WorkerCompanions companions, IActorRef? activity)
     {
         _givenActivity = activity;
         _companions = companions;
         _runtime = runtime;
         _initialShards = shards;
-        _onStopped = onStopped;
         _logger = runtime.LoggerFactory.CreateLogger<WorkerSupervisorActor>();
         Become(Running);
     }
@@ -67,7 +65,6 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         Receive<PollerProtocol.Started>(_ => Sender.Tell(new PollerProtocol.Capacity(Free)));
         Receive<PollerProtocol.Candidates>(OnCandidates);
         Receive<ClaimerProtocol.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: true));
-        Receive<WorkerSupervisor.OwnedShards>(m => _poller?.Tell(new PollerProtocol.SetShards(m.Shards)));
         Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new PollerProtocol.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
         ReceiveInFlight(running: true);
         ReceiveShutdown();
