@@ -61,7 +61,7 @@ public sealed class LayerRules
         return [.. found];
     }
 
-    /// <summary>The first namespace segment under the root: <c>Buquet.Actors.Worker.Poller.X</c> → <c>Worker</c>.</summary>
+    /// <summary>The first namespace segment under the root: <c>Buquet.Actors.Worker.Pollers.X</c> → <c>Worker</c>.</summary>
     public static string FolderOf(string rootNamespace, string typeFullName)
     {
         var rest = typeFullName[(rootNamespace.Length + 1)..];

@@ -63,6 +63,21 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void Assembly_NoNamespaceSegment_IsNamedLikeAType()
+    {
+        // ADR 0020: role folders are plural (Worker/Pollers), their protocol classes singular (Poller): no aliases needed.
+        var typeNames = Graph.Value.Types.Select(t => t[(t.LastIndexOf('.') + 1)..].Split('`')[0]).ToHashSet(StringComparer.Ordinal);
+        var clashes = Graph.Value.Types
+            .Select(t => t[..t.LastIndexOf('.')])
+            .Distinct()
+            .Where(ns => ns.Split('.').Any(typeNames.Contains))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.True(clashes.Count == 0, "Namespaces with a segment named like a type: " + string.Join(", ", clashes));
+    }
+
+    [Fact]
     public void Violations_PermissionInUseTakenAway_NamesOffendingAndReferencedType()
     {
         var wrong = Documented.Without("Worker", "Protocol");
