@@ -1,6 +1,7 @@
 using System.Collections;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using Buquet.Host.Cli;
-using Buquet.Host.Cli.Schedule;
+using Buquet.Host.Cli.Schedules;
 
 // The `buquet` executable: the operator CLI, the worker service, the demo, the dashboard, schedules, the
 // standalone monitor and the benchmarks; one line per command.

@@ -118,6 +118,16 @@ public sealed partial class BuquetClient
         return new TaskHistoryPage(versions, page.NextContinuationToken);
     }
 
+    /// <summary>
+    /// The id of the task an idempotent submit of <paramref name="taskType"/> with <paramref name="idempotencyKey"/>
+    /// (scope unset: the task type) recorded, or null when no record exists; expired records count too.
+    /// </summary>
+    internal async Task<Guid?> FindIdempotentTaskIdAsync(string taskType, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var record = await _idempotency.FindAsync(IdempotencyGuard.ScopeFor(null, taskType), idempotencyKey, cancellationToken);
+        return record?.TaskId;
+    }
+
     private async Task<JsonElement?> LoadPayloadAsync(string key, CancellationToken cancellationToken)
     {
         var obj = await _store.GetAsync(key, cancellationToken) ?? throw new MalformedObjectException(key, "payload reference points at a missing object");

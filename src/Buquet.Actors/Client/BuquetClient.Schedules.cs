@@ -1,15 +1,8 @@
-using Buquet.Actors.Scheduling;
-
 namespace Buquet.Actors.Client;
 
-/// <summary>Recurring schedules of this bucket.</summary>
+/// <summary>What the scheduler (<c>Scheduling/</c>, a layer above the client) uses of the client.</summary>
 public sealed partial class BuquetClient
 {
-    private ScheduleClient? _schedules;
-
-    /// <summary>Create, list, show, update, enable, disable, delete and trigger recurring schedules.</summary>
-    public ScheduleClient Schedules => LazyInitializer.EnsureInitialized(ref _schedules, () => new ScheduleClient(this, _store));
-
     /// <summary>The bucket (shared with the scheduler).</summary>
     internal Storage.IObjectStore Store => _store;
 

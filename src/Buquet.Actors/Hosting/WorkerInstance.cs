@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;

@@ -19,7 +19,7 @@ namespace Buquet.Actors.Protocol;
 /// <see cref="TaskRepository"/>. A key written again by this process while queued is taken out of the batch
 /// (<see cref="Cancel"/>).</para>
 /// <para><b>Failure.</b> A batch that fails, or a process killed with keys queued, leaves stale lease keys: harmless
-/// hints that the lease recovery deletes once they are due and older than <c>IndexKeeper.YoungKey</c>.</para>
+/// hints that the lease recovery deletes once they are due and older than <see cref="TaskRepository.YoungIndexKey"/>.</para>
 /// </remarks>
 internal sealed class IndexDeleteBatch
 {

@@ -119,9 +119,6 @@ internal sealed class StoreClock : IStoreClock
         return true;
     }
 
-    /// <summary>Forces the next call to re-sync (e.g. after a suspected clock jump).</summary>
-    public void Invalidate() => _last = null;
-
     private bool Fresh(Sync last, out DateTimeOffset now)
     {
         var elapsed = _time.GetElapsedTime(last.Timestamp);

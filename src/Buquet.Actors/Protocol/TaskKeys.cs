@@ -33,6 +33,28 @@ internal static class TaskKeys
 
     public static string Worker(string workerId) => $"workers/{KeyComponents.ValidateWorkerId(workerId)}.json";
 
+    /// <summary>
+    /// True for a worker entry key <c>workers/{id}.json</c> (<see cref="Worker"/>); nested keys, other extensions and a
+    /// peer's future files under <c>workers/</c> are not entries.
+    /// </summary>
+    public static bool TryParseWorkerKey(string key, out string workerId)
+    {
+        workerId = string.Empty;
+        if (!key.StartsWith(WorkersRoot, StringComparison.Ordinal) || !key.EndsWith(".json", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var name = key[WorkersRoot.Length..^".json".Length];
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        workerId = name;
+        return true;
+    }
+
     public static string ShardLease(string shard) => $"shard-leases/{shard}.json";
 
     /// <summary>The idempotency record key: <c>idempotency/{scope}/{sha256hex}.json</c>.</summary>

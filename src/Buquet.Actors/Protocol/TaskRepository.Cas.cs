@@ -71,7 +71,8 @@ internal sealed partial class TaskRepository
 
             if (obj.Body.Span.SequenceEqual(TaskJson.Serialize(result.Task!)))
             {
-                // Our write landed although the store reported a failed precondition (an SDK retry, §3.2).
+                // Another writer stored exactly the task we meant to write (the same change at the same store time,
+                // e.g. two identical cancels): the result is ours as much as theirs; only the index upkeep is left.
                 await UpkeepIndexesAsync(current.Task, fresh.Task, cancellationToken);
                 return new TransitionOutcome(CasStatus.Written, fresh);
             }
@@ -109,8 +110,8 @@ internal sealed partial class TaskRepository
             put = await _store.PutAsync(next.Key, body, PutCondition.IfMatch(current.ETag), cancellationToken);
             if (!put.Succeeded)
             {
-                // A 412 is a lost race, except when an SDK retry follows a write that landed (§3.2, §9.2 item 7). The
-                // caller re-reads after a loss anyway; claims re-check their unique lease id on that read.
+                // A lost race: the store has already settled a refusal that answered a re-sent copy of a write that
+                // landed (ADR 0002). The caller re-reads; claims re-check their unique lease id on that read.
                 return null;
             }
         }
@@ -141,149 +142,5 @@ internal sealed partial class TaskRepository
     {
         var obj = await _store.GetAsync(key, cancellationToken);
         return obj is not null && obj.Body.Span.SequenceEqual(body) ? PutResult.Written(obj.ETag, obj.VersionId) : null;
-    }
-
-    /// <summary>The index keys a task should have: ready while pending, lease while running with a deadline.</summary>
-    internal static (string? Ready, string? Lease) IndexKeysOf(TaskRecord? task) => task switch
-    {
-        null => (null, null),
-        { Status: BuquetTaskStatus.Pending } => (TaskKeys.Ready(task.Shard, task.AvailableAt, task.Id), null),
-        { Status: BuquetTaskStatus.Running, LeaseExpiresAt: { } l } => (null, TaskKeys.Lease(task.Shard, l, task.Id)),
-        _ => (null, null),
-    };
-
-    /// <summary>Which of the keys a transition needs were written before its CAS.</summary>
-    internal readonly record struct PreWritten(bool Ready, bool Lease);
-
-    /// <summary>
-    /// Index keys first (findings 7 and 10 of docs/reliability.md): PUTs the ready and lease keys the new state needs
-    /// before the CAS that makes them needed, so a writer killed right after its CAS (a claim, a retry back to pending,
-    /// a recovery) leaves a task the pollers and the lease recovery can still see. A key written for a CAS that then
-    /// loses is stale and harmless: pollers re-read the task before claiming, and the recovery and sweeper delete stale
-    /// keys after re-reading it. Nothing is deleted here: the winner of the same race usually needs the very same key.
-    /// </summary>
-    internal async Task<PreWritten> PreWriteIndexesAsync(TaskRecord? before, TaskRecord after, CancellationToken cancellationToken)
-    {
-        var (oldReady, oldLease) = IndexKeysOf(before);
-        var (newReady, newLease) = IndexKeysOf(after);
-        var ready = newReady is null || newReady == oldReady || await BestEffortAsync(newReady, put: true, cancellationToken);
-        var lease = newLease is null || newLease == oldLease || await BestEffortAsync(newLease, put: true, cancellationToken);
-        return new PreWritten(ready, lease);
-    }
-
-    /// <summary>
-    /// Index upkeep after a successful CAS: PUT the keys the new state needs that were not written before it, then DELETE
-    /// the old ones — but never the old key of a kind whose new key could not be written (an extension whose new lease
-    /// key failed keeps the old one, which the recovery then repairs), so a failure leaves an extra hint, not a missing one.
-    /// A new ready key touches the wake-up hint (after the CAS: the task is pending now).
-    /// </summary>
-    internal async Task UpkeepIndexesAsync(TaskRecord? before, TaskRecord after, CancellationToken cancellationToken, PreWritten written = default)
-    {
-        var (oldReady, oldLease) = IndexKeysOf(before);
-        var (newReady, newLease) = IndexKeysOf(after);
-        var readyOk = newReady is null || newReady == oldReady || written.Ready || await BestEffortAsync(newReady, put: true, cancellationToken);
-        var leaseOk = newLease is null || newLease == oldLease || written.Lease || await BestEffortAsync(newLease, put: true, cancellationToken);
-        if (newReady is not null && newReady != oldReady && readyOk && _wakeHints is { } hints)
-        {
-            // A task became ready: wake idle workers (rate-limited, never fails the transition; ADR 0008).
-            await hints.NotifyAsync();
-        }
-
-        if (oldReady is not null && oldReady != newReady && readyOk)
-        {
-            await BestEffortAsync(oldReady, put: false, cancellationToken);
-        }
-
-        if (oldLease is not null && oldLease != newLease && leaseOk)
-        {
-            await DeleteOldLeaseAsync(oldLease, after, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Deletes the lease key of the execution that just ended. A task sent back to pending (retry, recovery, reschedule)
-    /// can be claimed again at once, and a claim whose lease ends in the same minute needs this very key
-    /// (<c>leases/{shard}/{minute}/{id}</c>): that claimer writes it before its CAS, so our DELETE can land after it and
-    /// leave a running task outside the lease index (the soak's finding 11). So after the DELETE the task is re-read,
-    /// and the key put back when the task now needs it. Terminal states cannot be claimed again: no re-read.
-    /// </summary>
-    private async Task DeleteOldLeaseAsync(string oldLease, TaskRecord after, CancellationToken cancellationToken)
-    {
-        if (after.Status != BuquetTaskStatus.Pending)
-        {
-            // Terminal, or an extension to a later minute: nobody else needs this key within the batch window (ADR 0011).
-            if (DeferredDeletes is { } batch)
-            {
-                batch.Enqueue(oldLease);
-            }
-            else
-            {
-                await BestEffortAsync(oldLease, put: false, cancellationToken);
-            }
-
-            return;
-        }
-
-        try
-        {
-            await DeleteIndexVerifiedAsync(oldLease, after.Key, lease: true, cancellationToken);
-        }
-        catch (ObjectStoreUnavailableException ex)
-        {
-            Interlocked.Increment(ref _indexFailures);
-            _logger.LogWarning(ex, "Index DELETE (verified) of {Key} failed; the sweeper will repair it", oldLease);
-        }
-    }
-
-    /// <summary>
-    /// Deletes an index key, then re-reads the task and puts the key back when the task needs it after all (a writer
-    /// made the very same key valid again meanwhile). True when the key stayed deleted. Shared by the transitions'
-    /// clean-up and the maintenance repairs (IndexKeeper); store outages propagate.
-    /// </summary>
-    internal async Task<bool> DeleteIndexVerifiedAsync(string indexKey, string taskKey, bool lease, CancellationToken cancellationToken)
-    {
-        await _store.DeleteManyAsync([indexKey], cancellationToken);
-        TaskSnapshot? fresh;
-        try
-        {
-            fresh = await GetByKeyAsync(taskKey, cancellationToken);
-        }
-        catch (MalformedObjectException)
-        {
-            return true;
-        }
-
-        var (ready, leaseKey) = IndexKeysOf(fresh?.Task);
-        if ((lease ? leaseKey : ready) != indexKey)
-        {
-            return true;
-        }
-
-        await _store.PutAsync(indexKey, ReadOnlyMemory<byte>.Empty, PutCondition.None, cancellationToken);
-        return false;
-    }
-
-    private async Task<bool> BestEffortAsync(string key, bool put, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (put)
-            {
-                DeferredDeletes?.Cancel(key);
-                await _store.PutAsync(key, ReadOnlyMemory<byte>.Empty, PutCondition.None, cancellationToken);
-            }
-            else
-            {
-                await _store.DeleteManyAsync([key], cancellationToken); // no existence check: a missing key is fine
-            }
-
-            return true;
-        }
-        catch (ObjectStoreUnavailableException ex)
-        {
-            Interlocked.Increment(ref _indexFailures);
-            _logger.LogWarning(ex, "Index {Operation} of {Key} failed; the sweeper will repair it", put ? "PUT" : "DELETE", key);
-            return false;
-        }
     }
 }

@@ -9,9 +9,10 @@ namespace Buquet.Actors.Protocol;
 
 /// <summary>
 /// The compare-and-swap around every transition: GET → pure transition → PUT If-Match → index upkeep (§1.3, §3.1).
-/// A lost race is a value, never an exception. After an ambiguous write (transport failure, or a 412 that may follow
-/// an SDK retry of a write that landed, §3.2) the task is re-read and the write counts as ours when the stored body is
-/// byte-identical to what we wrote (bodies carry our unique lease id and store time).
+/// A lost race is a value, never an exception. A 412 is a lost race: the store itself settles a refusal that may answer
+/// a re-sent copy of a write that landed (<see cref="IObjectStore"/>'s invariants, ADR 0002). A write whose outcome the
+/// store could not learn (<see cref="ObjectStoreUnavailableException"/>) is resolved by re-reading the task: it counts
+/// as ours when the stored body is byte-identical to what we wrote (bodies carry our unique lease id and store time).
 /// </summary>
 internal sealed partial class TaskRepository
 {
@@ -23,7 +24,6 @@ internal sealed partial class TaskRepository
     private readonly IStoreClock _clock;
     private readonly ILogger _logger;
     private readonly WakeHintPublisher? _wakeHints;
-    private long _indexFailures;
     private long _malformed;
 
     public TaskRepository(IObjectStore store, IStoreClock clock, int shardPrefixLength = 1, ILogger? logger = null, WakeHintPublisher? wakeHints = null)
@@ -48,9 +48,6 @@ internal sealed partial class TaskRepository
 
     /// <summary>Where lease-key DELETEs nothing waits on are batched (workers); <c>null</c> = each deleted at once.</summary>
     public IndexDeleteBatch? DeferredDeletes { get; init; }
-
-    /// <summary>Best-effort index writes that failed (the sweeper repairs them).</summary>
-    public long IndexFailures => Interlocked.Read(ref _indexFailures);
 
     /// <summary>Task objects found unreadable so far.</summary>
     public long MalformedObjects => Interlocked.Read(ref _malformed);

@@ -10,7 +10,7 @@ namespace Buquet.Actors.Scheduling;
 /// <summary>
 /// Recurring schedules in the bucket (<c>buquet schedule create|list|show|update|enable|disable|delete|trigger</c>),
 /// stored as buquet's <c>schedules/{id}.json</c> and <c>schedules/{id}/last_run.json</c>, so Rust and Python peers
-/// read and fire them too. Obtain one from <see cref="BuquetClient.Schedules"/>. Thread-safe.
+/// read and fire them too. Obtain one from <c>BuquetClient.Schedules</c> (<see cref="BuquetClientSchedules"/>). Thread-safe.
 /// </summary>
 public sealed class ScheduleClient
 {

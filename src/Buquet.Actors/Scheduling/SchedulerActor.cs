@@ -43,7 +43,7 @@ internal sealed class SchedulerActor : ReceiveActor, IWithTimers
         ReceiveAsync<Scheduler.RenewLease>(_ => RenewAsync());
         ReceiveAsync<Scheduler.Tick>(_ => TickAsync());
         ReceiveAsync<Scheduler.Resign>(_ => ResignAsync());
-        Receive<Worker.WorkerActivity.Changed>(OnActivityChanged);
+        Receive<WorkerActivity.Changed>(OnActivityChanged);
         Receive<Scheduler.GetStatus>(_ => Sender.Tell(new Scheduler.StatusResult(
             _settings.NodeId, _node.Election.Grant is not null, _node.Election.Grant?.FencingToken, _lastTick)));
     }
@@ -89,10 +89,10 @@ internal sealed class SchedulerActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(TickTimerKey, Scheduler.Tick.Instance, _settings.TickInterval);
         Self.Tell(Scheduler.RenewLease.Instance);
         Self.Tell(Scheduler.Tick.Instance);
-        _settings.Activity?.Tell(new Worker.WorkerActivity.Subscribe(Self));
+        _settings.Activity?.Tell(new WorkerActivity.Subscribe(Self));
     }
 
-    private void OnActivityChanged(Worker.WorkerActivity.Changed changed)
+    private void OnActivityChanged(WorkerActivity.Changed changed)
     {
         if (changed.Idle == _idle)
         {

@@ -171,15 +171,12 @@ internal sealed class SchedulerTick
         }
         catch (IdempotencyConflictException ex)
         {
-            var scope = IdempotencyGuard.ScopeFor(null, schedule.TaskType);
-            var key = TaskKeys.Idempotency(scope, Hashes.Hex(Hashes.IdempotencyKeyHash(scope, slot.IdempotencyKey)));
-            var obj = await _client.Store.GetAsync(key, ct) ?? throw new ObjectStoreUnavailableException(
-                $"Idempotency record {key} vanished after a conflict for slot {slot.IdempotencyKey}.", ex);
-            var record = ModelJson.ParseIdempotency(obj.Body, key);
+            var taskId = await _client.FindIdempotentTaskIdAsync(schedule.TaskType, slot.IdempotencyKey, ct) ?? throw new ObjectStoreUnavailableException(
+                $"The idempotency record of slot {slot.IdempotencyKey} vanished after a conflict.", ex);
             _logger.LogInformation(
                 "Schedule {ScheduleId}: slot {Slot} already fired as task {TaskId} with an earlier input; recording it",
-                schedule.Id, slot.SlotAt, record.TaskId);
-            return record.TaskId;
+                schedule.Id, slot.SlotAt, taskId);
+            return taskId;
         }
     }
 

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Buquet.Actors.Runtime;
 using Buquet.Actors.Worker.Maintenance;
 using Buquet.Actors.Worker.Registry;
-using Buquet.Actors.Worker.ShardLease;
+using Buquet.Actors.Worker.ShardLeases;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker.Handlers;
@@ -50,10 +50,10 @@ internal static class WorkerFactory
         runtime.Settings.Shards.Count > 0 ? runtime.Settings.Shards : runtime.Repository.Shards.All;
 
     /// <summary>Starts the supervisor (named <see cref="SupervisorName"/>) polling <paramref name="shards"/> (default: <see cref="PolledShards"/>).</summary>
-    public static IActorRef Start(ActorSystem system, WorkerRuntime runtime, IReadOnlyList<string>? shards = null, Func<Task>? onStopped = null, string name = SupervisorName, WorkerCompanions? companions = null, IActorRef? activity = null)
+    public static IActorRef Start(ActorSystem system, WorkerRuntime runtime, IReadOnlyList<string>? shards = null, string name = SupervisorName, WorkerCompanions? companions = null, IActorRef? activity = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        return system.ActorOf(WorkerSupervisor.Props(runtime, shards ?? (companions?.ShardLease is null ? PolledShards(runtime) : []), onStopped, companions, activity), name);
+        return system.ActorOf(WorkerSupervisor.Props(runtime, shards ?? (companions?.ShardLease is null ? PolledShards(runtime) : []), companions, activity), name);
     }
 
     /// <summary>
@@ -78,7 +78,7 @@ internal static class WorkerFactory
         Func<IActorRef, Props> heartbeat = activity => WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"), activity);
         Func<IActorRef, IActorRef, Props>? shardLease = manager is null
             ? null
-            : (subscriber, activity) => ShardLeasing.Props(manager, StoreBackoff.Default, runtime.Random, subscriber, null, logs.CreateLogger("Buquet.Actors.Worker.ShardLease"), activity);
+            : (subscriber, activity) => ShardLeasing.Props(manager, StoreBackoff.Default, runtime.Random, subscriber, null, logs.CreateLogger("Buquet.Actors.Worker.ShardLeases"), activity);
         var retentionSettings = Retention.Settings.FromOptions(options.Retention);
         var polledSet = polled.ToHashSet(StringComparer.Ordinal);
         // Fenced by shard leases when they are on: only the shards this worker holds right now are swept.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
 using Buquet.Host.Output;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,6 @@
 using System.Collections;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
 
 namespace Buquet.Host.Cli;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Host.Output;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
 using Akka.Actor;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;

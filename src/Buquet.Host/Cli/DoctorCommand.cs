@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
 
 namespace Buquet.Host.Cli;

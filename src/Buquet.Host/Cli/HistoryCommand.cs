@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
 using Buquet.Host.Output;
 

@@ -123,7 +123,7 @@ internal static class MonitorCommand
     {
         var store = client.Repository.Store;
         var now = await client.Clock.NowAsync(ct);
-        var workers = await WorkerDirectory.ListWorkersAsync(store, null, ct);
+        var workers = await WorkerDirectory.ListWorkersAsync(store, cancellationToken: ct);
         return [.. workers.Where(w => !w.IsHealthyAt(now, threshold)).Select(w => w.WorkerId).Order(StringComparer.Ordinal)];
     }
 

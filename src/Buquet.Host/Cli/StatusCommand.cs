@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Host.Output;

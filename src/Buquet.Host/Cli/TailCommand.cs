@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Client;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Host.Output;

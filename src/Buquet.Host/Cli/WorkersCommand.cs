@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Storage;
@@ -26,31 +27,7 @@ internal static class WorkersCommand
             var client = await ctx.GetClientAsync(ct);
             var threshold = ctx.Options.Monitor.WorkerHealthThreshold;
             var now = await client.GetStoreTimeAsync(ct);
-            var workers = new List<WorkerInfo>();
-            string? token = null;
-            do
-            {
-                var page = await store.ListAsync(new ListRequest(TaskKeys.WorkersRoot, MaxKeys: Math.Min(1000, max - workers.Count), ContinuationToken: token), ct);
-                foreach (var info in page.Objects)
-                {
-                    if (await store.GetAsync(info.Key, ct) is not { } obj)
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        workers.Add(ModelJson.ParseWorker(obj.Body, obj.Key));
-                    }
-                    catch (MalformedObjectException e)
-                    {
-                        ctx.Output.Warn($"unreadable worker record {e.Key}: {e.Problem}");
-                    }
-                }
-
-                token = page.NextContinuationToken;
-            }
-            while (token is not null && workers.Count < max);
+            var workers = await WorkerDirectory.ListWorkersAsync(store, limit: max, unreadable: e => ctx.Output.Warn($"unreadable worker record {e.Key}: {e.Problem}"), cancellationToken: ct);
 
             if (ctx.Json)
             {

@@ -11,14 +11,18 @@ internal sealed partial class DashboardCache
 
     private async Task RefreshSmallPrefixesAsync(CancellationToken ct)
     {
-        var workers = await _store.ListAsync(new ListRequest(TaskKeys.WorkersRoot, MaxKeys: 1000), ct).ConfigureAwait(false);
+        var workers = new List<ObjectInfo>();
+        await foreach (var entry in WorkerDirectory.ListEntriesAsync(_store, limit: 1000, ct).ConfigureAwait(false))
+        {
+            workers.Add(entry.Object);
+        }
         var schedules = await _store.ListAsync(new ListRequest(TaskKeys.SchedulesRoot, MaxKeys: 1000), ct).ConfigureAwait(false);
         IReadOnlyList<ObjectInfo> options = schedules.Objects.Count == 0
             ? []
             : (await _store.ListAsync(new ListRequest(ScheduleExtensionsJson.Root, MaxKeys: 1000), ct).ConfigureAwait(false)).Objects;
         lock (_gate)
         {
-            Prune(_workers, workers.Objects);
+            Prune(_workers, workers);
             Prune(_schedules, schedules.Objects);
             Prune(_lastRuns, schedules.Objects);
             Prune(_extensions, options);
@@ -30,7 +34,7 @@ internal sealed partial class DashboardCache
                 }
             }
 
-            foreach (var o in workers.Objects.Where(o => o.Key.EndsWith(".json", StringComparison.Ordinal)))
+            foreach (var o in workers)
             {
                 if (!_workers.TryGetValue(o.Key, out var c) || c.ETag != o.ETag)
                 {

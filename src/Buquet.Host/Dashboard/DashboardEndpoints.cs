@@ -1,4 +1,5 @@
 using Buquet.Actors.Client;
+using Buquet.Actors.Scheduling;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

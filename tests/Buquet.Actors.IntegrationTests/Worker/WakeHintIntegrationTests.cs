@@ -3,12 +3,12 @@ using Buquet.Actors.Client;
 using Buquet.Actors.IntegrationTests.Client;
 using Buquet.Actors.IntegrationTests.Storage;
 using Buquet.Actors.Protocol;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.BuiltIns;
-using Buquet.Actors.Worker.Executor;
+using Buquet.Actors.Worker.Executors;
 using Buquet.Actors.Worker.Handlers;
-using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
 
 namespace Buquet.Actors.IntegrationTests.Worker;
 
@@ -42,7 +42,7 @@ public sealed class MotoWakeHintIntegrationTests : S3Bucket
         {
             var activity = system.CreateProbe("activity");
             var finished = system.CreateProbe("finished");
-            finished.SubscribeTo<ExecutorProtocol.ExecutionFinished>();
+            finished.SubscribeTo<Executor.ExecutionFinished>();
             var state = system.ActorOf(WorkerActivity.Props(), "worker-activity");
             state.Tell(new WorkerActivity.Subscribe(activity.Ref));
             Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(duration: Guard)).Idle);
@@ -52,7 +52,7 @@ public sealed class MotoWakeHintIntegrationTests : S3Bucket
             var client = NewClient(await NewStoreAsync());
             var task = await SubmitAvailableAsync(client, "buquet.echo", new { hello = "hint" });
             var submitted = TimeProvider.System.GetTimestamp();
-            var done = await finished.ExpectMsgAsync<ExecutorProtocol.ExecutionFinished>(f => f.TaskId == task.Id, Guard);
+            var done = await finished.ExpectMsgAsync<Executor.ExecutionFinished>(f => f.TaskId == task.Id, Guard);
             var took = TimeProvider.System.GetElapsedTime(submitted);
 
             Assert.Equal(ExecutionResult.Completed, done.Outcome);

@@ -1,4 +1,5 @@
 using Buquet.Actors.Client;
+using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 
 namespace Buquet.Actors.Tests.Client;

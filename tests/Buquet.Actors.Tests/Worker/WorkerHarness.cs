@@ -6,7 +6,7 @@ using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;
-using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
+using Buquet.Actors.Worker.Executors;
 using Buquet.Actors.Worker.Handlers;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,7 +20,7 @@ internal sealed class FakeStoreClock(TimeProvider time) : IStoreClock
 
 /// <summary>
 /// A worker under test: in-memory store, fake clock, seeded randomness, a client to submit, and a probe receiving
-/// every <see cref="ExecutorProtocol.ExecutionFinished"/>. Pumps virtual time forward only while waiting on a signal.
+/// every <see cref="Executor.ExecutionFinished"/>. Pumps virtual time forward only while waiting on a signal.
 /// </summary>
 internal sealed class WorkerHarness : IAsyncDisposable
 {
@@ -38,7 +38,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         Repository = new TaskRepository(Memory, StoreClock, 1);
         System = NewSystem(seed);
         Finished = System.CreateProbe("finished");
-        Finished.SubscribeTo<ExecutorProtocol.ExecutionFinished>();
+        Finished.SubscribeTo<Executor.ExecutionFinished>();
     }
 
     public FakeTimeProvider Clock { get; }
@@ -81,10 +81,10 @@ internal sealed class WorkerHarness : IAsyncDisposable
         WorkerFactory.Start(system ?? System, Runtime(settings, handlers, store));
 
     /// <summary>Collects <paramref name="count"/> finished executions, advancing virtual time by <paramref name="step"/> whenever none arrives.</summary>
-    public async Task<List<ExecutorProtocol.ExecutionFinished>> PumpUntilFinishedAsync(int count, TimeSpan? step = null, TestProbe? probe = null)
+    public async Task<List<Executor.ExecutionFinished>> PumpUntilFinishedAsync(int count, TimeSpan? step = null, TestProbe? probe = null)
     {
         probe ??= Finished;
-        var got = new List<ExecutorProtocol.ExecutionFinished>();
+        var got = new List<Executor.ExecutionFinished>();
         var start = TimeProvider.System.GetTimestamp();
         while (got.Count < count)
         {
@@ -93,7 +93,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
                 throw new TestKitException($"Only {got.Count} of {count} executions finished within {Guard}.");
             }
 
-            if (await probe.TryReceiveAsync<ExecutorProtocol.ExecutionFinished>(TimeSpan.FromMilliseconds(20)) is { } finished)
+            if (await probe.TryReceiveAsync<Executor.ExecutionFinished>(TimeSpan.FromMilliseconds(20)) is { } finished)
             {
                 got.Add(finished);
             }

@@ -1,6 +1,7 @@
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
+using Buquet.Actors.Scheduling;
 using Buquet.Actors.Storage;
 using Buquet.Host.Dashboard;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,5 @@
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
 using Buquet.Host.Tests.Support;
 

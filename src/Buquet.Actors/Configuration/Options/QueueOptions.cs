@@ -16,7 +16,7 @@ public sealed class QueueOptions
     public long PayloadOffloadThreshold { get; set; } = BuquetDefaults.QueuePayloadOffloadThreshold;
 
     /// <summary>Largest input or output, as compact JSON (<c>max-payload-size</c>): a larger input is refused at submit
-    /// (<see cref="Client.PayloadTooLargeException"/>, nothing written); a larger handler output fails the task permanently.</summary>
+    /// (<see cref="Protocol.PayloadTooLargeException"/>, nothing written); a larger handler output fails the task permanently.</summary>
     /// <value>The default is 10 MiB.</value>
     public long MaxPayloadSize { get; set; } = BuquetDefaults.QueueMaxPayloadSize;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Buquet.Actors.Worker.BuiltIns;
 
 namespace Buquet.Actors.Protocol.Json;
 
@@ -15,7 +14,8 @@ namespace Buquet.Actors.Protocol.Json;
 /// Invariant: typed (de)serialization of payloads goes through <see cref="TypeInfo"/>, never through the
 /// reflection-only <c>JsonSerializer</c> overloads (from ADR 0012; the Native AOT build itself was dropped by ADR 0013).
 /// Whatever resolver the caller's options have keeps deciding; when they have none, reflection is used where the
-/// application allows it, and the built-in handlers' messages always resolve through <see cref="BuquetJsonContext"/>.
+/// application allows it, and the JSON DOM types always resolve through <see cref="BuquetJsonContext"/> (the worker adds
+/// the built-in handlers' messages on top: <c>Worker/Handlers/HandlerJson</c>).
 /// An application that turns reflection-based JSON off adds a <see cref="JsonSerializerContext"/> for its own message
 /// types to <c>TypeInfoResolverChain</c>.
 /// </remarks>
@@ -58,14 +58,9 @@ internal static class BuquetJson
         JsonSerializer.IsReflectionEnabledByDefault ? new DefaultJsonTypeInfoResolver() : null;
 }
 
-/// <summary>Source-generated metadata of the messages the library itself (de)serializes as typed values.</summary>
+/// <summary>Source-generated metadata of the JSON DOM types the library itself (de)serializes as typed values.</summary>
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonArray))]
-[JsonSerializable(typeof(BuiltInHandlers.SleepInput))]
-[JsonSerializable(typeof(BuiltInHandlers.SleepOutput))]
-[JsonSerializable(typeof(BuiltInHandlers.FailInput))]
-[JsonSerializable(typeof(BuiltInHandlers.RescheduleInput))]
-[JsonSerializable(typeof(BuiltInHandlers.AttemptOutput))]
 internal sealed partial class BuquetJsonContext : JsonSerializerContext;

@@ -21,7 +21,7 @@ internal static class HandlerInput
             return (T)(object)(input ?? Null);
         }
 
-        var info = BuquetJson.TypeInfo<T>(json);
+        var info = HandlerJson.TypeInfo<T>(json);
         try
         {
             var value = input is { } element ? element.Deserialize(info) : default;
@@ -46,6 +46,6 @@ internal static class HandlerInput
     {
         null => null,
         JsonElement element => element.ValueKind == JsonValueKind.Undefined ? null : element.Clone(),
-        _ => JsonSerializer.SerializeToElement(result, BuquetJson.TypeInfo<TResult>(json)),
+        _ => JsonSerializer.SerializeToElement(result, HandlerJson.TypeInfo<TResult>(json)),
     };
 }

@@ -29,7 +29,7 @@ internal sealed class MessageRegistration<TMessage>(string taskType, IActorRef? 
         {
             TaskReply.Completed { Output: null } => null,
             TaskReply.Completed { Output: JsonElement element } => HandlerInput.Write(element, json),
-            TaskReply.Completed { Output: { } output } => JsonSerializer.SerializeToElement(output, BuquetJson.TypeInfo(json, output.GetType())),
+            TaskReply.Completed { Output: { } output } => JsonSerializer.SerializeToElement(output, HandlerJson.TypeInfo(json, output.GetType())),
             TaskReply.Retry retry => throw new RetryableTaskException(retry.Error),
             TaskReply.Fail fail => throw new PermanentTaskException(fail.Error),
             TaskReply.Reschedule later => throw new RescheduleTaskException(later.Delay),

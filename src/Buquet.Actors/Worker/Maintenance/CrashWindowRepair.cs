@@ -44,7 +44,7 @@ internal enum RepairAction
 /// <remarks>
 /// Index keys are derived from the task's current fields, so a repair is idempotent and safe to race with the
 /// writer that crashed (or did not): both write the same key. A key created for a task that moved on in between stays
-/// until a later pass finds it stale and old (<see cref="IndexKeeper.YoungKey"/>). To stay cheap on repeated passes over many finished tasks,
+/// until a later pass finds it stale and old (<see cref="TaskRepository.YoungIndexKey"/>). To stay cheap on repeated passes over many finished tasks,
 /// an object found consistent is remembered by ETag (bounded) and skipped without a GET while its ETag is unchanged;
 /// pending tasks with a TTL are never remembered, since time alone makes them due.
 /// Not thread-safe: one caller at a time.
@@ -54,7 +54,7 @@ internal sealed class CrashWindowRepair
     /// <summary>Default bound of the consistent-object memory.</summary>
     public const int DefaultMemory = 100_000;
 
-    private readonly IndexKeeper _keeper;
+    private readonly TaskRepository _repository;
     private readonly Func<double> _random;
     private readonly ILogger _logger;
     private readonly int _memoryLimit;
@@ -65,7 +65,7 @@ internal sealed class CrashWindowRepair
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegative(memoryLimit);
-        _keeper = new IndexKeeper(repository);
+        _repository = repository;
         _random = random;
         _memoryLimit = memoryLimit;
         _logger = logger ?? NullLogger.Instance;
@@ -83,7 +83,7 @@ internal sealed class CrashWindowRepair
         TaskSnapshot? snapshot;
         try
         {
-            snapshot = await _keeper.ReadAsync(taskObject.Key, cancellationToken);
+            snapshot = await _repository.GetByKeyAsync(taskObject.Key, cancellationToken);
         }
         catch (MalformedObjectException ex)
         {
@@ -113,12 +113,12 @@ internal sealed class CrashWindowRepair
         switch (task.Status)
         {
             case BuquetTaskStatus.Pending when task.IsExpiredAt(now):
-                var expired = await _keeper.Repository.ApplyAsync(snapshot, (t, n) => TaskTransitions.Expire(t, n, new ExpireRequest()), cancellationToken);
+                var expired = await _repository.ApplyAsync(snapshot, (t, n) => TaskTransitions.Expire(t, n, new ExpireRequest()), cancellationToken);
                 return expired.Status == CasStatus.Written ? RepairAction.Expired : RepairAction.LostRace;
 
             case BuquetTaskStatus.Pending:
-                var ready = IndexKeeper.Expected(task, IndexKind.Ready)!;
-                if (await _keeper.EnsureAsync(ready, cancellationToken))
+                var ready = TaskRepository.ExpectedIndexKey(task, IndexKind.Ready)!;
+                if (await _repository.EnsureIndexAsync(ready, cancellationToken))
                 {
                     _logger.LogInformation("Pending task {TaskId} had no ready key (crash window); recreated {Key}", task.Id, ready);
                     return RepairAction.ReadyKeyCreated;
@@ -127,11 +127,11 @@ internal sealed class CrashWindowRepair
                 return RepairAction.None;
 
             case BuquetTaskStatus.Running when task.IsLeaseExpiredAt(now):
-                var recovered = await _keeper.Repository.RecoverTimeoutAsync(snapshot, _random, cancellationToken);
+                var recovered = await _repository.RecoverTimeoutAsync(snapshot, _random, cancellationToken);
                 return recovered.Status == CasStatus.Written ? RepairAction.Recovered : RepairAction.LostRace;
 
-            case BuquetTaskStatus.Running when IndexKeeper.Expected(task, IndexKind.Lease) is { } lease:
-                if (await _keeper.EnsureAsync(lease, cancellationToken))
+            case BuquetTaskStatus.Running when TaskRepository.ExpectedIndexKey(task, IndexKind.Lease) is { } lease:
+                if (await _repository.EnsureIndexAsync(lease, cancellationToken))
                 {
                     _logger.LogInformation("Running task {TaskId} had no lease key (crash window); recreated {Key}", task.Id, lease);
                     return RepairAction.LeaseKeyCreated;

@@ -46,12 +46,12 @@ internal sealed record SweepReport(
 /// Ready key: task missing or not pending ⇒ delete; pending past its TTL ⇒ T11 expire; wrong bucket ⇒ move.
 /// Lease key: task missing, not running or without a deadline ⇒ delete; wrong bucket ⇒ move.
 /// Task object: see <see cref="CrashWindowRepair"/>. Every delete is verified against a fresh read
-/// (<see cref="IndexKeeper.DeleteVerifiedAsync"/>); every write to a task is a CAS, so concurrent sweepers are safe.
+/// (<see cref="TaskRepository.DeleteStaleIndexAsync"/>); every write to a task is a CAS, so concurrent sweepers are safe.
 /// Objects that are not index keys are left alone. Not thread-safe: one caller at a time.
 /// </remarks>
 internal sealed class IndexSweeper
 {
-    private readonly IndexKeeper _keeper;
+    private readonly TaskRepository _repository;
     private readonly CrashWindowRepair _repair;
     private readonly ILogger _logger;
     private readonly HashSet<string> _shards;
@@ -65,7 +65,7 @@ internal sealed class IndexSweeper
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "Sweep page size must be 1..1000.");
         }
 
-        _keeper = new IndexKeeper(repository);
+        _repository = repository;
         _logger = logger ?? NullLogger.Instance;
         _repair = new CrashWindowRepair(repository, random, logger: _logger);
         _shards = new HashSet<string>(repository.Shards.All, StringComparer.Ordinal);
@@ -89,14 +89,14 @@ internal sealed class IndexSweeper
         {
             var cursor = Cursor;
             var budget = Math.Min(PageSize, MaxObjectsPerStep - tally.Examined);
-            var page = await _keeper.Repository.Store.ListAsync(new ListRequest(PrefixOf(cursor.Phase), cursor.After, budget), cancellationToken);
+            var page = await _repository.Store.ListAsync(new ListRequest(PrefixOf(cursor.Phase), cursor.After, budget), cancellationToken);
             DateTimeOffset? now = null;
             foreach (var obj in page.Objects)
             {
                 tally.Examined++;
                 if (InSpace(obj.Key))
                 {
-                    now ??= await _keeper.Repository.Clock.NowAsync(cancellationToken);
+                    now ??= await _repository.Clock.NowAsync(cancellationToken);
                     await ExamineAsync(cursor.Phase, obj, now.Value, tally, cancellationToken);
                 }
 
@@ -174,11 +174,11 @@ internal sealed class IndexSweeper
         }
 
         var kind = phase == SweepPhase.ReadyKeys ? IndexKind.Ready : IndexKind.Lease;
-        var taskKey = IndexKeeper.TaskKeyOf(key);
+        var taskKey = TaskRepository.TaskKeyOf(key);
         TaskSnapshot? snapshot;
         try
         {
-            snapshot = await _keeper.ReadAsync(taskKey, cancellationToken);
+            snapshot = await _repository.GetByKeyAsync(taskKey, cancellationToken);
         }
         catch (MalformedObjectException ex)
         {
@@ -189,7 +189,7 @@ internal sealed class IndexSweeper
 
         if (kind == IndexKind.Ready && snapshot is { Task: { Status: BuquetTaskStatus.Pending } pending } && pending.IsExpiredAt(now))
         {
-            var expired = await _keeper.Repository.ApplyAsync(snapshot, (t, n) => TaskTransitions.Expire(t, n, new ExpireRequest()), cancellationToken);
+            var expired = await _repository.ApplyAsync(snapshot, (t, n) => TaskTransitions.Expire(t, n, new ExpireRequest()), cancellationToken);
             if (expired.Status == CasStatus.Written)
             {
                 tally.Expired++;
@@ -198,15 +198,15 @@ internal sealed class IndexSweeper
             snapshot = expired.Snapshot ?? snapshot;
         }
 
-        var expected = IndexKeeper.Expected(snapshot?.Task, kind);
+        var expected = TaskRepository.ExpectedIndexKey(snapshot?.Task, kind);
         if (expected == obj.Key)
         {
             return;
         }
 
-        var moved = expected is not null && await _keeper.EnsureAsync(expected, cancellationToken);
-        // A young key may belong to a create, claim or retry whose CAS has not landed yet: kept (IndexKeeper's invariant).
-        if (await _keeper.DeleteVerifiedAsync(obj, taskKey, kind, now, cancellationToken))
+        var moved = expected is not null && await _repository.EnsureIndexAsync(expected, cancellationToken);
+        // A young key may belong to a create, claim or retry whose CAS has not landed yet: kept (the invariant of TaskRepository.Indexes.cs).
+        if (await _repository.DeleteStaleIndexAsync(obj, taskKey, kind, now, cancellationToken))
         {
             if (moved)
             {

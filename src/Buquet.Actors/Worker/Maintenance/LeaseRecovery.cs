@@ -35,8 +35,8 @@ internal sealed record LeaseRecoveryReport(
 /// <see cref="TaskRepository.RecoverTimeoutAsync"/>, which writes T7a (back to pending with backoff) or T7b (failed)
 /// by compare-and-swap and moves the index keys. A lost CAS means someone else (the holder renewing, or another
 /// monitor) moved the task: skipped quietly. A key that no longer matches its task (not running, or moved by a lease
-/// extension) is deleted with <see cref="IndexKeeper.DeleteVerifiedAsync"/> so it is not re-examined forever — once
-/// it is older than <see cref="IndexKeeper.YoungKey"/>: a younger one may be a claim's key whose CAS is in flight.
+/// extension) is deleted with <see cref="TaskRepository.DeleteStaleIndexAsync"/> so it is not re-examined forever — once
+/// it is older than <see cref="TaskRepository.YoungIndexKey"/>: a younger one may be a claim's key whose CAS is in flight.
 /// A malformed task object is counted and logged, and its key left alone; it never stops the cycle. Keys of shards
 /// outside the configured space, and foreign objects, are left alone.</para>
 /// <para><b>Several monitors.</b> Every write is a CAS on the task's ETag, so concurrent monitors are safe: at most
@@ -46,7 +46,7 @@ internal sealed record LeaseRecoveryReport(
 internal sealed class LeaseRecovery
 {
     // Immutable after construction.
-    private readonly IndexKeeper _keeper;
+    private readonly TaskRepository _repository;
     private readonly IStoreClock _clock;
     private readonly Func<double> _random;
     private readonly ILogger _logger;
@@ -68,7 +68,7 @@ internal sealed class LeaseRecovery
             throw new ArgumentOutOfRangeException(nameof(shardsPerCycle), shardsPerCycle, "Shards per cycle must be at least 1.");
         }
 
-        _keeper = new IndexKeeper(repository);
+        _repository = repository;
         _clock = repository.Clock;
         _random = random;
         _logger = logger ?? NullLogger.Instance;
@@ -98,7 +98,7 @@ internal sealed class LeaseRecovery
         var maxPages = _shards.Count + 1; // never more LISTs than the per-shard scan made
         for (var pages = 0; pages < maxPages && tally.Examined < KeysPerCycle; pages++)
         {
-            var page = await _keeper.Repository.Store.ListAsync(
+            var page = await _repository.Store.ListAsync(
                 new ListRequest(TaskKeys.LeasesRoot, Cursor, Math.Min(1000, KeysPerCycle - tally.Examined)), cancellationToken);
             string? futureShard = null;
             string? lastShard = null;
@@ -150,11 +150,11 @@ internal sealed class LeaseRecovery
     private async Task ExamineAsync(ObjectInfo listed, IndexKey key, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
     {
         var indexKey = listed.Key;
-        var taskKey = IndexKeeper.TaskKeyOf(key);
+        var taskKey = TaskRepository.TaskKeyOf(key);
         TaskSnapshot? snapshot;
         try
         {
-            snapshot = await _keeper.ReadAsync(taskKey, cancellationToken);
+            snapshot = await _repository.GetByKeyAsync(taskKey, cancellationToken);
         }
         catch (MalformedObjectException ex)
         {
@@ -165,7 +165,7 @@ internal sealed class LeaseRecovery
 
         if (snapshot is null)
         {
-            if (await _keeper.DeleteVerifiedAsync(listed, taskKey, IndexKind.Lease, now, cancellationToken))
+            if (await _repository.DeleteStaleIndexAsync(listed, taskKey, IndexKind.Lease, now, cancellationToken))
             {
                 tally.Orphans++;
             }
@@ -174,7 +174,7 @@ internal sealed class LeaseRecovery
         }
 
         var task = snapshot.Task;
-        var expected = IndexKeeper.Expected(task, IndexKind.Lease);
+        var expected = TaskRepository.ExpectedIndexKey(task, IndexKind.Lease);
         if (task.Status == BuquetTaskStatus.Running && task.IsLeaseExpiredAt(now))
         {
             // The recovery's own index upkeep removes the expected key; a stale key in another bucket stays for below.
@@ -193,13 +193,13 @@ internal sealed class LeaseRecovery
         // is put in place first, so a running task never drops out of the lease index.
         if (task.Status == BuquetTaskStatus.Running && expected is not null && expected != indexKey)
         {
-            await _keeper.EnsureAsync(expected, cancellationToken);
+            await _repository.EnsureIndexAsync(expected, cancellationToken);
         }
 
         // A claim's (or extension's) key is written before its CAS and usually ends in the current minute, so it is
         // examined at once: while that CAS is in flight the task still reads pending (or with its old lease). The
         // keeper never deletes such a young key (soak finding 12); a stale key goes on a later cycle.
-        if (await _keeper.DeleteVerifiedAsync(listed, taskKey, IndexKind.Lease, now, cancellationToken))
+        if (await _repository.DeleteStaleIndexAsync(listed, taskKey, IndexKind.Lease, now, cancellationToken))
         {
             tally.Stale++;
         }
@@ -207,7 +207,7 @@ internal sealed class LeaseRecovery
 
     private async Task<bool> RecoverAsync(TaskSnapshot snapshot, Tally tally, CancellationToken cancellationToken)
     {
-        var outcome = await _keeper.Repository.RecoverTimeoutAsync(snapshot, _random, cancellationToken);
+        var outcome = await _repository.RecoverTimeoutAsync(snapshot, _random, cancellationToken);
         switch (outcome.Status)
         {
             case CasStatus.Written when outcome.Snapshot!.Task.Status == BuquetTaskStatus.Failed:

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -47,9 +47,6 @@ internal static class WorkerSupervisor
         }
     }
 
-    /// <summary>The shards to poll (from the shard-lease owner); forwarded to the poller.</summary>
-    public sealed record OwnedShards(IReadOnlyList<string> Shards) : IWorkerSupervisorMessage;
-
     /// <summary>Published on the event stream when a task is claimed by this worker.</summary>
     public sealed record TaskStarted(string WorkerId, Guid TaskId, string TaskType, long Attempt);
 
@@ -74,11 +71,10 @@ internal static class WorkerSupervisor
     /// <summary>Props for the supervisor.</summary>
     /// <param name="runtime">The worker's services.</param>
     /// <param name="shards">Initial shards to poll (all, or the configured list; the shard-lease owner narrows them).</param>
-    /// <param name="onStopped">Release work run at the end of shutdown (shard leases, deregistration); may be null.</param>
     /// <param name="companions">Monitor, registry and shard-lease actors to run beside the poller.</param>
     /// <param name="activity">The worker's activity actor (<see cref="WorkerActivity"/>); null creates one as the child <c>activity</c>.</param>
-    public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped = null, WorkerCompanions? companions = null, IActorRef? activity = null) =>
-        ActorProps.FromFactory(() => new WorkerSupervisorActor(runtime, shards, onStopped, companions ?? WorkerCompanions.None, activity));
+    public static Props Props(WorkerRuntime runtime, IReadOnlyList<string> shards, WorkerCompanions? companions = null, IActorRef? activity = null) =>
+        ActorProps.FromFactory(() => new WorkerSupervisorActor(runtime, shards, companions ?? WorkerCompanions.None, activity));
 }
 
 /// <summary>Worker lifecycle phase.</summary>

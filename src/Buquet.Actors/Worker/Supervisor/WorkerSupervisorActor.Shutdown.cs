@@ -1,10 +1,12 @@
 using Akka.Actor;
 using Buquet.Actors.Runtime;
+using Buquet.Actors.Worker.CancelWatches;
 using Buquet.Actors.Worker.Handlers;
-using ClaimerProtocol = Buquet.Actors.Worker.Claimer.Claimer;
+using Buquet.Actors.Worker.Claimers;
 using Microsoft.Extensions.Logging;
-using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
-using PollerProtocol = Buquet.Actors.Worker.Poller.Poller;
+using Buquet.Actors.Worker.Executors;
+using Buquet.Actors.Worker.Pollers;
+using Buquet.Actors.Worker.ShardLeases;
 
 namespace Buquet.Actors.Worker.Supervisor;
 
@@ -60,19 +62,19 @@ internal sealed partial class WorkerSupervisorActor
         Receive<WorkerSupervisor.Shutdown>(_ => Sender.Tell(new WorkerSupervisor.ShutdownCompleted(_abandoned)));
         Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(0)));
         Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running: false)));
-        Receive<Worker.CancelWatch.CancelWatch.GetRunningTasks>(_ => Sender.Tell(new Worker.CancelWatch.CancelWatch.RunningTasks([])));
-        Receive<ClaimerProtocol.ClaimResult>(r => _claiming.Remove(r.TaskId));
-        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(_ => { }); // the release at shutdown reports an empty set
+        Receive<CancelWatch.GetRunningTasks>(_ => Sender.Tell(new CancelWatch.RunningTasks([])));
+        Receive<Claimer.ClaimResult>(r => _claiming.Remove(r.TaskId));
+        Receive<ShardLeasing.OwnedShardsChanged>(_ => { }); // the release at shutdown reports an empty set
     }
 
     private void ReceiveStopping()
     {
-        Receive<PollerProtocol.Started>(_ => Sender.Tell(new PollerProtocol.Capacity(0)));
-        Receive<PollerProtocol.Candidates>(_ => _poller?.Tell(new PollerProtocol.BatchResult(0)));
-        Receive<ClaimerProtocol.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: false));
+        Receive<Poller.Started>(_ => Sender.Tell(new Poller.Capacity(0)));
+        Receive<Poller.Candidates>(_ => _poller?.Tell(new Poller.BatchResult(0)));
+        Receive<Claimer.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: false));
         Receive<WorkerSupervisor.StopClaiming>(_ => Sender.Tell(new WorkerSupervisor.ClaimingStopped(_inFlight.Count)));
         Receive<WorkerSupervisor.Shutdown>(_ => AddAsker());
-        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(_ => { }); // no polling any more
+        Receive<ShardLeasing.OwnedShardsChanged>(_ => { }); // no polling any more
         ReceiveInFlight(running: false);
     }
 
@@ -88,7 +90,7 @@ internal sealed partial class WorkerSupervisorActor
     {
         _logger.LogInformation("Worker {WorkerId} stopping: no new claims; draining {Count} task(s) for up to {Deadline}", _runtime.Settings.WorkerId, _inFlight.Count, _runtime.Settings.DrainDeadline);
         Become(Draining);
-        _poller?.Tell(PollerProtocol.StopPolling.Instance);
+        _poller?.Tell(Poller.StopPolling.Instance);
 
         // Recovery and sweeping are other workers' job from here: stopping the monitor cancels a pass in progress.
         if (_monitor is not null)
@@ -113,7 +115,7 @@ internal sealed partial class WorkerSupervisorActor
         _logger.LogWarning("Drain deadline passed with {Count} task(s) running; requesting cancellation", _inFlight.Count);
         foreach (var entry in _inFlight.Values)
         {
-            entry.Executor.Tell(new ExecutorProtocol.CancelExecution(TaskCancellationReason.Shutdown));
+            entry.Executor.Tell(new Executor.CancelExecution(TaskCancellationReason.Shutdown));
         }
 
         Timers.StartSingleTimer(GraceKey, WorkerSupervisor.GraceExpired.Instance, _runtime.Settings.ShutdownGrace);
@@ -131,7 +133,7 @@ internal sealed partial class WorkerSupervisorActor
         {
             // A message, not a system stop: an executor in the middle of its commit finishes it first.
             Context.Unwatch(entry.Executor);
-            entry.Executor.Tell(ExecutorProtocol.Abandon.Instance);
+            entry.Executor.Tell(Executor.Abandon.Instance);
         }
 
         _inFlight.Clear();
@@ -154,7 +156,7 @@ internal sealed partial class WorkerSupervisorActor
         {
             if (_shardLease is not null)
             {
-                await _shardLease.Ask<ShardLease.ShardLeasing.Released>(ShardLease.ShardLeasing.ReleaseAll.Instance, timeout);
+                await _shardLease.Ask<ShardLeasing.Released>(ShardLeasing.ReleaseAll.Instance, timeout);
             }
 
             if (_registry is not null)
@@ -173,17 +175,6 @@ internal sealed partial class WorkerSupervisorActor
         Become(Stopped);
         Timers.CancelAll();
         await ReleaseCompanionsAsync();
-        if (_onStopped is not null)
-        {
-            try
-            {
-                await _onStopped();
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Release at shutdown failed (shard leases / deregistration); they will expire");
-            }
-        }
 
         _logger.LogInformation("Worker {WorkerId} stopped", _runtime.Settings.WorkerId);
         foreach (var asker in _shutdownAskers)

@@ -2,14 +2,12 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Pattern;
 using Buquet.Actors.Runtime;
-using Buquet.Actors.Worker.Claimer;
-using Buquet.Actors.Worker.Executor;
-using Buquet.Actors.Worker.Poller;
+using Buquet.Actors.Worker.Claimers;
+using Buquet.Actors.Worker.Executors;
+using Buquet.Actors.Worker.Pollers;
 using Microsoft.Extensions.Logging;
-using CancelWatchProtocol = Buquet.Actors.Worker.CancelWatch.CancelWatch;
-using ClaimerProtocol = Buquet.Actors.Worker.Claimer.Claimer;
-using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
-using PollerProtocol = Buquet.Actors.Worker.Poller.Poller;
+using Buquet.Actors.Worker.CancelWatches;
+using Buquet.Actors.Worker.ShardLeases;
 
 namespace Buquet.Actors.Worker.Supervisor;
 
@@ -26,7 +24,6 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     // Immutable after construction.
     private readonly WorkerRuntime _runtime;
     private readonly IReadOnlyList<string> _initialShards;
-    private readonly Func<Task>? _onStopped;
     private readonly WorkerCompanions _companions;
     private readonly ILogger _logger;
 
@@ -45,13 +42,12 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     private int _batchClaimed;
     private long _spawned;
 
-    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, Func<Task>? onStopped, WorkerCompanions companions, IActorRef? activity)
+    public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, WorkerCompanions companions, IActorRef? activity)
     {
         _givenActivity = activity;
         _companions = companions;
         _runtime = runtime;
         _initialShards = shards;
-        _onStopped = onStopped;
         _logger = runtime.LoggerFactory.CreateLogger<WorkerSupervisorActor>();
         Become(Running);
     }
@@ -64,11 +60,10 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     private void Running()
     {
         _phase = WorkerPhase.Running;
-        Receive<PollerProtocol.Started>(_ => Sender.Tell(new PollerProtocol.Capacity(Free)));
-        Receive<PollerProtocol.Candidates>(OnCandidates);
-        Receive<ClaimerProtocol.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: true));
-        Receive<WorkerSupervisor.OwnedShards>(m => _poller?.Tell(new PollerProtocol.SetShards(m.Shards)));
-        Receive<ShardLease.ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new PollerProtocol.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
+        Receive<Poller.Started>(_ => Sender.Tell(new Poller.Capacity(Free)));
+        Receive<Poller.Candidates>(OnCandidates);
+        Receive<Claimer.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: true));
+        Receive<ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new Poller.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
         ReceiveInFlight(running: true);
         ReceiveShutdown();
     }
@@ -79,23 +74,23 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     /// </summary>
     private void ReceiveInFlight(bool running)
     {
-        Receive<ClaimerProtocol.ClaimResult>(r => OnClaimResult(r, running));
-        Receive<ExecutorProtocol.ExecutionFinished>(f => OnExecutionFinished(f, running));
+        Receive<Claimer.ClaimResult>(r => OnClaimResult(r, running));
+        Receive<Executor.ExecutionFinished>(f => OnExecutionFinished(f, running));
         Receive<Terminated>(t => OnTerminated(t, running));
         Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running)));
-        Receive<CancelWatchProtocol.GetRunningTasks>(_ => Sender.Tell(RunningTasks()));
+        Receive<CancelWatch.GetRunningTasks>(_ => Sender.Tell(RunningTasks()));
     }
 
     protected override void PreStart()
     {
         _activity = _givenActivity ?? Context.ActorOf(WorkerActivity.Props(), "activity");
-        var pollerProps = PollerProtocol.Props(_runtime, Self, _initialShards, _activity);
+        var pollerProps = Poller.Props(_runtime, Self, _initialShards, _activity);
         var backoff = Backoff.OnFailure(pollerProps, "poller", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, -1)
             .WithAutoReset(TimeSpan.FromMinutes(1));
         _poller = Context.ActorOf(BackoffSupervisor.Props(backoff), "poller-supervisor");
         if (_runtime.Settings.CancelCheckInterval > TimeSpan.Zero)
         {
-            var watch = CancelWatchProtocol.Props(_runtime, Self, _runtime.Settings.CancelCheckInterval);
+            var watch = CancelWatch.Props(_runtime, Self, _runtime.Settings.CancelCheckInterval);
             Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(watch, "cancel-watch"), "cancel-watch-supervisor");
         }
 
@@ -122,7 +117,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
-    private void OnCandidates(PollerProtocol.Candidates candidates)
+    private void OnCandidates(Poller.Candidates candidates)
     {
         _batchPending = 0;
         _batchClaimed = 0;
@@ -141,18 +136,18 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
             _batchPending++;
             // Akka keeps a child's name until it has fully terminated: the counter keeps names unique when a task is
             // offered again right after its last claimer stopped.
-            Context.ActorOf(ClaimerProtocol.Props(_runtime, candidate.TaskId, candidate.TaskKey), $"claim-{candidate.TaskId:N}-{++_spawned}");
+            Context.ActorOf(Claimer.Props(_runtime, candidate.TaskId, candidate.TaskKey), $"claim-{candidate.TaskId:N}-{++_spawned}");
         }
 
         if (_batchPending == 0)
         {
-            _poller?.Tell(new PollerProtocol.BatchResult(0));
+            _poller?.Tell(new Poller.BatchResult(0));
         }
 
         AssertInvariants();
     }
 
-    private void OnReserveTypeSlot(ClaimerProtocol.ReserveTypeSlot request, bool granting)
+    private void OnReserveTypeSlot(Claimer.ReserveTypeSlot request, bool granting)
     {
         var count = _perType.GetValueOrDefault(request.TaskType);
         var granted = granting
@@ -162,17 +157,17 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
             _perType[request.TaskType] = count + 1;
         }
 
-        Sender.Tell(new ClaimerProtocol.TypeSlotResult(granted));
+        Sender.Tell(new Claimer.TypeSlotResult(granted));
     }
 
-    private void OnClaimResult(ClaimerProtocol.ClaimResult result, bool running)
+    private void OnClaimResult(Claimer.ClaimResult result, bool running)
     {
         _claiming.Remove(result.TaskId);
         if (result.Claimed && result.TaskType is { } type)
         {
             var snapshot = result.Snapshot!;
             var claimedAt = snapshot.Task.UpdatedAt;
-            var executor = Context.ActorOf(ExecutorProtocol.Props(_runtime, snapshot, claimedAt), $"task-{result.TaskId:N}-{++_spawned}");
+            var executor = Context.ActorOf(Executor.Props(_runtime, snapshot, claimedAt), $"task-{result.TaskId:N}-{++_spawned}");
             Context.Watch(executor);
             _inFlight[result.TaskId] = new InFlight(type, executor, snapshot.Task.Shard, claimedAt);
             _batchClaimed++;
@@ -191,13 +186,13 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 
         if (_batchPending > 0 && --_batchPending == 0 && running)
         {
-            _poller?.Tell(new PollerProtocol.BatchResult(_batchClaimed));
+            _poller?.Tell(new Poller.BatchResult(_batchClaimed));
         }
 
         AfterSlotChange(running);
     }
 
-    private void OnExecutionFinished(ExecutorProtocol.ExecutionFinished finished, bool running)
+    private void OnExecutionFinished(Executor.ExecutionFinished finished, bool running)
     {
         if (_inFlight.Remove(finished.TaskId, out var entry))
         {
@@ -221,7 +216,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
                 _inFlight.Remove(id);
                 ReleaseType(entry.TaskType);
                 _logger.LogWarning("Executor of task {TaskId} stopped without finishing; the task is left to lease expiry", id);
-                Context.System.EventStream.Publish(new ExecutorProtocol.ExecutionFinished(id, entry.TaskType, ExecutionResult.Discarded, "executor stopped"));
+                Context.System.EventStream.Publish(new Executor.ExecutionFinished(id, entry.TaskType, ExecutionResult.Discarded, "executor stopped"));
                 break;
             }
         }
@@ -248,7 +243,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     {
         if (running)
         {
-            _poller?.Tell(new PollerProtocol.Capacity(Free));
+            _poller?.Tell(new Poller.Capacity(Free));
         }
         else
         {
@@ -258,8 +253,8 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         AssertInvariants();
     }
 
-    private CancelWatchProtocol.RunningTasks RunningTasks() =>
-        new([.. _inFlight.Select(kv => new CancelWatchProtocol.RunningTask(kv.Key, kv.Value.Shard, kv.Value.ClaimedAt, kv.Value.Executor))]);
+    private CancelWatch.RunningTasks RunningTasks() =>
+        new([.. _inFlight.Select(kv => new CancelWatch.RunningTask(kv.Key, kv.Value.Shard, kv.Value.ClaimedAt, kv.Value.Executor))]);
 
     private WorkerStatus Status(bool running) => new(_phase, [.. _inFlight.Keys], _claiming.Count, running ? Free : 0, new Dictionary<string, int>(_perType));
 

@@ -48,7 +48,7 @@ public sealed class BuiltInHandlersTests : IAsyncDisposable
 
         var finished = await _h.PumpUntilFinishedAsync(1, TimeSpan.FromSeconds(1));
 
-        Assert.Equal(Buquet.Actors.Worker.Executor.ExecutionResult.Retried, finished[0].Outcome);
+        Assert.Equal(Buquet.Actors.Worker.Executors.ExecutionResult.Retried, finished[0].Outcome);
         Assert.Equal("Task execution timed out", (await _h.GetAsync(task.Id)).LastError);
     }
 
@@ -62,7 +62,7 @@ public sealed class BuiltInHandlersTests : IAsyncDisposable
 
         var finished = await _h.PumpUntilFinishedAsync(1, TimeSpan.FromSeconds(1));
 
-        Assert.Equal(Buquet.Actors.Worker.Executor.ExecutionResult.Retried, finished[0].Outcome);
+        Assert.Equal(Buquet.Actors.Worker.Executors.ExecutionResult.Retried, finished[0].Outcome);
         Assert.True(_h.Clock.GetUtcNow() - started >= TimeSpan.FromSeconds(5) + settings.TimeoutGrace, "a handler honouring cancellation would finish at the timeout");
         Assert.Equal(BuquetTaskStatus.Pending, (await _h.GetAsync(task.Id)).Status);
     }
@@ -80,7 +80,7 @@ public sealed class BuiltInHandlersTests : IAsyncDisposable
         Assert.Equal(3, done.Attempt);
         Assert.Equal(2, done.RetryCount);
         Assert.Equal(3, done.Output!.Value.GetProperty("attempt").GetInt64());
-        Assert.Equal(2, finished.Count(f => f.Outcome == Buquet.Actors.Worker.Executor.ExecutionResult.Retried));
+        Assert.Equal(2, finished.Count(f => f.Outcome == Buquet.Actors.Worker.Executors.ExecutionResult.Retried));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Runtime;
 using Buquet.Actors.Tests.Runtime;
-using Buquet.Actors.Worker.Executor;
+using Buquet.Actors.Worker.Executors;
 using Buquet.Actors.Worker.Handlers;
 
 namespace Buquet.Actors.Tests.Worker.Handlers;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
-using Buquet.Actors.Worker.Executor;
+using Buquet.Actors.Worker.Executors;
 using Buquet.Actors.Worker.Handlers;
 
 namespace Buquet.Actors.Tests.Worker.Handlers;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Storage;
 using Xunit.Abstractions;

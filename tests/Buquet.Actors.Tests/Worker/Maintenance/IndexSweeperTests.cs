@@ -68,7 +68,7 @@ public sealed class IndexSweeperTests
         var orphan = TaskKeys.Ready("c", _f.Now, Guid.Parse("c0000000-0000-4000-8000-000000000000"));
         await _f.Inner.PutAsync(orphan, ReadOnlyMemory<byte>.Empty, PutCondition.None);
 
-        _f.Advance(IndexKeeper.YoungKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
+        _f.Advance(TaskRepository.YoungIndexKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
         var report = await NewSweeper().SweepAllAsync();
 
         Assert.Equal(2, report.StaleKeysDeleted);
@@ -85,7 +85,7 @@ public sealed class IndexSweeperTests
         var wrong = TaskKeys.Ready(task.Shard, _f.Now, task.Id);
         await _f.Inner.PutAsync(wrong, ReadOnlyMemory<byte>.Empty, PutCondition.None);
 
-        _f.Advance(IndexKeeper.YoungKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
+        _f.Advance(TaskRepository.YoungIndexKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
         var report = await NewSweeper().SweepAllAsync();
 
         Assert.Equal(1, report.KeysMoved);
@@ -113,7 +113,7 @@ public sealed class IndexSweeperTests
         var stale = TaskKeys.Lease(pending.Shard, _f.Now.AddMinutes(5), pending.Id);
         await _f.Inner.PutAsync(stale, ReadOnlyMemory<byte>.Empty, PutCondition.None);
 
-        _f.Advance(IndexKeeper.YoungKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
+        _f.Advance(TaskRepository.YoungIndexKey + TimeSpan.FromSeconds(1)); // older than the keys a transition in flight writes
         var report = await NewSweeper().SweepAllAsync();
 
         Assert.Equal(1, report.StaleKeysDeleted);

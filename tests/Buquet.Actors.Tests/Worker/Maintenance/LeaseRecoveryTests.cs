@@ -79,7 +79,7 @@ public sealed class LeaseRecoveryTests
         await _f.Inner.PutAsync(stale, ReadOnlyMemory<byte>.Empty, PutCondition.None);
 
         var young = await NewRecovery().RunCycleAsync();
-        _f.Advance(IndexKeeper.YoungKey);
+        _f.Advance(TaskRepository.YoungIndexKey);
         var old = await NewRecovery().RunCycleAsync();
 
         Assert.Equal((1, 0), (young.KeysExamined, young.StaleKeysDeleted));
@@ -135,7 +135,7 @@ public sealed class LeaseRecoveryTests
     {
         var orphan = TaskKeys.Lease("3", _f.Now.AddMinutes(-5), Guid.Parse("3a000000-0000-4000-8000-000000000000"));
         await _f.Inner.PutAsync(orphan, ReadOnlyMemory<byte>.Empty, PutCondition.None);
-        _f.Advance(IndexKeeper.YoungKey);
+        _f.Advance(TaskRepository.YoungIndexKey);
 
         var report = await NewRecovery().RunCycleAsync();
 

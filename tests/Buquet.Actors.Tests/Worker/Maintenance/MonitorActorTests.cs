@@ -7,7 +7,7 @@ using Buquet.Actors.Runtime;
 using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Transitions;
-using Buquet.Actors.Tests.Worker.ShardLease;
+using Buquet.Actors.Tests.Worker.ShardLeases;
 using Buquet.Actors.Worker.Maintenance;
 using static Buquet.Actors.Worker.Maintenance.MaintenanceMonitor;
 

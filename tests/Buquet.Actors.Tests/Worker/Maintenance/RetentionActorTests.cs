@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Runtime;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Tests.Worker;
 using Buquet.Actors.Worker.Handlers;

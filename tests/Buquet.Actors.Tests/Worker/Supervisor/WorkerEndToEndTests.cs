@@ -7,8 +7,8 @@ using Buquet.Actors.Storage;
 using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.BuiltIns;
 using Buquet.Actors.Worker.Handlers;
-using ExecutionResult = Buquet.Actors.Worker.Executor.ExecutionResult;
-using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
+using ExecutionResult = Buquet.Actors.Worker.Executors.ExecutionResult;
+using Buquet.Actors.Worker.Executors;
 
 namespace Buquet.Actors.Tests.Worker.Supervisor;
 
@@ -45,7 +45,7 @@ public sealed class WorkerEndToEndTests : IAsyncDisposable
         while (done < terminals)
         {
             Assert.True(TimeProvider.System.GetElapsedTime(start) < TimeSpan.FromSeconds(25), $"only {done} of {terminals} tasks terminal");
-            var finished = await probe.TryReceiveAsync<ExecutorProtocol.ExecutionFinished>(TimeSpan.FromMilliseconds(20));
+            var finished = await probe.TryReceiveAsync<Executor.ExecutionFinished>(TimeSpan.FromMilliseconds(20));
             if (finished is null)
             {
                 _h.Clock.Advance(step);
@@ -84,7 +84,7 @@ public sealed class WorkerEndToEndTests : IAsyncDisposable
     {
         var expected = await SubmitMixAsync(200);
         var second = _h.NewSystem(2);
-        second.EventStream.Subscribe(_h.Finished, typeof(ExecutorProtocol.ExecutionFinished));
+        second.EventStream.Subscribe(_h.Finished, typeof(Executor.ExecutionFinished));
         _h.StartWorker(WorkerHarness.Settings("worker-a", 8), new TaskHandlerRegistry().AddBuiltIns(_h.Clock));
         _h.StartWorker(WorkerHarness.Settings("worker-b", 8), new TaskHandlerRegistry().AddBuiltIns(_h.Clock), second);
 

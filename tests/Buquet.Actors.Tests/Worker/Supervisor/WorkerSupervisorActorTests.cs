@@ -7,7 +7,7 @@ using Buquet.Actors.Storage;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Worker.Handlers;
 using Buquet.Actors.Worker.Supervisor;
-using ExecutionResult = Buquet.Actors.Worker.Executor.ExecutionResult;
+using ExecutionResult = Buquet.Actors.Worker.Executors.ExecutionResult;
 
 namespace Buquet.Actors.Tests.Worker.Supervisor;
 
@@ -212,7 +212,7 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
         Assert.Empty(completed.Abandoned);
         var after = await _h.GetAsync(task.Id);
         Assert.Equal(BuquetTaskStatus.Pending, after.Status);
-        Assert.Equal(Buquet.Actors.Worker.Executor.OutcomePolicy.ShutdownError, after.LastError);
+        Assert.Equal(Buquet.Actors.Worker.Executors.OutcomePolicy.ShutdownError, after.LastError);
     }
 
     [Fact]

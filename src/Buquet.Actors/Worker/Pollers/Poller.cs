@@ -1,0 +1,94 @@
+using Akka.Actor;
+using Buquet.Actors.Runtime;
+
+namespace Buquet.Actors.Worker.Pollers;
+
+/// <summary>Protocol of the shard poller: finds ready candidates in the ready index (INTERNAL API).</summary>
+internal static class Poller
+{
+    /// <summary>Marker for the poller's messages.</summary>
+    public interface IPollerMessage;
+
+    /// <summary>From the supervisor: free concurrency slots (the poller never asks for more candidates).</summary>
+    public sealed record Capacity(int Free) : IPollerMessage;
+
+    /// <summary>From the supervisor (or shard-lease owner): the shards to poll; empty = poll nothing.</summary>
+    public sealed record SetShards(IReadOnlyList<string> Shards) : IPollerMessage;
+
+    /// <summary>From the supervisor: stop polling for good (shutdown).</summary>
+    public sealed class StopPolling : IPollerMessage
+    {
+        public static readonly StopPolling Instance = new();
+
+        private StopPolling()
+        {
+        }
+    }
+
+    /// <summary>To the supervisor: candidates to claim (at most the free slots).</summary>
+    public sealed record Candidates(IReadOnlyList<Candidate> Items) : IPollerMessage;
+
+    /// <summary>From the supervisor: the last batch is done; how many were claimed.</summary>
+    public sealed record BatchResult(int Claimed) : IPollerMessage;
+
+    /// <summary>To the supervisor on (re)start: ask for the current capacity.</summary>
+    public sealed class Started : IPollerMessage
+    {
+        public static readonly Started Instance = new();
+
+        private Started()
+        {
+        }
+    }
+
+    internal sealed class PollTick
+    {
+        public static readonly PollTick Instance = new();
+
+        private PollTick()
+        {
+        }
+    }
+
+    /// <summary>Asks the poller for its <see cref="State"/> (tests, diagnostics).</summary>
+    public sealed class GetState : IPollerMessage
+    {
+        public static readonly GetState Instance = new();
+
+        private GetState()
+        {
+        }
+    }
+
+    /// <summary>The poller's state: polls made, idle flag, hint-triggered wake-ups.</summary>
+    public sealed record State(int Polls, bool Idle, int HintWakeUps) : IPollerMessage;
+
+    /// <summary>Time to HEAD the wake-up hint.</summary>
+    internal sealed class HintTick
+    {
+        public static readonly HintTick Instance = new();
+
+        private HintTick()
+        {
+        }
+    }
+
+    /// <summary>Time to count the live workers under <c>workers/</c> (while idle).</summary>
+    internal sealed class CensusTick
+    {
+        public static readonly CensusTick Instance = new();
+
+        private CensusTick()
+        {
+        }
+    }
+
+    /// <summary>Props for a poller reporting to <paramref name="supervisor"/>, starting with <paramref name="shards"/>.</summary>
+    public static Props Props(WorkerRuntime runtime, IActorRef supervisor, IReadOnlyList<string> shards, IActorRef activity) =>
+        ActorProps.FromFactory(() => new PollerActor(runtime, supervisor, shards, activity));
+}
+
+/// <summary>A ready-index entry naming a task to try.</summary>
+/// <param name="TaskId">The task id.</param>
+/// <param name="TaskKey">The task object's key.</param>
+internal sealed record Candidate(Guid TaskId, string TaskKey);
