@@ -7,7 +7,7 @@ namespace Buquet.Actors.Schemas;
 /// A <see cref="TaskSchema"/> built for evaluation with JsonSchema.Net (draft 2020-12 unless a part names another
 /// draft in <c>$schema</c>). <c>format</c> is asserted, not only annotated. Each part gets its own schema registry, so
 /// <c>$id</c>s of different task types never collide and nothing is fetched from the network: a <c>$ref</c> must
-/// resolve inside the part (<c>#/$defs/...</c>). Immutable and thread-safe once built.
+/// resolve inside the part (<c>#/$defs/...</c>; checked at build, see <see cref="SchemaRefs"/>). Immutable and thread-safe once built.
 /// </summary>
 internal sealed class CompiledTaskSchema
 {
@@ -19,12 +19,16 @@ internal sealed class CompiledTaskSchema
     private CompiledTaskSchema(string taskType, TaskSchema schema, JsonSchema? input, JsonSchema? output)
     {
         TaskType = taskType;
+        Key = Protocol.TaskKeys.Schema(taskType);
         Schema = schema;
         _input = input;
         _output = output;
     }
 
     public string TaskType { get; }
+
+    /// <summary>The schema's object key, named when evaluation finds the schema unusable.</summary>
+    public string Key { get; }
 
     public TaskSchema Schema { get; }
 
@@ -47,7 +51,17 @@ internal sealed class CompiledTaskSchema
             return new SchemaValidationResult(TaskType, part, [], Checked: false);
         }
 
-        var results = schema.Evaluate(SchemaViolations.Instance(value), Evaluation);
+        EvaluationResults results;
+        try
+        {
+            results = schema.Evaluate(SchemaViolations.Instance(value), Evaluation);
+        }
+        catch (Exception e) when (e is JsonSchemaException or RefResolutionException)
+        {
+            // A reference the set-time checks could not see through (nested $id): the stored schema is at fault, not the value.
+            throw new Protocol.MalformedObjectException(Key, $"the '{part.ToString().ToLowerInvariant()}' schema cannot be evaluated: {e.Message}", e);
+        }
+
         return new SchemaValidationResult(TaskType, part, SchemaViolations.From(results));
     }
 
@@ -56,6 +70,11 @@ internal sealed class CompiledTaskSchema
         if (part is not { } element)
         {
             return null;
+        }
+
+        if (SchemaRefs.FindUnresolvable(element) is { } problem)
+        {
+            throw new InvalidTaskSchemaException($"The '{name}' part of {source} is not a valid JSON Schema (draft 2020-12): {problem}.");
         }
 
         try
