@@ -26,11 +26,12 @@ internal static class WorkerCommand
         var shards = new Option<string>("--shards") { Description = "Comma-separated shards to poll (default: all).", HelpName = "LIST" };
         var indexMode = new Option<string>("--index-mode") { Description = "hybrid, index-only or log-scan.", HelpName = "MODE" };
         var cancelCheck = new Option<string>("--cancel-check-interval") { Description = "How often running tasks' cancel requests are checked: seconds or a duration (default from buquet.worker.cancel-check-interval, 10s; 0 = at lease renewal only).", HelpName = "DURATION" };
+        var validateInput = new Option<bool>("--validate-input") { Description = "Check each task's input against its type's schema before the handler runs; a mismatch fails the task for good (buquet.worker.validate-input)." };
         var noMonitor = new Option<bool>("--no-monitor") { Description = "Do not run the embedded timeout monitor and index sweeper." };
         var healthPort = new Option<int?>("--health-port") { Description = "Serve /healthz, /readyz (and /metrics) on this port (buquet.worker.health).", HelpName = "PORT" };
         var command = new Command("worker", "Run a worker: claim and execute tasks until stopped (SIGTERM/SIGINT drain gracefully).")
         {
-            id, concurrency, shards, indexMode, cancelCheck, noMonitor, healthPort,
+            id, concurrency, shards, indexMode, cancelCheck, validateInput, noMonitor, healthPort,
         };
         host.SetAction(command, async (ctx, ct) =>
         {
@@ -50,6 +51,11 @@ internal static class WorkerCommand
             Add("index-mode", p.GetValue(indexMode));
             Add("cancel-check-interval", p.GetValue(cancelCheck));
             Add("health-port", p.GetValue(healthPort)?.ToString(CultureInfo.InvariantCulture));
+            if (p.GetValue(validateInput))
+            {
+                Add("validate-input", "true");
+            }
+
             if (p.GetValue(noMonitor))
             {
                 Add("no-monitor", "true");
