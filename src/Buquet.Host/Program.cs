@@ -1,5 +1,6 @@
 using Buquet.Host.Cli;
 using Buquet.Host.Cli.Schedules;
+using Buquet.Host.Cli.Schema;
 
 // The `buquet` executable: the operator CLI, the worker service, the demo, the dashboard, schedules, the
 // standalone monitor and the benchmarks; one line per command.
@@ -9,6 +10,7 @@ return await new CliApp([
     DemoCommand.Create,
     ServeCommand.Create,
     ScheduleCommand.Create,
+    SchemaCommand.Create,
     MonitorCommand.Create,
     BenchCommand.Create,
 ]) { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }.RunAsync(args);

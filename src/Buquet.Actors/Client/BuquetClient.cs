@@ -79,6 +79,10 @@ public sealed partial class BuquetClient
         ValidateSubmit(options);
         var element = ToElement(input);
         var bytes = CompactWithinLimit(element, _options.MaxPayloadSizeBytes);
+        if (options.ValidateInput)
+        {
+            await ValidateBeforeSubmitAsync(taskType, element, cancellationToken);
+        }
 
         var now = await Clock.NowAsync(cancellationToken);
         var id = Guid.NewGuid();

@@ -41,6 +41,15 @@ public sealed record SubmitOptions
 
     /// <summary>Override the client's payload offloading for this task.</summary>
     public bool? OffloadLargePayload { get; init; }
+
+    /// <summary>
+    /// Check the input against the task type's input schema (<c>schemas/{task_type}.json</c>, one extra GET) before
+    /// anything is written: a mismatch throws <see cref="Schemas.SchemaValidationException"/> naming every failing path and
+    /// keyword, a type without a schema throws <see cref="Schemas.SchemaNotFoundException"/>. A schema without an input part
+    /// lets any input through.
+    /// </summary>
+    /// <value>The default is false (no check, no extra request).</value>
+    public bool ValidateInput { get; init; }
 }
 
 /// <summary>Well-known idempotency scopes.</summary>

@@ -5,7 +5,7 @@ namespace Buquet.Actors.Configuration;
 /// <summary>
 /// Maps buquet's CLI flags (protocol §7: <c>worker --id --shards --ready-page-size --no-monitor</c>, <c>serve --port</c>, <c>monitor --check-interval --worker-health-threshold --sweep-interval
 /// --sweep-page-size</c>) plus Buquet's own (<c>--concurrency --store --local-path --bucket --endpoint --region
-/// --shard-prefix-len --cancel-check-interval</c>) to the command-line layer of <see cref="BuquetConfiguration.Build"/>. Flags given in seconds
+/// --shard-prefix-len --cancel-check-interval --validate-input</c>) to the command-line layer of <see cref="BuquetConfiguration.Build"/>. Flags given in seconds
 /// by buquet (<c>--check-interval 30</c>) accept a bare number of seconds or a duration (<c>30s</c>).
 /// </summary>
 public static class BuquetCommandLine
@@ -18,6 +18,7 @@ public static class BuquetCommandLine
         ["no-monitor"] = ("buquet:monitor:enabled", FlagKind.InvertedSwitch),
         ["concurrency"] = ("buquet:worker:concurrency", FlagKind.Text),
         ["cancel-check-interval"] = ("buquet:worker:cancel-check-interval", FlagKind.Seconds),
+        ["validate-input"] = ("buquet:worker:validate-input", FlagKind.Text),
         ["port"] = ("buquet:dashboard:port", FlagKind.Text),
         ["check-interval"] = ("buquet:monitor:check-interval", FlagKind.Seconds),
         ["worker-health-threshold"] = ("buquet:monitor:worker-health-threshold", FlagKind.Seconds),

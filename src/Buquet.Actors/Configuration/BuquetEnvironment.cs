@@ -27,7 +27,7 @@ internal static class BuquetEnvironment
         "BUQUET_MONITOR_CHECK_INTERVAL", "BUQUET_MONITOR_WORKER_HEALTH_THRESHOLD", "BUQUET_MONITOR_SWEEP_INTERVAL",
         "BUQUET_MONITOR_SWEEP_PAGE_SIZE", "BUQUET_MONITOR_MAX_TASKS_PER_SCAN", "BUQUET_SWEEPER_MAX_OBJECTS_PER_SWEEP",
         "BUQUET_SWEEPER_MODE", "BUQUET_METRICS_EXPORTER", "BUQUET_METRICS_PROMETHEUS_PORT", "BUQUET_METRICS_OTLP_ENDPOINT",
-        "BUQUET_EXECUTION_LOG", "BUQUET_CANCEL_CHECK_INTERVAL", "BUQUET_HEALTH_PORT",
+        "BUQUET_EXECUTION_LOG", "BUQUET_CANCEL_CHECK_INTERVAL", "BUQUET_HEALTH_PORT", "BUQUET_VALIDATE_INPUT",
     ];
 
     /// <summary>Reads an environment dictionary (as from <see cref="Environment.GetEnvironmentVariables()"/>) into string pairs.</summary>
@@ -126,6 +126,7 @@ internal static class BuquetEnvironment
         Int("BUQUET_READY_PAGE_SIZE", $"{Worker}:ready-page-size");
         Text("BUQUET_EXECUTION_LOG", $"{Worker}:execution-log");
         Int("BUQUET_CANCEL_CHECK_INTERVAL", $"{Worker}:cancel-check-interval", "s");
+        Bool("BUQUET_VALIDATE_INPUT", $"{Worker}:validate-input");
         if (Get("BUQUET_HEALTH_PORT") is not null)
         {
             // A port given for the health listener turns it on (as worker --health-port does).

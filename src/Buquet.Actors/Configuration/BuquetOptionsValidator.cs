@@ -129,6 +129,7 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
 
         v.NotNegative("buquet.worker.drain-deadline", worker.DrainDeadline);
         v.NotNegative("buquet.worker.cancel-check-interval", worker.CancelCheckInterval);
+        v.NotNegative("buquet.worker.schema-refresh-interval", worker.SchemaRefreshInterval);
         v.NotNegative("buquet.worker.index-delete-batch-window", worker.IndexDeleteBatchWindow);
         v.NotNegative("buquet.worker.shutdown-grace", worker.ShutdownGrace);
         v.Positive("buquet.worker.heartbeat-interval", worker.HeartbeatInterval);

@@ -42,7 +42,10 @@ internal static class WorkerFactory
                 ? new IndexDeleteBatch(store, settings.IndexDeleteBatchWindow, timeProvider, logs.CreateLogger<IndexDeleteBatch>())
                 : null,
         };
-        return new WorkerRuntime(settings, repository, handlers, timeProvider, random ?? Jitter.Default, logs);
+        return new WorkerRuntime(settings, repository, handlers, timeProvider, random ?? Jitter.Default, logs)
+        {
+            Schemas = settings.ValidateInput ? new Schemas.SchemaCache(store, timeProvider, settings.SchemaRefreshInterval) : null,
+        };
     }
 
     /// <summary>The shards polled when shard leasing is off: the configured list, or every shard of the space.</summary>

@@ -22,6 +22,9 @@ internal sealed record WorkerRuntime(
     public bool Claims(string taskType) =>
         Handlers.Handles(taskType) && (Settings.TaskTypes.Count == 0 || Settings.TaskTypes.Contains(taskType, StringComparer.Ordinal));
 
+    /// <summary>Task schemas checked before each handler runs (<c>buquet.worker.validate-input</c>), or null when off.</summary>
+    public Schemas.SchemaCache? Schemas { get; init; }
+
     /// <summary>The execution log (<c>buquet.worker.execution-log</c>), or null when off.</summary>
     public Diagnostics.ExecutionLogWriter? ExecutionLog { get; init; }
 }

@@ -100,6 +100,12 @@ internal sealed record WorkerSettings
 
     public JsonSerializerOptions Json { get; init; } = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Check each task's input against its type's schema before the handler runs (<c>worker.validate-input</c>).</summary>
+    public bool ValidateInput { get; init; }
+
+    /// <summary>How long a read schema is used before it is read again (<c>worker.schema-refresh-interval</c>).</summary>
+    public TimeSpan SchemaRefreshInterval { get; init; } = Configuration.BuquetDefaults.WorkerSchemaRefreshInterval;
+
     public static WorkerSettings FromOptions(BuquetOptions options, string workerId)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -122,6 +128,8 @@ internal sealed record WorkerSettings
             MaxPayloadSize = options.Queue.MaxPayloadSize,
             WakeHints = options.Queue.WakeHints,
             IndexDeleteBatchWindow = w.IndexDeleteBatchWindow,
+            ValidateInput = w.ValidateInput,
+            SchemaRefreshInterval = w.SchemaRefreshInterval,
         };
     }
 
@@ -138,6 +146,11 @@ internal sealed record WorkerSettings
             {
                 throw new ArgumentOutOfRangeException(nameof(PerTypeConcurrency), limit, $"Per-type concurrency for '{type}' must be at least 1.");
             }
+        }
+
+        if (SchemaRefreshInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SchemaRefreshInterval), SchemaRefreshInterval, "The schema refresh interval must not be negative.");
         }
 
         if (CancelCheckInterval < TimeSpan.Zero)

@@ -22,11 +22,12 @@ internal static class SubmitCommand
         var expiresAt = Option<string>("--expires-at", "Expire the task if still pending at this RFC 3339 time.", "TIME");
         var idemKey = Option<string>("--idempotency-key", "Submit at most once per key: a repeat returns the existing task.", "KEY");
         var idemScope = Option<string>("--idempotency-scope", "Key space of --idempotency-key: the task type (default), 'queue', or a custom name.", "SCOPE");
+        var validate = Option<bool>("--validate", "Check the input against the type's input schema (schemas/TYPE.json, 'buquet schema') first: a mismatch, or a type without a schema, is refused (exit 1, failing paths named) and nothing is written.");
         var wait = Option<bool>("--wait", "Block until the task ends, then print its output (exit 1 if it failed, was cancelled or expired). Warns on stderr when the task is still pending after 5s and no live worker handles its type.");
         var waitTimeout = Option<string>("--wait-timeout", "Give up waiting after this long (exit 1; the task keeps going). Default: wait until it ends.", "DUR");
         var command = new Command("submit", "Submit a task to the queue. Inputs over buquet.queue.max-payload-size (default 10MiB) are refused. Built-in task types and their inputs: 'buquet handlers'.")
         {
-            type, input, timeout, retries, maxReschedules, at, delay, ttl, expiresAt, idemKey, idemScope, wait, waitTimeout,
+            type, input, timeout, retries, maxReschedules, at, delay, ttl, expiresAt, idemKey, idemScope, validate, wait, waitTimeout,
         };
 
         host.SetAction(command, async (ctx, ct) =>
@@ -54,6 +55,7 @@ internal static class SubmitCommand
                 ExpiresAt = p.GetValue(expiresAt) is { } e ? Time("--expires-at", e) : null,
                 IdempotencyKey = p.GetValue(idemKey),
                 IdempotencyScope = p.GetValue(idemScope),
+                ValidateInput = p.GetValue(validate),
             };
             var limit = p.GetValue(waitTimeout) is { } w ? Duration("--wait-timeout", w) : (TimeSpan?)null;
             _ = BuquetClient.CompactWithinLimit(body, ctx.Options.Queue.MaxPayloadSize); // before the store is opened (or created)

@@ -22,12 +22,17 @@ internal sealed class WorkerFlags
         HelpName = "DURATION",
     };
 
+    public Option<bool> ValidateInput { get; } = new("--validate-input")
+    {
+        Description = "Check each task's input against its type's schema before the handler runs; a mismatch fails the task for good (buquet.worker.validate-input).",
+    };
+
     public Option<bool> NoMonitor { get; } = new("--no-monitor") { Description = "Do not run the embedded timeout monitor and index sweeper." };
 
     public Option<int?> HealthPort { get; } = new("--health-port") { Description = "Serve /healthz, /readyz (and /metrics) on this port (buquet.worker.health).", HelpName = "PORT" };
 
     /// <summary>Every option, in help order.</summary>
-    public IReadOnlyList<Option> All => [Id, Concurrency, Shards, CancelCheckInterval, NoMonitor, HealthPort];
+    public IReadOnlyList<Option> All => [Id, Concurrency, Shards, CancelCheckInterval, ValidateInput, NoMonitor, HealthPort];
 
     /// <summary>The options given on the command line as configuration overrides.</summary>
     public IReadOnlyList<KeyValuePair<string, string?>> Overrides(ParseResult parse)
@@ -47,6 +52,11 @@ internal sealed class WorkerFlags
         Add("shards", parse.GetValue(Shards));
         Add("cancel-check-interval", parse.GetValue(CancelCheckInterval));
         Add("health-port", parse.GetValue(HealthPort)?.ToString(CultureInfo.InvariantCulture));
+        if (parse.GetValue(ValidateInput))
+        {
+            Add("validate-input", "true");
+        }
+
         if (parse.GetValue(NoMonitor))
         {
             Add("no-monitor", "true");

@@ -61,7 +61,8 @@ internal static partial class DashboardEndpoints
 
             rt.Cache.Upsert(detail.Task);
             var history = await rt.Client.HistoryAsync(taskId, 100, null, ctx.RequestAborted).ConfigureAwait(false);
-            return Page(ctx, rt, "Task", DashboardViews.TaskDetail(detail, history, done is null ? null : $"Done: {done}.", error));
+            var schema = await SchemaViewAsync(rt, detail.Task.TaskType, ctx.RequestAborted).ConfigureAwait(false);
+            return Page(ctx, rt, "Task", DashboardViews.TaskDetail(detail, history, done is null ? null : $"Done: {done}.", error, schema));
         });
 
         app.MapGet("/tasks/{id}/actions/{action}", async (HttpContext ctx, string id, string action) =>
@@ -153,6 +154,19 @@ internal static partial class DashboardEndpoints
             ctx.Response.Cookies.Delete(DashboardAuth.CookieName);
             return Results.Redirect("/login");
         });
+    }
+
+    /// <summary>The task type's schema for the task page (one GET); an unreadable object is shown, not thrown.</summary>
+    private static async Task<SchemaView> SchemaViewAsync(DashboardRuntime rt, string taskType, CancellationToken ct)
+    {
+        try
+        {
+            return new SchemaView(await rt.Client.Schemas.GetAsync(taskType, ct).ConfigureAwait(false), null);
+        }
+        catch (Buquet.Actors.Protocol.MalformedObjectException e)
+        {
+            return new SchemaView(null, e.Message);
+        }
     }
 
     private static bool IsAction(string action) => action is "cancel" or "replay" or "archive";

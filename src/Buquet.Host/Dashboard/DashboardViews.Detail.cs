@@ -19,7 +19,7 @@ internal static partial class DashboardViews
         _ => [],
     };
 
-    public static string TaskDetail(TaskWithPayloads detail, TaskHistoryPage? history, string? notice, string? error)
+    public static string TaskDetail(TaskWithPayloads detail, TaskHistoryPage? history, string? notice, string? error, SchemaView? schema = null)
     {
         var t = detail.Task;
         var sb = new StringBuilder();
@@ -69,6 +69,10 @@ internal static partial class DashboardViews
             .Append(E(Json(detail.Input))).Append("</pre>");
         sb.Append("<h3>Output").Append(t.OutputRef is null ? string.Empty : " <span class=\"muted\">(from " + E(t.OutputRef) + ")</span>").Append("</h3><pre id=\"output\">")
             .Append(E(Json(detail.Output))).Append("</pre>");
+        if (schema is not null)
+        {
+            AppendSchema(sb, t.TaskType, schema);
+        }
 
         sb.Append("<h3>History</h3>");
         if (history is null || history.Versions.Count == 0)
@@ -121,9 +125,32 @@ internal static partial class DashboardViews
         return sb.ToString();
     }
 
+    /// <summary>The task type's schema (<c>schemas/{type}.json</c>), folded; or that there is none, or why it is unreadable.</summary>
+    private static void AppendSchema(StringBuilder sb, string taskType, SchemaView view)
+    {
+        sb.Append("<h3>Schema <span class=\"muted\">(").Append(E(TaskKeys.Schema(taskType))).Append(")</span></h3>");
+        if (view.Problem is not null)
+        {
+            sb.Append("<p class=\"error\" id=\"schema\">").Append(E(view.Problem)).Append("</p>");
+        }
+        else if (view.Schema is not { } schema)
+        {
+            sb.Append("<p class=\"muted\" id=\"schema\">No schema for this task type (<code>buquet schema set</code> stores one).</p>");
+        }
+        else
+        {
+            var parts = string.Join(" and ", new[] { schema.Input is null ? null : "input", schema.Output is null ? null : "output" }.OfType<string>());
+            sb.Append("<details id=\"schema\"><summary>JSON Schema of the ").Append(E(parts.Length == 0 ? "(no parts)" : parts)).Append("</summary><pre>")
+                .Append(E(JsonSerializer.Serialize(JsonDocument.Parse(schema.ToString()).RootElement, BuquetJson.TypeInfo<JsonElement>(Pretty)))).Append("</pre></details>");
+        }
+    }
+
     private static void Row(StringBuilder sb, string label, string valueHtml) =>
         sb.Append("<tr><th>").Append(E(label)).Append("</th><td>").Append(valueHtml).Append("</td></tr>");
 
     private static string Json(JsonElement? value) =>
         value is { } v && v.ValueKind != JsonValueKind.Null ? JsonSerializer.Serialize(v, BuquetJson.TypeInfo<JsonElement>(Pretty)) : "null";
 }
+
+/// <summary>What the task page shows of its type's schema: the schema, none (both null), or why it cannot be read.</summary>
+internal sealed record SchemaView(Buquet.Actors.Schemas.TaskSchema? Schema, string? Problem);

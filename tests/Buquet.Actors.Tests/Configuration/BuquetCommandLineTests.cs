@@ -37,6 +37,17 @@ public sealed class BuquetCommandLineTests
     }
 
     [Fact]
+    public void Map_ValidateInput_TurnsWorkerValidationOn()
+    {
+        var on = BuquetOptions.Load(BuquetConfiguration.Build([], new Dictionary<string, string>(), BuquetCommandLine.Map("--validate-input", "true")));
+
+        Assert.True(on.Worker.ValidateInput);
+        Assert.True(WorkerSettingsOf(on).ValidateInput);
+    }
+
+    private static Buquet.Actors.Worker.WorkerSettings WorkerSettingsOf(BuquetOptions options) => Buquet.Actors.Worker.WorkerSettings.FromOptions(options, "w-1");
+
+    [Fact]
     public void Map_UnknownFlagOrBadSeconds_ThrowsNamingIt()
     {
         var unknown = Assert.Throws<ArgumentException>(() => BuquetCommandLine.Map("--colour", "red"));

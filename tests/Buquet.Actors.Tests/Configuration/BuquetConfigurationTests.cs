@@ -115,6 +115,18 @@ public sealed class BuquetConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_BuquetValidateInput_TurnsWorkerValidationOn()
+    {
+        var off = BuquetOptions.Load(BuquetConfiguration.Build([], Env()));
+        var on = BuquetOptions.Load(BuquetConfiguration.Build([], Env(("BUQUET_VALIDATE_INPUT", "true"))));
+        var bad = Assert.Throws<BuquetConfigurationException>(() => BuquetConfiguration.Build([], Env(("BUQUET_VALIDATE_INPUT", "sometimes"))));
+
+        Assert.Equal((false, TimeSpan.FromSeconds(60)), (off.Worker.ValidateInput, off.Worker.SchemaRefreshInterval));
+        Assert.True(on.Worker.ValidateInput);
+        Assert.Contains("BUQUET_VALIDATE_INPUT", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_AwsRegionWithoutS3Region_IsTheFallback()
     {
         var options = BuquetOptions.Bind(BuquetConfiguration.Build([], Env(("AWS_REGION", "ap-south-1"))));

@@ -24,6 +24,23 @@ public sealed class DashboardPagesTests
     }
 
     [Fact]
+    public async Task TaskDetail_TypeWithSchema_ShowsSchemaAndOtherTypeSaysNone()
+    {
+        await using var f = await DashboardFixture.StartAsync();
+        await f.Client.Schemas.SetAsync("order", Buquet.Actors.Schemas.TaskSchema.Parse("""{"input":{"type":"object","required":["qty"]}}"""));
+        var order = await f.Client.SubmitAsync("order", new { qty = 1 });
+        var other = await f.Client.SubmitAsync("other", new { });
+
+        var withSchema = await f.GetHtmlAsync($"/tasks/{order.Id:D}");
+        var without = await f.GetHtmlAsync($"/tasks/{other.Id:D}");
+
+        Assert.Contains("(schemas/order.json)", withSchema, StringComparison.Ordinal);
+        Assert.Contains("<details id=\"schema\"><summary>JSON Schema of the input</summary>", withSchema, StringComparison.Ordinal);
+        Assert.Contains("&quot;required&quot;", withSchema, StringComparison.Ordinal);
+        Assert.Contains("No schema for this task type", without, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Schedules_DefinitionAndLastRun_AreListed()
     {
         await using var f = await DashboardFixture.StartAsync();

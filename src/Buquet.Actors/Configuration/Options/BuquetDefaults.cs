@@ -63,6 +63,9 @@ public static class BuquetDefaults
     /// <summary><c>buquet.worker.lease-renew-fraction</c>.</summary>
     public const double WorkerLeaseRenewFraction = 0.5;
 
+    /// <summary><c>buquet.worker.schema-refresh-interval</c>.</summary>
+    public static readonly TimeSpan WorkerSchemaRefreshInterval = TimeSpan.FromSeconds(60);
+
     /// <summary><c>buquet.worker.cancel-check-interval</c>.</summary>
     public static readonly TimeSpan WorkerCancelCheckInterval = TimeSpan.FromSeconds(10);
 

@@ -44,6 +44,21 @@ public sealed class WorkerOptions
     /// <value>The default is 10 s.</value>
     public TimeSpan CancelCheckInterval { get; set; } = BuquetDefaults.WorkerCancelCheckInterval;
 
+    /// <summary>
+    /// Check each claimed task's input against its type's input schema (<c>schemas/{task_type}.json</c>) before the handler
+    /// runs (<c>validate-input</c>, env <c>BUQUET_VALIDATE_INPUT</c>, flag <c>worker --validate-input</c>): an input that
+    /// does not match fails the task for good (no retries), naming the failing paths. Types without a schema run unchecked.
+    /// </summary>
+    /// <value>The default is false (no schema reads).</value>
+    public bool ValidateInput { get; set; }
+
+    /// <summary>
+    /// With <see cref="ValidateInput"/>: how long a task type's schema is used before it is read again
+    /// (<c>schema-refresh-interval</c>): one GET per task type in use per interval, none per task.
+    /// </summary>
+    /// <value>The default is 60 s.</value>
+    public TimeSpan SchemaRefreshInterval { get; set; } = BuquetDefaults.WorkerSchemaRefreshInterval;
+
     /// <summary>After SIGTERM/SIGINT: stop claiming and wait this long for in-flight tasks (<c>drain-deadline</c>).</summary>
     /// <value>The default is 30 s.</value>
     public TimeSpan DrainDeadline { get; set; } = BuquetDefaults.WorkerDrainDeadline;

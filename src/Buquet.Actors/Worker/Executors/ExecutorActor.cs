@@ -140,6 +140,12 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (_runtime.Schemas is { } schemas && await CheckInputSchemaAsync(schemas, input) is { } refused)
+        {
+            await FinishAsync(refused);
+            return;
+        }
+
         await LogStartAsync();
         var context = new TaskContext(Task, deadline, _cts.Token, ExtendLeaseAsync, () => (TaskCancellationReason)_reason, _logger);
         Task<JsonElement?> running;
