@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Schemas;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
 using Buquet.Host.Output;
 
