@@ -22,7 +22,7 @@ public sealed class SettingsAreReadTests
     private static readonly Dictionary<string, string?> FlagSamples = new(StringComparer.Ordinal)
     {
         ["--id"] = "worker-sample", ["--concurrency"] = "3", ["--shards"] = "0,1", ["--cancel-check-interval"] = "3s",
-        ["--no-monitor"] = null, ["--health-port"] = "9191", ["--store"] = "memory", ["--local-path"] = "./elsewhere",
+        ["--no-monitor"] = null, ["--validate-input"] = null, ["--health-port"] = "9191", ["--store"] = "memory", ["--local-path"] = "./elsewhere",
         ["--bucket"] = "sample", ["--endpoint"] = "http://s3.example:9000", ["--region"] = "eu-west-3", ["--shard-prefix-len"] = "2",
     };
 
