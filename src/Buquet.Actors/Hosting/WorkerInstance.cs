@@ -50,6 +50,12 @@ internal sealed class WorkerInstance(
 
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var logger = logs.CreateLogger<WorkerInstance>();
+        if (builder.Workflows.Count > 0)
+        {
+            var workflowClient = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), null, time, logs.CreateLogger<BuquetClient>());
+            Workflows.WorkflowRegistration.AddWorkflows(handlers, workflowClient, builder.JsonOptions, builder.Workflows);
+        }
+
         var settings = WorkerSettings.FromOptions(o, id) with { Json = builder.JsonOptions ?? throw new InvalidOperationException("BuquetWorkerBuilder.JsonOptions must not be null.") };
         _executionLog = string.IsNullOrWhiteSpace(o.Worker.ExecutionLog)
             ? null
