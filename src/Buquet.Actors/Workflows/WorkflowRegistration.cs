@@ -19,13 +19,20 @@ public static class WorkflowRegistration
     /// <returns>The handlers.</returns>
     public static TaskHandlerRegistry AddWorkflows(this TaskHandlerRegistry handlers, BuquetClient client, JsonSerializerOptions? json, params IEnumerable<WorkflowDefinition> definitions)
     {
+        Register(handlers, client, json, definitions);
+        return handlers;
+    }
+
+    /// <summary>Registers the handlers and returns the engine they share (the sweeper uses it); null without workflows.</summary>
+    internal static WorkflowEngine? Register(TaskHandlerRegistry handlers, BuquetClient client, JsonSerializerOptions? json, IEnumerable<WorkflowDefinition> definitions)
+    {
         ArgumentNullException.ThrowIfNull(handlers);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(definitions);
         var engine = new WorkflowEngine(client, definitions, json ?? new JsonSerializerOptions(JsonSerializerDefaults.Web));
         if (engine.Definitions.Count == 0)
         {
-            return handlers;
+            return null;
         }
 
         handlers.AddActor<JsonElement>(WorkflowTaskTypes.Orchestrate, WorkflowOrchestrator.Props(new WorkflowOrchestration(engine)));
@@ -42,6 +49,6 @@ public static class WorkflowRegistration
             }
         }
 
-        return handlers;
+        return engine;
     }
 }
