@@ -51,10 +51,16 @@ internal sealed class WorkerInstance(
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var logger = logs.CreateLogger<WorkerInstance>();
         Workflows.WorkflowEngine? workflows = null;
-        if (builder.Workflows.Count > 0)
+        var definitions = builder.Workflows.ToList();
+        if (o.Worker.BuiltInHandlers)
+        {
+            definitions.AddRange(Workflows.SampleWorkflows.All().Where(s => definitions.All(d => d.Name != s.Name)));
+        }
+
+        if (definitions.Count > 0)
         {
             var workflowClient = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), null, time, logs.CreateLogger<BuquetClient>());
-            workflows = Workflows.WorkflowRegistration.Register(handlers, workflowClient, builder.JsonOptions, builder.Workflows);
+            workflows = Workflows.WorkflowRegistration.Register(handlers, workflowClient, builder.JsonOptions, definitions);
         }
 
         var settings = WorkerSettings.FromOptions(o, id) with { Json = builder.JsonOptions ?? throw new InvalidOperationException("BuquetWorkerBuilder.JsonOptions must not be null.") };
