@@ -13,14 +13,17 @@ public sealed class WorkflowClient
     private readonly BuquetClient _client;
     private readonly WorkflowStore _store;
     private readonly JsonSerializerOptions _json;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a client over <paramref name="client"/>'s bucket.</summary>
     /// <param name="client">The task client (its store, clock and submit).</param>
     /// <param name="json">Serializer options for inputs and payloads (default: web defaults).</param>
-    public WorkflowClient(BuquetClient client, JsonSerializerOptions? json = null)
+    /// <param name="timeProvider">The clock <see cref="WaitAsync"/> waits on (default: the system's).</param>
+    public WorkflowClient(BuquetClient client, JsonSerializerOptions? json = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
+        _time = timeProvider ?? TimeProvider.System;
         _json = json ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
         _store = new WorkflowStore(client.Repository.Store, client.Clock);
     }
@@ -80,6 +83,33 @@ public sealed class WorkflowClient
     /// <returns>The state.</returns>
     public async Task<WorkflowState?> GetAsync(string workflowId, CancellationToken cancellationToken = default) =>
         (await _store.GetAsync(WorkflowKeys.ValidateWorkflowId(workflowId), cancellationToken).ConfigureAwait(false))?.State;
+
+    /// <summary>Waits until the workflow is completed, failed or cancelled (polling its state).</summary>
+    /// <param name="workflowId">The id.</param>
+    /// <param name="timeout">How long to wait; <see cref="TimeoutException"/> after it.</param>
+    /// <param name="pollInterval">Time between reads (default 1 s).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The final state.</returns>
+    public async Task<WorkflowState> WaitAsync(string workflowId, TimeSpan timeout, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
+    {
+        var deadline = _time.GetTimestamp();
+        while (true)
+        {
+            var state = await GetAsync(workflowId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Workflow {workflowId} does not exist.");
+            if (state.IsTerminal)
+            {
+                return state;
+            }
+
+            if (_time.GetElapsedTime(deadline) >= timeout)
+            {
+                throw new TimeoutException($"Workflow {workflowId} is still {WorkflowJson.ToWire(state.Status)} after {timeout}.");
+            }
+
+            await Task.Delay(pollInterval ?? TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>The ids of the workflows in the bucket (in key order).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -6,7 +6,7 @@ using Buquet.Host.Output;
 
 namespace Buquet.Host.Cli;
 
-/// <summary><c>buquet workflow start|status|list|signal|cancel|pause|resume</c>: durable workflows in the bucket.</summary>
+/// <summary><c>buquet workflow start|status|list|wait|signal|cancel|pause|resume</c>: durable workflows in the bucket.</summary>
 internal static class WorkflowCommand
 {
     public static Command Create(CliHost host)
@@ -16,6 +16,7 @@ internal static class WorkflowCommand
         command.Subcommands.Add(StatusCommand(host));
         command.Subcommands.Add(ListCommand(host));
         command.Subcommands.Add(SignalCommand(host));
+        command.Subcommands.Add(WaitCommand(host));
         command.Subcommands.Add(Steer(host, "cancel", "Cancel a workflow and its running step tasks.", (c, id, reason, ct) => c.CancelAsync(id, reason, ct)));
         command.Subcommands.Add(Steer(host, "pause", "Pause a running or waiting workflow.", (c, id, reason, ct) => c.PauseAsync(id, reason, ct)));
         command.Subcommands.Add(Steer(host, "resume", "Resume a paused workflow (a step that failed under pause_workflow runs again).", (c, id, _, ct) => c.ResumeAsync(id, ct)));
@@ -91,6 +92,33 @@ internal static class WorkflowCommand
             }
 
             return ExitCodes.Ok;
+        }, StoreAccess.ReadOnly);
+        return command;
+    }
+
+    private static Command WaitCommand(CliHost host)
+    {
+        var id = IdArgument();
+        var timeout = CliParsing.Option<string>("--timeout", "How long to wait (e.g. 30s, 5m; default 5m); exit 2 when it passes.", "DUR");
+        var command = new Command("wait", "Wait until a workflow is completed, failed or cancelled, then print it (exit 1 unless completed).") { id, timeout };
+        host.SetAction(command, async (ctx, ct) =>
+        {
+            var workflowId = ctx.Parse.GetValue(id)!;
+            var limit = ctx.Parse.GetValue(timeout) is { } t ? CliParsing.Duration("--timeout", t) : TimeSpan.FromMinutes(5);
+            var client = new WorkflowClient(await ctx.GetClientAsync(ct), null, ctx.Time);
+            _ = await client.GetAsync(workflowId, ct) ?? throw NotFound(workflowId);
+            WorkflowState state;
+            try
+            {
+                state = await client.WaitAsync(workflowId, limit, null, ct);
+            }
+            catch (TimeoutException e)
+            {
+                throw CliException.Infrastructure(e.Message, "Check that a worker with this workflow type runs ('buquet workers'), or wait longer with --timeout.");
+            }
+
+            Print(ctx, state);
+            return state.Status == WorkflowStatus.Completed ? ExitCodes.Ok : ExitCodes.UserError;
         }, StoreAccess.ReadOnly);
         return command;
     }
