@@ -27,20 +27,7 @@ public static class WorkflowJson
     /// <param name="text">The text.</param>
     /// <param name="status">The status.</param>
     /// <returns>False for an unknown value.</returns>
-    public static bool TryParse(string? text, out WorkflowStatus status)
-    {
-        foreach (var s in Enum.GetValues<WorkflowStatus>())
-        {
-            if (ToWire(s) == text)
-            {
-                status = s;
-                return true;
-            }
-        }
-
-        status = default;
-        return false;
-    }
+    public static bool TryParse(string? text, out WorkflowStatus status) => TryParseWire(text, ToWire, out status);
 
     /// <summary>The wire name of a step status.</summary>
     /// <param name="status">The status.</param>
@@ -197,18 +184,21 @@ public static class WorkflowJson
         };
     }
 
-    private static bool TryParseStep(string text, out StepStatus status)
+    private static bool TryParseStep(string text, out StepStatus status) => TryParseWire(text, ToWire, out status);
+
+    private static bool TryParseWire<T>(string? text, Func<T, string> toWire, out T value)
+        where T : struct, Enum
     {
-        foreach (var s in Enum.GetValues<StepStatus>())
+        foreach (var v in Enum.GetValues<T>())
         {
-            if (ToWire(s) == text)
+            if (toWire(v) == text)
             {
-                status = s;
+                value = v;
                 return true;
             }
         }
 
-        status = default;
+        value = default;
         return false;
     }
 

@@ -6,7 +6,6 @@ using Buquet.Actors.Tests.Worker;
 using Buquet.Actors.Worker.Handlers;
 using Buquet.Actors.Worker.Maintenance;
 using Buquet.Actors.Workflows;
-using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
 
 namespace Buquet.Actors.Tests.Workflows;
 
@@ -36,24 +35,8 @@ public sealed class WorkflowRecoveryTests : IAsyncDisposable
         Assert.True(put.Succeeded);
     }
 
-    private async Task<WorkflowState> RunUntilCompletedAsync(string id)
-    {
-        var client = new WorkflowClient(_h.Client);
-        var start = TimeProvider.System.GetTimestamp();
-        while (true)
-        {
-            var state = (await client.GetAsync(id))!;
-            if (state.IsTerminal || TimeProvider.System.GetElapsedTime(start) > WorkerHarness.Guard)
-            {
-                return state;
-            }
-
-            if (await _h.Finished.TryReceiveAsync<ExecutorProtocol.ExecutionFinished>(TimeSpan.FromMilliseconds(20)) is null)
-            {
-                _h.Clock.Advance(TimeSpan.FromMilliseconds(200));
-            }
-        }
-    }
+    private Task<WorkflowState> RunUntilCompletedAsync(string id) =>
+        _h.RunUntilAsync(new WorkflowClient(_h.Client), id, WorkflowStatus.Completed, WorkflowStatus.Failed, WorkflowStatus.Cancelled, WorkflowStatus.Paused);
 
     [Fact]
     public async Task Orchestrate_WorkflowWrittenAsPythonDoes_DrivenToCompletion()

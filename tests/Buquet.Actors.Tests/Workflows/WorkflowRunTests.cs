@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Akka.TestKit;
-using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Tests.Worker;
 using Buquet.Actors.Worker.Handlers;
 using Buquet.Actors.Workflows;
-using ExecutorProtocol = Buquet.Actors.Worker.Executor.Executor;
 
 namespace Buquet.Actors.Tests.Workflows;
 
@@ -28,29 +25,8 @@ public sealed class WorkflowRunTests : IAsyncDisposable
         return Task.FromResult(name);
     };
 
-    /// <summary>Runs the worker on virtual time until the workflow reaches one of <paramref name="statuses"/>.</summary>
-    private async Task<WorkflowState> RunUntilAsync(WorkflowClient client, string id, params WorkflowStatus[] statuses)
-    {
-        var start = TimeProvider.System.GetTimestamp();
-        while (true)
-        {
-            var state = (await client.GetAsync(id))!;
-            if (statuses.Contains(state.Status))
-            {
-                return state;
-            }
-
-            if (TimeProvider.System.GetElapsedTime(start) > WorkerHarness.Guard)
-            {
-                throw new TestKitException($"Workflow {id} is {state.Status}, expected {string.Join("/", statuses)}; steps {string.Join(", ", state.Steps.Select(s => $"{s.Key}={s.Value.Status}:{s.Value.Error}"))}");
-            }
-
-            if (await _h.Finished.TryReceiveAsync<ExecutorProtocol.ExecutionFinished>(TimeSpan.FromMilliseconds(20)) is null)
-            {
-                _h.Clock.Advance(TimeSpan.FromMilliseconds(200));
-            }
-        }
-    }
+    private Task<WorkflowState> RunUntilAsync(WorkflowClient client, string id, params WorkflowStatus[] statuses) =>
+        _h.RunUntilAsync(client, id, statuses);
 
     [Fact]
     public async Task Run_Diamond_CompletesWithFanInResults()
