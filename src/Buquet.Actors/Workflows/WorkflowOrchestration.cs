@@ -10,6 +10,9 @@ namespace Buquet.Actors.Workflows;
 /// </summary>
 internal sealed class WorkflowOrchestration(WorkflowEngine engine)
 {
+    /// <summary>How long an orchestrator task of a workflow type this worker does not know waits before it runs again.</summary>
+    public static readonly TimeSpan UnknownTypeDelay = TimeSpan.FromSeconds(30);
+
     public async Task<string> RunAsync(string workflowId, CancellationToken cancellationToken)
     {
         for (var i = 0; i < WorkflowStore.MaxConflicts; i++)
@@ -26,8 +29,8 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
 
             if (!engine.Definitions.TryGetValue(state.Type, out var def))
             {
-                // Another worker of a mixed fleet may know it: retry (the sweeper re-drives later if none does).
-                throw new RetryableTaskException($"No workflow definition '{state.Type}' is registered on this worker.");
+                // Another worker of a mixed fleet may know it: try again later without using a retry.
+                throw new RescheduleTaskException(UnknownTypeDelay);
             }
 
             var (now, text) = await engine.Store.NowAsync(cancellationToken).ConfigureAwait(false);

@@ -41,6 +41,7 @@ internal sealed class WorkflowOrchestratorActor : ReceiveActor
             {
                 null => new TaskReply.Completed(WorkflowOrchestrator.Output(_workflowId, finished.Status!)),
                 PermanentTaskException p => new TaskReply.Fail(p.Message),
+                RescheduleTaskException r => new TaskReply.Reschedule(r.Delay),
                 var e => new TaskReply.Retry($"Orchestration of workflow {_workflowId} failed: {e.Message}"),
             });
             Context.Stop(Self);
