@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -112,36 +111,7 @@ public static class WorkflowDag
     }
 
     // json.dumps with ensure_ascii=True: ", \, \n \r \t \b \f by name, other controls and non-ASCII as \uXXXX (UTF-16).
-    private static void PythonString(StringBuilder sb, string value)
-    {
-        sb.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7f)
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
-    }
+    private static void PythonString(StringBuilder sb, string value) => Protocol.Json.JsonOut.AppendString(sb, value, asciiOnly: true);
 
     /// <summary>Python's str order: code points (UTF-16 ordinal differs above U+FFFF).</summary>
     private sealed class PythonOrder : IComparer<string>

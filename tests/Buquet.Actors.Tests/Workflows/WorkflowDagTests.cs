@@ -32,9 +32,9 @@ public sealed class WorkflowDagTests
     [Fact]
     public void DefinitionText_NonAsciiName_EscapedAsPython()
     {
-        var text = WorkflowDag.DefinitionText(new Dictionary<string, IReadOnlyList<string>> { ["é\"x"] = [] });
+        var text = WorkflowDag.DefinitionText(new Dictionary<string, IReadOnlyList<string>> { ["é\"x\u007f"] = [] });
 
-        Assert.Equal("{\"dependencies\": {\"\\u00e9\\\"x\": []}, \"steps\": [\"\\u00e9\\\"x\"]}", text);
+        Assert.Equal("{\"dependencies\": {\"\\u00e9\\\"x\\u007f\": []}, \"steps\": [\"\\u00e9\\\"x\\u007f\"]}", text);
     }
 
     [Fact]
