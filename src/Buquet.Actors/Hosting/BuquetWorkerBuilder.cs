@@ -32,6 +32,23 @@ public sealed class BuquetWorkerBuilder
     /// <summary>Sets the exit code when the worker fails fatally; default writes <see cref="Environment.ExitCode"/>. Replace in tests.</summary>
     public Action<int> SetExitCode { get; set; } = static code => Environment.ExitCode = code;
 
+    /// <summary>The workflows this worker orchestrates and runs the steps of (see <see cref="AddWorkflow"/>).</summary>
+    public IList<Workflows.WorkflowDefinition> Workflows { get; } = [];
+
+    /// <summary>
+    /// Registers a workflow: the worker runs <c>workflow.orchestrate</c> (one orchestrator for every registered type)
+    /// and the workflow's step and compensation tasks. Validated at start.
+    /// </summary>
+    /// <param name="definition">The workflow.</param>
+    /// <returns>This builder.</returns>
+    public BuquetWorkerBuilder AddWorkflow(Workflows.WorkflowDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        definition.Validate();
+        Workflows.Add(definition);
+        return this;
+    }
+
     /// <summary>Registers a delegate handler whose result becomes the task's output.</summary>
     /// <typeparam name="TMessage">The input type.</typeparam>
     /// <typeparam name="TResult">The output type.</typeparam>

@@ -51,6 +51,19 @@ internal sealed class WorkerInstance(
 
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var logger = logs.CreateLogger<WorkerInstance>();
+        Workflows.WorkflowEngine? workflows = null;
+        var definitions = builder.Workflows.ToList();
+        if (o.Worker.BuiltInHandlers)
+        {
+            definitions.AddRange(Workflows.SampleWorkflows.All().Where(s => definitions.All(d => d.Name != s.Name)));
+        }
+
+        if (definitions.Count > 0)
+        {
+            var workflowClient = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), null, time, logs.CreateLogger<BuquetClient>());
+            workflows = Workflows.WorkflowRegistration.Register(handlers, workflowClient, builder.JsonOptions, definitions);
+        }
+
         var settings = WorkerSettings.FromOptions(o, id) with { Json = builder.JsonOptions ?? throw new InvalidOperationException("BuquetWorkerBuilder.JsonOptions must not be null.") };
         _executionLog = string.IsNullOrWhiteSpace(o.Worker.ExecutionLog)
             ? null
@@ -74,6 +87,13 @@ internal sealed class WorkerInstance(
         var activity = system.ActorOf(WorkerActivity.Props(), "worker-activity");
         var supervisor = WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(o, runtime), activity: activity);
         registry.Register<BuquetWorker>(supervisor, overwrite: true);
+        if (workflows is not null)
+        {
+            // Re-drives stuck workflows (orchestrator task missing, ended, or its lease expired); keys dedupe across workers.
+            var sweep = Worker.Maintenance.WorkflowSweep.Settings.Default;
+            system.ActorOf(Worker.Maintenance.WorkflowSweep.Props(sweep, new Workflows.WorkflowSweeper(workflows, sweep.QuietFor), null, logs.CreateLogger("Buquet.Actors.Workflows.Sweeper")), "workflow-sweeper");
+        }
+
         if (o.Worker.TrimMemoryWhenIdle)
         {
             system.ActorOf(Worker.Memory.IdleMemoryTrim.Props(activity, Worker.Memory.IdleMemoryTrim.Settings.Default, Worker.Memory.IdleMemoryTrim.CollectAggressively), "idle-memory-trim");

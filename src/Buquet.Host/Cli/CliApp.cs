@@ -42,6 +42,7 @@ internal sealed class CliApp
         LifecycleCommand.Create,
         ConfigCommand.Create,
         HandlersCommand.Create,
+        WorkflowCommand.Create,
     ];
 
     /// <summary>How long a command may take to stop after SIGINT/SIGTERM before the process exits anyway.</summary>

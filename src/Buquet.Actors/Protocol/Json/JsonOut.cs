@@ -141,7 +141,8 @@ internal sealed class JsonOut
         }
     }
 
-    internal static void AppendString(StringBuilder sb, string value)
+    /// <summary>A JSON string as serde_json writes it; <paramref name="asciiOnly"/>: non-ASCII and DEL as <c>\uXXXX</c> too (Python's <c>ensure_ascii</c>).</summary>
+    internal static void AppendString(StringBuilder sb, string value, bool asciiOnly = false)
     {
         sb.Append('"');
         foreach (var c in value)
@@ -156,7 +157,7 @@ internal sealed class JsonOut
                 case '\b': sb.Append("\\b"); break;
                 case '\f': sb.Append("\\f"); break;
                 default:
-                    if (c < 0x20)
+                    if (c < 0x20 || (asciiOnly && c > 0x7e))
                     {
                         sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }

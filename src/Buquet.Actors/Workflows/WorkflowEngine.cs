@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Buquet.Actors.Client;
+using Buquet.Actors.Protocol.Json;
+
+namespace Buquet.Actors.Workflows;
+
+/// <summary>
+/// What the orchestrator, the step handlers and the sweeper share: the registered definitions (by workflow type),
+/// the store, the client that submits tasks, and the JSON options of handler results (INTERNAL API).
+/// </summary>
+internal sealed class WorkflowEngine
+{
+    public WorkflowEngine(BuquetClient client, IEnumerable<WorkflowDefinition> definitions, JsonSerializerOptions json)
+    {
+        Client = client;
+        Json = json;
+        Store = new WorkflowStore(client.Repository.Store, client.Clock);
+        var map = new Dictionary<string, WorkflowDefinition>(StringComparer.Ordinal);
+        foreach (var d in definitions)
+        {
+            d.Validate();
+            if (!map.TryAdd(d.Name, d))
+            {
+                throw new WorkflowDefinitionException($"Workflow '{d.Name}' is registered twice.");
+            }
+        }
+
+        Definitions = map;
+    }
+
+    public BuquetClient Client { get; }
+
+    public WorkflowStore Store { get; }
+
+    public JsonSerializerOptions Json { get; }
+
+    public IReadOnlyDictionary<string, WorkflowDefinition> Definitions { get; }
+
+    /// <summary>Submits an orchestrator task (<c>{"workflow_id": id}</c>) under <paramref name="idempotencyKey"/>.</summary>
+    public Task<Protocol.TaskRecord> SubmitOrchestrateAsync(string workflowId, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken) =>
+        Client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId), new SubmitOptions { IdempotencyKey = idempotencyKey, RunAt = runAt }, cancellationToken);
+
+    /// <summary>Submits a step (or map element) task: input <c>{"workflow_id","step","data"}</c> (+ <c>item</c>, <c>index</c>), key <c>{wf}:{step}</c>.</summary>
+    public async Task<Guid> SubmitStepAsync(WorkflowState state, WorkflowStepDefinition step, string stateKey, long attempt, JsonElement? item, int? index, CancellationToken cancellationToken)
+    {
+        var input = new JsonOut().BeginObject().Name("workflow_id").String(state.Id).Name("step").String(step.Name).Name("data").Element(state.Data);
+        if (index is { } i)
+        {
+            input.Name("item").Element(item).Name("index").Int(i);
+        }
+
+        var key = attempt <= 1 ? $"{state.Id}:{stateKey}" : $"{state.Id}:{stateKey}:{attempt}";
+        var task = await Client.SubmitAsync(step.TaskType(state.Type), Parse(input.EndObject().ToString()), new SubmitOptions
+        {
+            IdempotencyKey = key,
+            Timeout = step.Options.Timeout,
+            MaxRetries = step.Options.Retries,
+        }, cancellationToken).ConfigureAwait(false);
+        return task.Id;
+    }
+
+    /// <summary>Submits a compensation task <c>workflow.compensate:{wf}:{step}</c>, key <c>{wf}:{step}:compensate</c>.</summary>
+    public async Task<Guid> SubmitCompensationAsync(WorkflowState state, WorkflowStepDefinition step, CancellationToken cancellationToken)
+    {
+        var input = new JsonOut().BeginObject().Name("workflow_id").String(state.Id).Name("step").String(step.Name).Name("data").Element(state.Data).EndObject();
+        var task = await Client.SubmitAsync(WorkflowTaskTypes.Compensate(state.Type, step.Name), Parse(input.ToString()), new SubmitOptions
+        {
+            IdempotencyKey = $"{state.Id}:{step.Name}:compensate",
+            Timeout = step.Options.Timeout,
+            MaxRetries = step.Options.Retries,
+        }, cancellationToken).ConfigureAwait(false);
+        return task.Id;
+    }
+
+    public static JsonElement OrchestrateInput(string workflowId) =>
+        Parse(new JsonOut().BeginObject().Name("workflow_id").String(workflowId).EndObject().ToString());
+
+    public static JsonElement Parse(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+}

@@ -1,0 +1,215 @@
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Worker.Handlers;
+
+namespace Buquet.Actors.Workflows;
+
+/// <summary>
+/// One run of <c>workflow.orchestrate</c> (buquet §5.3, without its pitfalls): read the state, reconcile running
+/// steps with their tasks, apply the failure policies, start ready steps (idempotent submits), consume signals, drive
+/// compensation, then CAS the state. A conflict re-reads and runs the pass again (INTERNAL API).
+/// </summary>
+internal sealed class WorkflowOrchestration(WorkflowEngine engine)
+{
+    /// <summary>How long an orchestrator task of a workflow type this worker does not know waits before it runs again.</summary>
+    public static readonly TimeSpan UnknownTypeDelay = TimeSpan.FromSeconds(30);
+
+    public async Task<string> RunAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < WorkflowStore.MaxConflicts; i++)
+        {
+            if (await engine.Store.GetAsync(workflowId, cancellationToken).ConfigureAwait(false) is not var (state, etag))
+            {
+                return "missing";
+            }
+
+            if (state.Status is WorkflowStatus.Paused or WorkflowStatus.Cancelled or WorkflowStatus.Completed or WorkflowStatus.Failed)
+            {
+                return WorkflowJson.ToWire(state.Status);
+            }
+
+            if (!engine.Definitions.TryGetValue(state.Type, out var def))
+            {
+                // Another worker of a mixed fleet may know it: try again later without using a retry.
+                throw new RescheduleTaskException(UnknownTypeDelay);
+            }
+
+            var (now, text) = await engine.Store.NowAsync(cancellationToken).ConfigureAwait(false);
+            var next = state.DefinitionHash != def.DefinitionHash
+                ? state with
+                {
+                    Status = WorkflowStatus.Paused,
+                    Error = new WorkflowErrorInfo("VersionMismatch", $"Workflow definition changed. Expected {def.DefinitionHash}, got {state.DefinitionHash}"),
+                }
+                : await AdvanceAsync(def, state, now, text, cancellationToken).ConfigureAwait(false);
+            if (WorkflowJson.Serialize(next).AsSpan().SequenceEqual(WorkflowJson.Serialize(state)))
+            {
+                return WorkflowJson.ToWire(state.Status);
+            }
+
+            next = next with { UpdatedAt = text };
+            if (await engine.Store.TryReplaceAsync(next, etag, cancellationToken).ConfigureAwait(false))
+            {
+                return WorkflowJson.ToWire(next.Status);
+            }
+        }
+
+        throw new RetryableTaskException($"Workflow {workflowId}: the state kept changing during orchestration.");
+    }
+
+    private async Task<WorkflowState> AdvanceAsync(WorkflowDefinition def, WorkflowState state, DateTimeOffset now, string text, CancellationToken ct)
+    {
+        state = await ReconcileAsync(state, text, ct).ConfigureAwait(false);
+        if (state.Steps.FirstOrDefault(p => p.Value.Status == StepStatus.Cancelled && p.Value.Error is not null) is { Key: not null } cancelled)
+        {
+            return state with { Status = WorkflowStatus.Cancelled, CurrentSteps = [], Error = new WorkflowErrorInfo("Cancelled", $"Step '{cancelled.Key}' was cancelled: {cancelled.Value.Error}", cancelled.Key) };
+        }
+
+        // Each round may settle steps (skips, maps, signals) that make others ready; at most one round per step.
+        for (var round = 0; round <= def.Steps.Count + 1; round++)
+        {
+            var before = state;
+            state = WorkflowPlanner.AggregateMaps(def, state, text);
+            state = WorkflowPlanner.PropagateSkips(def, state, text);
+            if (state.Status == WorkflowStatus.Compensating)
+            {
+                return await CompensateAsync(def, state, ct).ConfigureAwait(false);
+            }
+
+            if (WorkflowPlanner.Terminal(def, state, text) is { } terminal)
+            {
+                return terminal.Status == WorkflowStatus.Compensating ? await CompensateAsync(def, terminal, ct).ConfigureAwait(false) : terminal;
+            }
+
+            foreach (var step in WorkflowPlanner.Ready(def, state).ToList())
+            {
+                state = await StartAsync(state, step, text, ct).ConfigureAwait(false);
+            }
+
+            state = await AwaitSignalsAsync(def, state, now, text, ct).ConfigureAwait(false);
+            if (ReferenceEquals(before, state))
+            {
+                break;
+            }
+        }
+
+        return WorkflowPlanner.Settle(def, state);
+    }
+
+    /// <summary>Running steps (and compensations) whose task finished: record the outcome (a completed step stays completed).</summary>
+    private async Task<WorkflowState> ReconcileAsync(WorkflowState state, string now, CancellationToken ct)
+    {
+        foreach (var (key, s) in state.Steps)
+        {
+            var compensating = s.Status == StepStatus.Completed && s.Error == StepState.Compensating;
+            if ((s.Status != StepStatus.Running && !compensating) || !Guid.TryParse(s.TaskId, out var taskId))
+            {
+                continue;
+            }
+
+            if (await engine.Client.GetWithPayloadsAsync(taskId, ct).ConfigureAwait(false) is not { } t || !t.Task.IsTerminal)
+            {
+                continue;
+            }
+
+            var task = t.Task;
+            StepState next = (compensating, task.Status) switch
+            {
+                (true, BuquetTaskStatus.Completed) => s with { Error = StepState.Compensated, TaskId = null },
+                (true, _) => s with { Error = $"compensation {TaskStatusNames.ToWire(task.Status)}: {task.LastError}", TaskId = null },
+                (false, BuquetTaskStatus.Completed) => s with { Status = StepStatus.Completed, CompletedAt = now, Result = WorkflowPlanner.ResultOf(t.Output), Error = null, TaskId = null },
+                (false, BuquetTaskStatus.Cancelled) => s with { Status = StepStatus.Cancelled, Error = task.LastError ?? "Task cancelled", TaskId = null },
+                _ => s with { Status = StepStatus.Failed, Error = task.LastError ?? "Task failed", TaskId = null },
+            };
+            if (next.Status == StepStatus.Completed && !compensating)
+            {
+                await engine.Store.PutStepResultAsync(state.Id, key, next.Result, ct).ConfigureAwait(false);
+            }
+
+            state = state.WithStep(key, next);
+        }
+
+        return state;
+    }
+
+    private async Task<WorkflowState> StartAsync(WorkflowState state, WorkflowStepDefinition step, string now, CancellationToken ct)
+    {
+        var s = state.Step(step.Name);
+        var attempt = s.Attempt + 1;
+        var running = s with { Status = StepStatus.Running, StartedAt = now, CompletedAt = null, Attempt = attempt, Error = null, TaskId = null };
+        switch (step.Kind)
+        {
+            case StepKind.Task:
+                var id = await engine.SubmitStepAsync(state, step, step.Name, attempt, null, null, ct).ConfigureAwait(false);
+                return state.WithStep(step.Name, running with { TaskId = id.ToString("D") });
+            case StepKind.Map:
+                var source = state.Step(step.Source!).Result;
+                if (source is not { ValueKind: System.Text.Json.JsonValueKind.Array } list)
+                {
+                    return state.WithStep(step.Name, running with { Status = StepStatus.Failed, Error = $"step '{step.Source}' did not return a list to map over" });
+                }
+
+                state = state.WithStep(step.Name, running);
+                var index = 0;
+                foreach (var item in list.EnumerateArray())
+                {
+                    var key = WorkflowPlanner.ItemKey(step.Name, index);
+                    var itemAttempt = state.Step(key).Attempt + 1;
+                    var itemId = await engine.SubmitStepAsync(state, step, key, itemAttempt, item, index, ct).ConfigureAwait(false);
+                    state = state.WithStep(key, new StepState { Status = StepStatus.Running, StartedAt = now, Attempt = itemAttempt, TaskId = itemId.ToString("D") });
+                    index++;
+                }
+
+                return state;
+            default:
+                return state.WithStep(step.Name, running);
+        }
+    }
+
+    /// <summary>Signal steps that wait: consume the next signal, or fail past the timeout, or schedule a wake-up at it.</summary>
+    private async Task<WorkflowState> AwaitSignalsAsync(WorkflowDefinition def, WorkflowState state, DateTimeOffset now, string text, CancellationToken ct)
+    {
+        foreach (var step in def.Steps.Where(s => s.Kind == StepKind.Signal && state.Step(s.Name).Status == StepStatus.Running))
+        {
+            var s = state.Step(step.Name);
+            var signal = step.Source!;
+            var cursor = state.Signals.GetValueOrDefault(signal);
+            if (await engine.Store.NextSignalAsync(state.Id, signal, cursor, ct).ConfigureAwait(false) is var (suffix, payload))
+            {
+                await engine.Store.PutStepResultAsync(state.Id, step.Name, payload, ct).ConfigureAwait(false);
+                state = state.WithStep(step.Name, s with { Status = StepStatus.Completed, CompletedAt = text, Result = payload }) with { Signals = state.Signals.SetItem(signal, suffix) };
+                continue;
+            }
+
+            var started = Protocol.Json.Rfc3339.TryParse(s.StartedAt, out var at) ? at : now;
+            var deadline = started + step.Options.Timeout;
+            if (now >= deadline)
+            {
+                state = state.WithStep(step.Name, s with { Status = StepStatus.Failed, Error = $"no signal '{signal}' within {step.Options.Timeout}" });
+                continue;
+            }
+
+            // A wake-up at the deadline: a pending task, no worker slot held while waiting.
+            await engine.SubmitOrchestrateAsync(state.Id, $"{state.Id}:orchestrate:wake:{step.Name}:{s.Attempt}", deadline, ct).ConfigureAwait(false);
+        }
+
+        return state;
+    }
+
+    /// <summary>Runs the next compensation (reverse dependency order, one at a time, each once); none left → failed.</summary>
+    private async Task<WorkflowState> CompensateAsync(WorkflowDefinition def, WorkflowState state, CancellationToken ct)
+    {
+        var (next, busy) = WorkflowPlanner.NextCompensation(def, state);
+        if (busy)
+        {
+            return state;
+        }
+
+        if (next is null)
+        {
+            return state with { Status = WorkflowStatus.Failed, CurrentSteps = [] };
+        }
+
+        var id = await engine.SubmitCompensationAsync(state, next, ct).ConfigureAwait(false);
+        return state.WithStep(next.Name, state.Step(next.Name) with { Error = StepState.Compensating, TaskId = id.ToString("D") }) with { CurrentSteps = [next.Name] };
+    }
+}
