@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Buquet.Actors.Hosting;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Workflows;
 using Buquet.Host.Output;
