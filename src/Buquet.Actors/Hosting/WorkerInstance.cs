@@ -90,8 +90,8 @@ internal sealed class WorkerInstance(
         if (workflows is not null)
         {
             // Re-drives stuck workflows (orchestrator task missing, ended, or its lease expired); keys dedupe across workers.
-            var sweep = Worker.Maintenance.WorkflowSweep.Settings.Default;
-            system.ActorOf(Worker.Maintenance.WorkflowSweep.Props(sweep, new Workflows.WorkflowSweeper(workflows, sweep.QuietFor), null, logs.CreateLogger("Buquet.Actors.Workflows.Sweeper")), "workflow-sweeper");
+            var sweep = Workflows.WorkflowSweep.Settings.Default;
+            system.ActorOf(Workflows.WorkflowSweep.Props(sweep, new Workflows.WorkflowSweeper(workflows, sweep.QuietFor), null, logs.CreateLogger("Buquet.Actors.Workflows.Sweeper")), "workflow-sweeper");
         }
 
         if (o.Worker.TrimMemoryWhenIdle)

@@ -4,7 +4,6 @@ using Buquet.Actors.Storage;
 using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Tests.Worker;
 using Buquet.Actors.Worker.Handlers;
-using Buquet.Actors.Worker.Maintenance;
 using Buquet.Actors.Workflows;
 
 namespace Buquet.Actors.Tests.Workflows;

@@ -1,9 +1,8 @@
 using Akka.Actor;
 using Buquet.Actors.Runtime;
-using Buquet.Actors.Workflows;
 using Microsoft.Extensions.Logging;
 
-namespace Buquet.Actors.Worker.Maintenance;
+namespace Buquet.Actors.Workflows;
 
 /// <summary>
 /// Protocol of the workflow sweeper (maintenance of a worker that has workflows): every <see cref="Settings.Interval"/>

@@ -1,12 +1,11 @@
 using Akka.Actor;
 using Buquet.Actors.Storage;
-using Buquet.Actors.Workflows;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Buquet.Actors.Worker.Maintenance.WorkflowSweep;
-using Settings = Buquet.Actors.Worker.Maintenance.WorkflowSweep.Settings;
+using static Buquet.Actors.Workflows.WorkflowSweep;
+using Settings = Buquet.Actors.Workflows.WorkflowSweep.Settings;
 
-namespace Buquet.Actors.Worker.Maintenance;
+namespace Buquet.Actors.Workflows;
 
 /// <summary>
 /// Runs a <see cref="WorkflowSweeper"/> sweep every interval (the async handler holds the mailbox: sweeps never
