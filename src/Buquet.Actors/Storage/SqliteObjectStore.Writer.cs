@@ -23,6 +23,7 @@ public sealed partial class SqliteObjectStore
         private readonly Thread _thread;
         private readonly WriterLock _lock;
         private readonly SqliteCommand _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget;
+        private readonly SqliteCommand _addBody, _setBody, _dropBody, _forgetBodies;
 
         public Writer(SqliteObjectStore store, SqliteConnection connection)
         {
@@ -32,17 +33,21 @@ public sealed partial class SqliteObjectStore
             _begin = Prepare(connection, "BEGIN IMMEDIATE");
             _commit = Prepare(connection, "COMMIT");
             _rollback = Prepare(connection, "ROLLBACK");
-            _current = Prepare(connection, "SELECT etag, seq FROM objects WHERE key = $k", "$k");
+            _current = Prepare(connection, "SELECT etag, seq, body_id FROM objects WHERE key = $k", "$k");
             _maxArchived = Prepare(connection, "SELECT max(seq) FROM versions WHERE key = $k", "$k");
             _archive = Prepare(connection,
-                "INSERT INTO versions (key, seq, etag, size, modified, deleted, body) SELECT key, seq, etag, size, modified, 0, body FROM objects WHERE key = $k", "$k");
-            _marker = Prepare(connection, "INSERT INTO versions (key, seq, etag, size, modified, deleted, body) VALUES ($k, $s, '', 0, $m, 1, NULL)", "$k", "$s", "$m");
+                "INSERT INTO versions (key, seq, etag, size, modified, deleted, body_id) SELECT key, seq, etag, size, modified, 0, body_id FROM objects WHERE key = $k", "$k");
+            _marker = Prepare(connection, "INSERT INTO versions (key, seq, etag, size, modified, deleted, body_id) VALUES ($k, $s, '', 0, $m, 1, NULL)", "$k", "$s", "$m");
             _upsert = Prepare(connection,
-                "INSERT INTO objects (key, etag, size, modified, seq, body) VALUES ($k, $e, $z, $m, $s, $b) " +
-                "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, modified = excluded.modified, seq = excluded.seq, body = excluded.body",
+                "INSERT INTO objects (key, etag, size, modified, seq, body_id) VALUES ($k, $e, $z, $m, $s, $b) " +
+                "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, modified = excluded.modified, seq = excluded.seq, body_id = excluded.body_id",
                 "$k", "$e", "$z", "$m", "$s", "$b");
             _delete = Prepare(connection, "DELETE FROM objects WHERE key = $k", "$k");
             _forget = Prepare(connection, "DELETE FROM versions WHERE key = $k", "$k");
+            _addBody = Prepare(connection, "INSERT INTO bodies (body) VALUES ($b) RETURNING id", "$b");
+            _setBody = Prepare(connection, "UPDATE bodies SET body = $b WHERE id = $i", "$b", "$i");
+            _dropBody = Prepare(connection, "DELETE FROM bodies WHERE id = $i", "$i");
+            _forgetBodies = Prepare(connection, "DELETE FROM bodies WHERE id IN (SELECT body_id FROM versions WHERE key = $k AND body_id IS NOT NULL)", "$k");
             _thread = new Thread(Run) { IsBackground = true, Name = "buquet-sqlite-writer" };
             _thread.Start();
         }
@@ -71,19 +76,30 @@ public sealed partial class SqliteObjectStore
                 return PutResult.PreconditionFailed;
             }
 
+            // A versioned key's current body becomes an archived version's (a small row moves, the body stays where it
+            // is) and the new body is appended; an unversioned key's body is overwritten in place.
             var versioned = _store.IsVersioned(key);
-            long seq;
+            long seq, bodyId;
             if (current is not null)
             {
                 seq = current.Value.Seq + 1;
                 if (versioned)
                 {
                     Run(_archive, key);
+                    bodyId = AddBody(body);
+                }
+                else
+                {
+                    bodyId = current.Value.BodyId;
+                    _setBody.Parameters[0].Value = body;
+                    _setBody.Parameters[1].Value = bodyId;
+                    _setBody.ExecuteNonQuery();
                 }
             }
             else
             {
                 seq = versioned ? MaxArchived(key) + 1 : 1;
+                bodyId = AddBody(body);
             }
 
             var p = _upsert.Parameters;
@@ -92,7 +108,7 @@ public sealed partial class SqliteObjectStore
             p[2].Value = body.Length;
             p[3].Value = _store.Now().ToUnixTimeMilliseconds();
             p[4].Value = seq;
-            p[5].Value = body;
+            p[5].Value = bodyId;
             _upsert.ExecuteNonQuery();
             return PutResult.Written(etag, versioned ? VersionId(seq) : null);
         }
@@ -110,11 +126,14 @@ public sealed partial class SqliteObjectStore
                 return DeleteStatus.PreconditionFailed;
             }
 
-            if (_store.IsVersioned(key) && !_store._options.KeepHistoryOnDelete)
+            var versioned = _store.IsVersioned(key);
+            if (versioned && !_store._options.KeepHistoryOnDelete)
             {
+                Run(_forgetBodies, key);
                 Run(_forget, key);
             }
-            else if (_store.IsVersioned(key))
+
+            if (versioned && _store._options.KeepHistoryOnDelete)
             {
                 Run(_archive, key);
                 var p = _marker.Parameters;
@@ -122,6 +141,11 @@ public sealed partial class SqliteObjectStore
                 p[1].Value = current.Value.Seq + 1;
                 p[2].Value = _store.Now().ToUnixTimeMilliseconds();
                 _marker.ExecuteNonQuery();
+            }
+            else
+            {
+                _dropBody.Parameters[0].Value = current.Value.BodyId;
+                _dropBody.ExecuteNonQuery();
             }
 
             Run(_delete, key);
@@ -132,7 +156,7 @@ public sealed partial class SqliteObjectStore
         {
             _queue.CompleteAdding();
             _thread.Join();
-            foreach (var c in new[] { _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget })
+            foreach (var c in new[] { _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget, _addBody, _setBody, _dropBody, _forgetBodies })
             {
                 c.Dispose();
             }
@@ -142,11 +166,17 @@ public sealed partial class SqliteObjectStore
             _queue.Dispose();
         }
 
-        private (string ETag, long Seq)? Current(byte[] key)
+        private (string ETag, long Seq, long BodyId)? Current(byte[] key)
         {
             _current.Parameters[0].Value = key;
             using var r = _current.ExecuteReader();
-            return r.Read() ? (r.GetString(0), r.GetInt64(1)) : null;
+            return r.Read() ? (r.GetString(0), r.GetInt64(1), r.GetInt64(2)) : null;
+        }
+
+        private long AddBody(byte[] body)
+        {
+            _addBody.Parameters[0].Value = body;
+            return (long)_addBody.ExecuteScalar()!;
         }
 
         private long MaxArchived(byte[] key)
