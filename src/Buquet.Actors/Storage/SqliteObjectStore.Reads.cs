@@ -105,10 +105,10 @@ public sealed partial class SqliteObjectStore
     private sealed class Reader(SqliteObjectStore store, SqliteConnection connection) : IDisposable
     {
         private const string ListColumns = "SELECT key, etag, size, modified FROM objects WHERE ";
-        private readonly SqliteCommand _get = Prepare(connection, "SELECT o.etag, o.modified, o.seq, b.body FROM objects o JOIN bodies b ON b.id = o.body_id WHERE o.key = $k", "$k");
+        private readonly SqliteCommand _get = Prepare(connection, "SELECT o.etag, o.modified, o.seq, coalesce(b.body, o.body) FROM objects o LEFT JOIN bodies b ON b.id = o.body_id WHERE o.key = $k", "$k");
         private readonly SqliteCommand _head = Prepare(connection, "SELECT etag, size, modified FROM objects WHERE key = $k", "$k");
         private readonly SqliteCommand _version = Prepare(connection,
-            "SELECT o.etag, o.modified, b.body FROM objects o JOIN bodies b ON b.id = o.body_id WHERE o.key = $k AND o.seq = $s " +
+            "SELECT o.etag, o.modified, coalesce(b.body, o.body) FROM objects o LEFT JOIN bodies b ON b.id = o.body_id WHERE o.key = $k AND o.seq = $s " +
             "UNION ALL SELECT v.etag, v.modified, b.body FROM versions v JOIN bodies b ON b.id = v.body_id WHERE v.key = $k AND v.seq = $s AND v.deleted = 0 LIMIT 1",
             "$k", "$s");
         private readonly SqliteCommand _versions = Prepare(connection,

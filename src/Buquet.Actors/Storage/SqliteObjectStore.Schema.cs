@@ -11,10 +11,12 @@ public sealed partial class SqliteObjectStore
 
     // objects: the current object of every live key; nothing else. A deleted key's row is gone, so LIST never skips rows.
     // versions: earlier versions and delete markers of versioned keys; LIST never reads it.
-    // Both are WITHOUT ROWID tables clustered on the UTF-8 key (BLOB: memcmp order = S3's byte order) with small rows
-    // (≈ 100 bytes): a body lives out of line in `bodies`, a rowid table, so a new body is appended at the end of that
-    // tree and archiving a version moves a small row, never the body. Task ids are random, so the key tables take
-    // writes at random leaves; small rows keep those trees small (about 40 rows a page) and their pages in the cache.
+    // bodies: the bodies of versioned keys (task objects), a rowid table: a new body is appended at the end of the tree.
+    // objects and versions are WITHOUT ROWID tables clustered on the UTF-8 key (BLOB: memcmp order = S3's byte order).
+    // An index B-tree keeps whole rows in its interior pages, so rows must stay small: with task bodies inline (format
+    // 1) a page held 4 rows and a million tasks made a tree 9 levels deep; out of line (body_id, body = x'') a page
+    // holds about 35 and the tree stays 3 levels deep. Unversioned keys (ready/lease index keys, clock, heartbeats) are
+    // few and short-lived, so their bodies stay inline (body_id NULL): one statement fewer per write and per delete.
     private const string Schema = """
         CREATE TABLE objects (
             key BLOB NOT NULL PRIMARY KEY,
@@ -22,7 +24,8 @@ public sealed partial class SqliteObjectStore
             size INTEGER NOT NULL,
             modified INTEGER NOT NULL,
             seq INTEGER NOT NULL,
-            body_id INTEGER NOT NULL
+            body BLOB NOT NULL,
+            body_id INTEGER
         ) WITHOUT ROWID;
         CREATE TABLE versions (
             key BLOB NOT NULL,
@@ -40,15 +43,16 @@ public sealed partial class SqliteObjectStore
         );
         """;
 
-    // Format 1 (bodies inline in objects and versions) to format 2, in one transaction: every body gets an id (current
-    // bodies first, then archived ones in key order), the key tables keep their rows with the id instead of the body.
+    // Format 1 (bodies inline in objects and versions) to format 2, in one transaction: every body moves to `bodies`
+    // (current bodies first, then archived ones in key order), the key tables keep their rows with the id instead. An
+    // unversioned key's body moves back inline at its next write.
     private const string MigrateFrom1 = """
         ALTER TABLE objects RENAME TO objects_v1;
         ALTER TABLE versions RENAME TO versions_v1;
         """ + Schema + """
         INSERT INTO bodies (id, body) SELECT row_number() OVER (ORDER BY key), body FROM objects_v1;
-        INSERT INTO objects (key, etag, size, modified, seq, body_id)
-            SELECT key, etag, size, modified, seq, row_number() OVER (ORDER BY key) FROM objects_v1;
+        INSERT INTO objects (key, etag, size, modified, seq, body, body_id)
+            SELECT key, etag, size, modified, seq, x'', row_number() OVER (ORDER BY key) FROM objects_v1;
         INSERT INTO bodies (id, body) SELECT id, body FROM (
             SELECT (SELECT count(*) FROM objects_v1) + row_number() OVER (ORDER BY key, seq) AS id, body FROM versions_v1) WHERE body IS NOT NULL;
         INSERT INTO versions (key, seq, etag, size, modified, deleted, body_id)
@@ -144,6 +148,13 @@ public sealed partial class SqliteObjectStore
         }
     }
 
+    /// <summary>
+    /// Pages read through a memory map, up to 2 GiB of the file. Writes of other processes (a producer, a second worker)
+    /// reset a connection's page cache at its next transaction; with the map, reading those pages again is a memory
+    /// access, not a read(2) and a copy (measured: docs/benchmarks.md). SQLite still writes through the WAL.
+    /// </summary>
+    private const long MmapBytes = 2L << 30;
+
     /// <summary>A new connection with this store's per-connection settings (busy timeout, synchronous).</summary>
     private SqliteConnection OpenConnection()
     {
@@ -161,7 +172,7 @@ public sealed partial class SqliteObjectStore
             using var cmd = connection.CreateCommand();
             var synchronous = _options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
             cmd.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {synchronous};");
+                $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {synchronous}; PRAGMA mmap_size = {MmapBytes};");
             cmd.ExecuteNonQuery();
             return connection;
         }

@@ -15,7 +15,7 @@ public sealed partial class SqliteObjectStore
     /// ones, exactly as if each had been its own transaction. <c>BEGIN IMMEDIATE</c> takes the database's write lock,
     /// which serialises this writer against the writers of other processes (waiting up to the busy timeout).
     /// </summary>
-    private sealed class Writer : IDisposable
+    private sealed partial class Writer : IDisposable
     {
         private readonly SqliteObjectStore _store;
         private readonly SqliteConnection _connection;
@@ -23,7 +23,7 @@ public sealed partial class SqliteObjectStore
         private readonly Thread _thread;
         private readonly WriterLock _lock;
         private readonly SqliteCommand _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget;
-        private readonly SqliteCommand _addBody, _setBody, _dropBody, _forgetBodies;
+        private readonly SqliteCommand _addBody, _spillBody, _dropBody, _forgetBodies;
 
         public Writer(SqliteObjectStore store, SqliteConnection connection)
         {
@@ -36,16 +36,18 @@ public sealed partial class SqliteObjectStore
             _current = Prepare(connection, "SELECT etag, seq, body_id FROM objects WHERE key = $k", "$k");
             _maxArchived = Prepare(connection, "SELECT max(seq) FROM versions WHERE key = $k", "$k");
             _archive = Prepare(connection,
-                "INSERT INTO versions (key, seq, etag, size, modified, deleted, body_id) SELECT key, seq, etag, size, modified, 0, body_id FROM objects WHERE key = $k", "$k");
+                "INSERT INTO versions (key, seq, etag, size, modified, deleted, body_id) SELECT key, seq, etag, size, modified, 0, $b FROM objects WHERE key = $k",
+                "$k", "$b");
             _marker = Prepare(connection, "INSERT INTO versions (key, seq, etag, size, modified, deleted, body_id) VALUES ($k, $s, '', 0, $m, 1, NULL)", "$k", "$s", "$m");
             _upsert = Prepare(connection,
-                "INSERT INTO objects (key, etag, size, modified, seq, body_id) VALUES ($k, $e, $z, $m, $s, $b) " +
-                "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, modified = excluded.modified, seq = excluded.seq, body_id = excluded.body_id",
-                "$k", "$e", "$z", "$m", "$s", "$b");
+                "INSERT INTO objects (key, etag, size, modified, seq, body, body_id) VALUES ($k, $e, $z, $m, $s, $b, $i) " +
+                "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, modified = excluded.modified, seq = excluded.seq, " +
+                "body = excluded.body, body_id = excluded.body_id",
+                "$k", "$e", "$z", "$m", "$s", "$b", "$i");
             _delete = Prepare(connection, "DELETE FROM objects WHERE key = $k", "$k");
             _forget = Prepare(connection, "DELETE FROM versions WHERE key = $k", "$k");
             _addBody = Prepare(connection, "INSERT INTO bodies (body) VALUES ($b) RETURNING id", "$b");
-            _setBody = Prepare(connection, "UPDATE bodies SET body = $b WHERE id = $i", "$b", "$i");
+            _spillBody = Prepare(connection, "INSERT INTO bodies (body) SELECT body FROM objects WHERE key = $k RETURNING id", "$k");
             _dropBody = Prepare(connection, "DELETE FROM bodies WHERE id = $i", "$i");
             _forgetBodies = Prepare(connection, "DELETE FROM bodies WHERE id IN (SELECT body_id FROM versions WHERE key = $k AND body_id IS NOT NULL)", "$k");
             _thread = new Thread(Run) { IsBackground = true, Name = "buquet-sqlite-writer" };
@@ -67,96 +69,11 @@ public sealed partial class SqliteObjectStore
             return op.Task;
         }
 
-        public PutResult Put(byte[] key, byte[] body, string etag, bool createOnly, string? ifMatch)
-        {
-            var current = Current(key);
-            var allowed = createOnly ? current is null : ifMatch is null || (current is not null && ETags.Equal(current.Value.ETag, ifMatch));
-            if (!allowed)
-            {
-                return PutResult.PreconditionFailed;
-            }
-
-            // A versioned key's current body becomes an archived version's (a small row moves, the body stays where it
-            // is) and the new body is appended; an unversioned key's body is overwritten in place.
-            var versioned = _store.IsVersioned(key);
-            long seq, bodyId;
-            if (current is not null)
-            {
-                seq = current.Value.Seq + 1;
-                if (versioned)
-                {
-                    Run(_archive, key);
-                    bodyId = AddBody(body);
-                }
-                else
-                {
-                    bodyId = current.Value.BodyId;
-                    _setBody.Parameters[0].Value = body;
-                    _setBody.Parameters[1].Value = bodyId;
-                    _setBody.ExecuteNonQuery();
-                }
-            }
-            else
-            {
-                seq = versioned ? MaxArchived(key) + 1 : 1;
-                bodyId = AddBody(body);
-            }
-
-            var p = _upsert.Parameters;
-            p[0].Value = key;
-            p[1].Value = etag;
-            p[2].Value = body.Length;
-            p[3].Value = _store.Now().ToUnixTimeMilliseconds();
-            p[4].Value = seq;
-            p[5].Value = bodyId;
-            _upsert.ExecuteNonQuery();
-            return PutResult.Written(etag, versioned ? VersionId(seq) : null);
-        }
-
-        public DeleteStatus Delete(byte[] key, string? ifMatch)
-        {
-            var current = Current(key);
-            if (current is null)
-            {
-                return ifMatch is null ? DeleteStatus.NotFound : DeleteStatus.PreconditionFailed;
-            }
-
-            if (ifMatch is not null && !ETags.Equal(current.Value.ETag, ifMatch))
-            {
-                return DeleteStatus.PreconditionFailed;
-            }
-
-            var versioned = _store.IsVersioned(key);
-            if (versioned && !_store._options.KeepHistoryOnDelete)
-            {
-                Run(_forgetBodies, key);
-                Run(_forget, key);
-            }
-
-            if (versioned && _store._options.KeepHistoryOnDelete)
-            {
-                Run(_archive, key);
-                var p = _marker.Parameters;
-                p[0].Value = key;
-                p[1].Value = current.Value.Seq + 1;
-                p[2].Value = _store.Now().ToUnixTimeMilliseconds();
-                _marker.ExecuteNonQuery();
-            }
-            else
-            {
-                _dropBody.Parameters[0].Value = current.Value.BodyId;
-                _dropBody.ExecuteNonQuery();
-            }
-
-            Run(_delete, key);
-            return DeleteStatus.Deleted;
-        }
-
         public void Dispose()
         {
             _queue.CompleteAdding();
             _thread.Join();
-            foreach (var c in new[] { _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget, _addBody, _setBody, _dropBody, _forgetBodies })
+            foreach (var c in new[] { _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget, _addBody, _spillBody, _dropBody, _forgetBodies })
             {
                 c.Dispose();
             }
@@ -164,31 +81,6 @@ public sealed partial class SqliteObjectStore
             _connection.Dispose();
             _lock.Dispose();
             _queue.Dispose();
-        }
-
-        private (string ETag, long Seq, long BodyId)? Current(byte[] key)
-        {
-            _current.Parameters[0].Value = key;
-            using var r = _current.ExecuteReader();
-            return r.Read() ? (r.GetString(0), r.GetInt64(1), r.GetInt64(2)) : null;
-        }
-
-        private long AddBody(byte[] body)
-        {
-            _addBody.Parameters[0].Value = body;
-            return (long)_addBody.ExecuteScalar()!;
-        }
-
-        private long MaxArchived(byte[] key)
-        {
-            _maxArchived.Parameters[0].Value = key;
-            return _maxArchived.ExecuteScalar() is long max ? max : 0;
-        }
-
-        private static void Run(SqliteCommand cmd, byte[] key)
-        {
-            cmd.Parameters[0].Value = key;
-            cmd.ExecuteNonQuery();
         }
 
         private void Run()

@@ -57,6 +57,25 @@ public sealed class SqliteObjectStoreMigrationTests : IDisposable
         Assert.Equal(2L, Scalar("PRAGMA user_version"));
         Assert.Equal(0L, Scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v1'"));
         Assert.Equal(8L, Scalar("SELECT count(*) FROM bodies")); // 6 migrated, 2 written since
+        await store.PutAsync("ready/0/1/b", Encoding.UTF8.GetBytes("again"), PutCondition.IfMatch("\"r1\""));
+        Assert.Equal("again", Text((await store.GetAsync("ready/0/1/b"))!.Body));
+        Assert.Equal(7L, Scalar("SELECT count(*) FROM bodies")); // an unversioned key's body moves back inline
+    }
+
+    [Fact]
+    public async Task PutAsync_InlineRowOfAKeyNowVersioned_ArchivedWithItsBody()
+    {
+        using (var unversioned = new SqliteObjectStore(new SqliteStoreOptions { Directory = _root, VersionedPrefixes = [] }))
+        {
+            await unversioned.PutAsync("tasks/0/a.json", Encoding.UTF8.GetBytes("inline"), PutCondition.None);
+        }
+
+        using var store = new SqliteObjectStore(new SqliteStoreOptions { Directory = _root, VersionedPrefixes = ["tasks/"] });
+        var v2 = await store.PutAsync("tasks/0/a.json", Encoding.UTF8.GetBytes("out of line"), PutCondition.None);
+
+        Assert.Equal("inline", Text((await store.GetVersionAsync("tasks/0/a.json", SqliteObjectStore.VersionId(1)))!.Body));
+        Assert.Equal("out of line", Text((await store.GetVersionAsync("tasks/0/a.json", v2.VersionId!))!.Body));
+        Assert.Equal(2L, Scalar("SELECT count(*) FROM bodies"));
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public sealed class SqliteObjectStoreTests : IDisposable
         var seed = await store.PutAsync("k", Bytes("complete"), PutCondition.None);
         using var holder = StartPythonWriter("UPDATE bodies SET body = x'00' WHERE id = (SELECT body_id FROM objects WHERE key = CAST('k' AS BLOB)); " +
             "UPDATE objects SET size = 1 WHERE key = CAST('k' AS BLOB); INSERT INTO bodies VALUES (99, x'00'); " +
-            "INSERT INTO objects VALUES (CAST('torn' AS BLOB), '\"x\"', 1, 0, 1, 99);");
+            "INSERT INTO objects VALUES (CAST('torn' AS BLOB), '\"x\"', 1, 0, 1, x'', 99);");
         try
         {
             Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
