@@ -142,8 +142,19 @@ public sealed partial class SqliteObjectStore
         }
         catch
         {
-            cmd.CommandText = "ROLLBACK;";
-            cmd.ExecuteNonQuery();
+            if (cmd.Connection is { } connection && !connection.State.HasFlag(System.Data.ConnectionState.Closed))
+            {
+                try
+                {
+                    cmd.CommandText = "ROLLBACK;";
+                    cmd.ExecuteNonQuery();
+                }
+                catch (SqliteException)
+                {
+                    // SQLite already rolled the transaction back after the error; the original exception is the one to report.
+                }
+            }
+
             throw;
         }
     }
