@@ -159,13 +159,6 @@ public sealed partial class SqliteObjectStore
         }
     }
 
-    /// <summary>
-    /// Pages read through a memory map, up to 2 GiB of the file. Writes of other processes (a producer, a second worker)
-    /// reset a connection's page cache at its next transaction; with the map, reading those pages again is a memory
-    /// access, not a read(2) and a copy (measured: docs/benchmarks.md). SQLite still writes through the WAL.
-    /// </summary>
-    private const long MmapBytes = 2L << 30;
-
     /// <summary>A new connection with this store's per-connection settings (busy timeout, synchronous).</summary>
     private SqliteConnection OpenConnection()
     {
@@ -183,7 +176,7 @@ public sealed partial class SqliteObjectStore
             using var cmd = connection.CreateCommand();
             var synchronous = _options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
             cmd.CommandText = string.Create(CultureInfo.InvariantCulture,
-                $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {synchronous}; PRAGMA mmap_size = {MmapBytes};");
+                $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {synchronous};");
             cmd.ExecuteNonQuery();
             return connection;
         }
