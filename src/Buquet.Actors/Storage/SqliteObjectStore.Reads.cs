@@ -105,11 +105,12 @@ public sealed partial class SqliteObjectStore
     private sealed class Reader(SqliteObjectStore store, SqliteConnection connection) : IDisposable
     {
         private const string ListColumns = "SELECT key, etag, size, modified FROM objects WHERE ";
-        private readonly SqliteCommand _get = Prepare(connection, "SELECT etag, modified, seq, body FROM objects WHERE key = $k", "$k");
+        private readonly SqliteCommand _get = Prepare(connection, "SELECT o.etag, o.modified, o.seq, coalesce(b.body, o.body) FROM objects o LEFT JOIN bodies b ON b.id = o.body_id WHERE o.key = $k", "$k");
         private readonly SqliteCommand _head = Prepare(connection, "SELECT etag, size, modified FROM objects WHERE key = $k", "$k");
         private readonly SqliteCommand _version = Prepare(connection,
-            "SELECT etag, modified, body FROM objects WHERE key = $k AND seq = $s " +
-            "UNION ALL SELECT etag, modified, body FROM versions WHERE key = $k AND seq = $s AND deleted = 0 LIMIT 1", "$k", "$s");
+            "SELECT o.etag, o.modified, coalesce(b.body, o.body) FROM objects o LEFT JOIN bodies b ON b.id = o.body_id WHERE o.key = $k AND o.seq = $s " +
+            "UNION ALL SELECT v.etag, v.modified, b.body FROM versions v JOIN bodies b ON b.id = v.body_id WHERE v.key = $k AND v.seq = $s AND v.deleted = 0 LIMIT 1",
+            "$k", "$s");
         private readonly SqliteCommand _versions = Prepare(connection,
             "SELECT seq, etag, modified, deleted FROM (SELECT seq, etag, modified, 0 AS deleted FROM objects WHERE key = $k " +
             "UNION ALL SELECT seq, etag, modified, deleted FROM versions WHERE key = $k) WHERE seq < $before ORDER BY seq DESC LIMIT $n",

@@ -15,7 +15,7 @@ public sealed partial class SqliteObjectStore
     /// ones, exactly as if each had been its own transaction. <c>BEGIN IMMEDIATE</c> takes the database's write lock,
     /// which serialises this writer against the writers of other processes (waiting up to the busy timeout).
     /// </summary>
-    private sealed class Writer : IDisposable
+    private sealed partial class Writer : IDisposable
     {
         private readonly SqliteObjectStore _store;
         private readonly SqliteConnection _connection;
@@ -23,6 +23,7 @@ public sealed partial class SqliteObjectStore
         private readonly Thread _thread;
         private readonly WriterLock _lock;
         private readonly SqliteCommand _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget;
+        private readonly SqliteCommand _addBody, _spillBody, _dropBody, _forgetBodies;
 
         public Writer(SqliteObjectStore store, SqliteConnection connection)
         {
@@ -32,17 +33,23 @@ public sealed partial class SqliteObjectStore
             _begin = Prepare(connection, "BEGIN IMMEDIATE");
             _commit = Prepare(connection, "COMMIT");
             _rollback = Prepare(connection, "ROLLBACK");
-            _current = Prepare(connection, "SELECT etag, seq FROM objects WHERE key = $k", "$k");
+            _current = Prepare(connection, "SELECT etag, seq, body_id FROM objects WHERE key = $k", "$k");
             _maxArchived = Prepare(connection, "SELECT max(seq) FROM versions WHERE key = $k", "$k");
             _archive = Prepare(connection,
-                "INSERT INTO versions (key, seq, etag, size, modified, deleted, body) SELECT key, seq, etag, size, modified, 0, body FROM objects WHERE key = $k", "$k");
-            _marker = Prepare(connection, "INSERT INTO versions (key, seq, etag, size, modified, deleted, body) VALUES ($k, $s, '', 0, $m, 1, NULL)", "$k", "$s", "$m");
+                "INSERT INTO versions (key, seq, etag, size, modified, deleted, body_id) SELECT key, seq, etag, size, modified, 0, $b FROM objects WHERE key = $k",
+                "$k", "$b");
+            _marker = Prepare(connection, "INSERT INTO versions (key, seq, etag, size, modified, deleted, body_id) VALUES ($k, $s, '', 0, $m, 1, NULL)", "$k", "$s", "$m");
             _upsert = Prepare(connection,
-                "INSERT INTO objects (key, etag, size, modified, seq, body) VALUES ($k, $e, $z, $m, $s, $b) " +
-                "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, modified = excluded.modified, seq = excluded.seq, body = excluded.body",
-                "$k", "$e", "$z", "$m", "$s", "$b");
+                "INSERT INTO objects (key, etag, size, modified, seq, body, body_id) VALUES ($k, $e, $z, $m, $s, $b, $i) " +
+                "ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, modified = excluded.modified, seq = excluded.seq, " +
+                "body = excluded.body, body_id = excluded.body_id",
+                "$k", "$e", "$z", "$m", "$s", "$b", "$i");
             _delete = Prepare(connection, "DELETE FROM objects WHERE key = $k", "$k");
             _forget = Prepare(connection, "DELETE FROM versions WHERE key = $k", "$k");
+            _addBody = Prepare(connection, "INSERT INTO bodies (body) VALUES ($b) RETURNING id", "$b");
+            _spillBody = Prepare(connection, "INSERT INTO bodies (body) SELECT body FROM objects WHERE key = $k RETURNING id", "$k");
+            _dropBody = Prepare(connection, "DELETE FROM bodies WHERE id = $i", "$i");
+            _forgetBodies = Prepare(connection, "DELETE FROM bodies WHERE id IN (SELECT body_id FROM versions WHERE key = $k AND body_id IS NOT NULL)", "$k");
             _thread = new Thread(Run) { IsBackground = true, Name = "buquet-sqlite-writer" };
             _thread.Start();
         }
@@ -62,77 +69,11 @@ public sealed partial class SqliteObjectStore
             return op.Task;
         }
 
-        public PutResult Put(byte[] key, byte[] body, string etag, bool createOnly, string? ifMatch)
-        {
-            var current = Current(key);
-            var allowed = createOnly ? current is null : ifMatch is null || (current is not null && ETags.Equal(current.Value.ETag, ifMatch));
-            if (!allowed)
-            {
-                return PutResult.PreconditionFailed;
-            }
-
-            var versioned = _store.IsVersioned(key);
-            long seq;
-            if (current is not null)
-            {
-                seq = current.Value.Seq + 1;
-                if (versioned)
-                {
-                    Run(_archive, key);
-                }
-            }
-            else
-            {
-                seq = versioned ? MaxArchived(key) + 1 : 1;
-            }
-
-            var p = _upsert.Parameters;
-            p[0].Value = key;
-            p[1].Value = etag;
-            p[2].Value = body.Length;
-            p[3].Value = _store.Now().ToUnixTimeMilliseconds();
-            p[4].Value = seq;
-            p[5].Value = body;
-            _upsert.ExecuteNonQuery();
-            return PutResult.Written(etag, versioned ? VersionId(seq) : null);
-        }
-
-        public DeleteStatus Delete(byte[] key, string? ifMatch)
-        {
-            var current = Current(key);
-            if (current is null)
-            {
-                return ifMatch is null ? DeleteStatus.NotFound : DeleteStatus.PreconditionFailed;
-            }
-
-            if (ifMatch is not null && !ETags.Equal(current.Value.ETag, ifMatch))
-            {
-                return DeleteStatus.PreconditionFailed;
-            }
-
-            if (_store.IsVersioned(key) && !_store._options.KeepHistoryOnDelete)
-            {
-                Run(_forget, key);
-            }
-            else if (_store.IsVersioned(key))
-            {
-                Run(_archive, key);
-                var p = _marker.Parameters;
-                p[0].Value = key;
-                p[1].Value = current.Value.Seq + 1;
-                p[2].Value = _store.Now().ToUnixTimeMilliseconds();
-                _marker.ExecuteNonQuery();
-            }
-
-            Run(_delete, key);
-            return DeleteStatus.Deleted;
-        }
-
         public void Dispose()
         {
             _queue.CompleteAdding();
             _thread.Join();
-            foreach (var c in new[] { _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget })
+            foreach (var c in new[] { _begin, _commit, _rollback, _current, _maxArchived, _archive, _marker, _upsert, _delete, _forget, _addBody, _spillBody, _dropBody, _forgetBodies })
             {
                 c.Dispose();
             }
@@ -140,25 +81,6 @@ public sealed partial class SqliteObjectStore
             _connection.Dispose();
             _lock.Dispose();
             _queue.Dispose();
-        }
-
-        private (string ETag, long Seq)? Current(byte[] key)
-        {
-            _current.Parameters[0].Value = key;
-            using var r = _current.ExecuteReader();
-            return r.Read() ? (r.GetString(0), r.GetInt64(1)) : null;
-        }
-
-        private long MaxArchived(byte[] key)
-        {
-            _maxArchived.Parameters[0].Value = key;
-            return _maxArchived.ExecuteScalar() is long max ? max : 0;
-        }
-
-        private static void Run(SqliteCommand cmd, byte[] key)
-        {
-            cmd.Parameters[0].Value = key;
-            cmd.ExecuteNonQuery();
         }
 
         private void Run()

@@ -61,6 +61,7 @@ public sealed class SqliteObjectStoreTests : IDisposable
         Assert.Empty((await store.ListVersionsAsync("ready/0/x")).Versions);
         Assert.Equal(0, CountRows("objects"));
         Assert.Equal(0, CountRows("versions"));
+        Assert.Equal(0, CountRows("bodies"));
     }
 
     [Fact]
@@ -73,6 +74,7 @@ public sealed class SqliteObjectStoreTests : IDisposable
 
         Assert.Equal(0, CountRows("objects"));
         Assert.Equal(3, CountRows("versions"));
+        Assert.Equal(2, CountRows("bodies"));
         var history = (await store.ListVersionsAsync("tasks/0/t.json")).Versions;
         Assert.Equal([true, false, false], history.Select(v => v.IsDeleteMarker));
         Assert.Equal("queued", Encoding.UTF8.GetString((await store.GetVersionAsync("tasks/0/t.json", v1.VersionId!))!.Body.Span));
@@ -96,6 +98,7 @@ public sealed class SqliteObjectStoreTests : IDisposable
         Assert.Null(await store.GetVersionAsync("tasks/0/t.json", v1.VersionId!));
         Assert.Equal(1, CountRows("objects"));
         Assert.Equal(0, CountRows("versions"));
+        Assert.Equal(1, CountRows("bodies"));
         Assert.Single((await store.ListVersionsAsync("tasks/0/u.json")).Versions);
         Assert.Equal(kept.ETag, (await store.HeadAsync("tasks/0/u.json"))!.ETag);
     }
@@ -130,8 +133,9 @@ public sealed class SqliteObjectStoreTests : IDisposable
     {
         using var store = new SqliteObjectStore(_root);
         var seed = await store.PutAsync("k", Bytes("complete"), PutCondition.None);
-        using var holder = StartPythonWriter("UPDATE objects SET body = x'00', size = 1 WHERE key = CAST('k' AS BLOB); " +
-            "INSERT INTO objects VALUES (CAST('torn' AS BLOB), '\"x\"', 1, 0, 1, x'00');");
+        using var holder = StartPythonWriter("UPDATE bodies SET body = x'00' WHERE id = (SELECT body_id FROM objects WHERE key = CAST('k' AS BLOB)); " +
+            "UPDATE objects SET size = 1 WHERE key = CAST('k' AS BLOB); INSERT INTO bodies VALUES (99, x'00'); " +
+            "INSERT INTO objects VALUES (CAST('torn' AS BLOB), '\"x\"', 1, 0, 1, x'', 99);");
         try
         {
             Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
