@@ -10,6 +10,7 @@ using Buquet.Actors.Worker;
 using Buquet.Actors.Worker.BuiltIns;
 using Buquet.Actors.Worker.Handlers;
 using Buquet.Actors.Worker.Supervisor;
+using Buquet.Actors.Workflows;
 using Buquet.Host.Output;
 using Spectre.Console;
 
@@ -18,7 +19,8 @@ namespace Buquet.Host.Cli;
 /// <summary>
 /// <c>buquet demo</c>: no setup. A local (SQLite) store in a fresh temp directory (or --dir), a worker with the
 /// built-in handlers, a mixed batch (successes, retries, a permanent failure, a reschedule, a delayed task, a cancelled
-/// task), live progress, then a per-task summary and where the objects are on disk. Finishes in well under 30 s.
+/// task) plus the sample workflow <c>buquet.samples.diamond</c>, live progress, then a per-task summary, the workflow's
+/// steps and where the objects are on disk. Finishes in well under 30 s.
 /// </summary>
 internal static class DemoCommand
 {
@@ -43,10 +45,12 @@ internal static class DemoCommand
                 DrainDeadline = TimeSpan.FromSeconds(3),
                 ShutdownGrace = TimeSpan.FromSeconds(2),
             };
-            var runtime = WorkerFactory.CreateRuntime(store, settings, new TaskHandlerRegistry().AddBuiltIns(ctx.Time), 1, ctx.Time, Jitter.Default);
+            var runtime = WorkerFactory.CreateRuntime(store, settings, new TaskHandlerRegistry().AddBuiltIns(ctx.Time).AddWorkflows(client, null, SampleWorkflows.All()), 1, ctx.Time, Jitter.Default);
             var worker = WorkerFactory.Start(system, runtime);
 
+            var workflows = new WorkflowClient(client, null, ctx.Time);
             var tasks = await SubmitBatchAsync(client, ct);
+            var workflow = await workflows.StartAsync(SampleWorkflows.Diamond(), new JsonObject { ["demo"] = true }, "demo-diamond", ct);
             var started = ctx.Time.GetTimestamp();
             if (ctx.Json || ctx.Environment.IsOutputRedirected)
             {
@@ -63,10 +67,11 @@ internal static class DemoCommand
                     }, ct));
             }
 
+            workflow = await WaitWorkflowAsync(workflows, workflow.Id, Limit - ctx.Time.GetElapsedTime(started), ct);
             await worker.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, TimeSpan.FromSeconds(10), ct);
             var final = await RefreshAsync(client, tasks, ct);
-            var ok = final.All(t => t.Task.Status == t.Expected);
-            Report(ctx, final, root, ctx.Time.GetElapsedTime(started), ok);
+            var ok = final.All(t => t.Task.Status == t.Expected) && workflow.Status == WorkflowStatus.Completed;
+            Report(ctx, final, workflow, root, ctx.Time.GetElapsedTime(started), ok);
             await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
             return ok ? ExitCodes.Ok : ExitCodes.InfrastructureError;
         });
@@ -114,6 +119,19 @@ internal static class DemoCommand
         }
     }
 
+    /// <summary>Waits for the workflow to end (it runs alongside the tasks, so it has usually ended by now).</summary>
+    private static async Task<WorkflowState> WaitWorkflowAsync(WorkflowClient workflows, string id, TimeSpan left, CancellationToken ct)
+    {
+        try
+        {
+            return await workflows.WaitAsync(id, left > TimeSpan.Zero ? left : TimeSpan.Zero, TimeSpan.FromMilliseconds(100), ct);
+        }
+        catch (TimeoutException)
+        {
+            return await workflows.GetAsync(id, ct) ?? throw new InvalidOperationException($"Workflow {id} disappeared.");
+        }
+    }
+
     private static async Task<List<DemoTask>> RefreshAsync(BuquetClient client, List<DemoTask> tasks, CancellationToken ct)
     {
         var result = new List<DemoTask>(tasks.Count);
@@ -125,7 +143,11 @@ internal static class DemoCommand
         return result;
     }
 
-    private static void Report(CliContext ctx, List<DemoTask> tasks, string root, TimeSpan elapsed, bool ok)
+    private static string StepSummary(WorkflowState workflow) =>
+        string.Join(", ", WorkflowDag.TopologicalOrder(SampleWorkflows.Diamond().Steps.ToDictionary(s => s.Name, s => s.DependsOn, StringComparer.Ordinal))
+            .Select(s => $"{s} {WorkflowJson.ToWire(workflow.Step(s).Status)}"));
+
+    private static void Report(CliContext ctx, List<DemoTask> tasks, WorkflowState workflow, string root, TimeSpan elapsed, bool ok)
     {
         if (ctx.Json)
         {
@@ -147,6 +169,13 @@ internal static class DemoCommand
                     ["reschedule_count"] = t.Task.RescheduleCount,
                     ["last_error"] = t.Task.LastError,
                 })]),
+                ["workflow"] = new JsonObject
+                {
+                    ["id"] = workflow.Id,
+                    ["type"] = workflow.Type,
+                    ["status"] = WorkflowJson.ToWire(workflow.Status),
+                    ["steps"] = new JsonObject([.. workflow.Steps.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)WorkflowJson.ToWire(p.Value.Status)))]),
+                },
             });
             return;
         }
@@ -160,14 +189,16 @@ internal static class DemoCommand
         }
 
         var full = Path.GetFullPath(root);
+        ctx.Output.Line($"Workflow [bold]{CliOutput.Esc(workflow.Type)}[/] {CliOutput.Esc(workflow.Id)}: {WorkflowJson.ToWire(workflow.Status)} (steps {CliOutput.Esc(StepSummary(workflow))}).");
         ctx.Output.Line(ok
-            ? $"[green]All {tasks.Count} tasks reached their expected state[/] in {elapsed.TotalSeconds:0.0} s."
-            : $"[red]Some tasks did not reach their expected state[/] within {Limit.TotalSeconds:0} s.");
+            ? $"[green]All {tasks.Count} tasks and the workflow reached their expected state[/] in {elapsed.TotalSeconds:0.0} s."
+            : $"[red]Some tasks or the workflow did not reach their expected state[/] within {Limit.TotalSeconds:0} s.");
         var database = Path.Combine(full, SqliteStoreOptions.DatabaseFileName);
         ctx.Output.Line($"Objects are in one SQLite file, [bold]{CliOutput.Esc(database)}[/]: table 'objects' holds the current object of");
-        ctx.Output.Line("  every key (tasks/…, ready/… ready index, leases/… lease index), table 'versions' the earlier versions of task objects.");
+        ctx.Output.Line("  every key (tasks/…, ready/… ready index, leases/… lease index, workflow/… workflow state), table 'versions' the earlier versions of task objects.");
         ctx.Output.Line($"  e.g. sqlite3 {CliOutput.Esc(database)} \"SELECT CAST(key AS TEXT) FROM objects LIMIT 5\"");
 
         ctx.Output.Line($"Inspect one: buquet history {tasks[0].Task.Id} --store local --local-path {CliOutput.Esc(full)}");
+        ctx.Output.Line($"The workflow: buquet workflow status {CliOutput.Esc(workflow.Id)} --store local --local-path {CliOutput.Esc(full)}");
     }
 }

@@ -8,7 +8,7 @@ namespace Buquet.Host.Tests.Cli;
 public sealed class DemoCommandTests
 {
     [Fact]
-    public async Task Demo_JsonOutput_EveryTaskReachesItsExpectedStateOnDisk()
+    public async Task Demo_JsonOutput_EveryTaskAndTheDiamondWorkflowReachTheirExpectedStateOnDisk()
     {
         using var dir = new TempDirectory();
 
@@ -22,10 +22,16 @@ public sealed class DemoCommandTests
         Assert.Contains(tasks, t => t.GetProperty("status").GetString() == "failed");
         Assert.Contains(tasks, t => t.GetProperty("status").GetString() == "cancelled");
         Assert.Contains(tasks, t => t.GetProperty("reschedule_count").GetInt64() == 2);
+        var workflow = doc.RootElement.GetProperty("workflow");
+        Assert.Equal("buquet.samples.diamond", workflow.GetProperty("type").GetString());
+        Assert.Equal("completed", workflow.GetProperty("status").GetString());
+        Assert.Equal(["a", "b", "c", "d"], workflow.GetProperty("steps").EnumerateObject().Select(p => p.Name));
+        Assert.All(workflow.GetProperty("steps").EnumerateObject(), p => Assert.Equal("completed", p.Value.GetString()));
         var database = doc.RootElement.GetProperty("database").GetString()!;
         Assert.Equal(Path.Combine(dir.Path, "buquet.db"), database);
         using var store = new SqliteObjectStore(new SqliteStoreOptions { Directory = dir.Path, CreateIfMissing = false });
         var keys = (await store.ListAsync(new ListRequest("tasks/"))).Objects.Select(o => o.Key);
         Assert.Contains(keys, k => k.Contains(tasks[0].GetProperty("id").GetString()!, StringComparison.Ordinal));
+        Assert.NotNull(await store.GetAsync($"workflow/{workflow.GetProperty("id").GetString()}/steps/d.json"));
     }
 }
