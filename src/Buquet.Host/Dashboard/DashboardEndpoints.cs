@@ -113,6 +113,7 @@ internal static partial class DashboardEndpoints
 
         MapScheduleActions(app, rt);
         MapRetryFailed(app, rt);
+        MapWorkflows(app, rt);
         MapLive(app, rt);
         MapLogin(app, rt);
     }

@@ -31,6 +31,10 @@ internal static class Html
         svg.chart text{font-size:11px;fill:#6b7280;font-family:system-ui,sans-serif}svg.chart line{stroke:#e3e6ec}
         svg.chart line.axis{stroke:#9aa3b2}svg.chart rect.c{fill:#16a34a}svg.chart rect.f{fill:#dc2626}
         .legend{font-size:.8rem;color:#6b7280}.legend i{display:inline-block;width:.7rem;height:.7rem;margin:0 .25rem 0 .6rem;vertical-align:-1px}
+        .waiting_signal{background:#0891b2}.compensating{background:#db2777}.paused{background:#9a3412}.skipped{background:#9ca3af}
+        svg.dag{background:#fff;border:1px solid #e3e6ec;max-width:100%;height:auto;display:block}svg.dag text{font-size:12px;fill:#fff;font-family:system-ui,sans-serif}
+        svg.dag path{stroke:#9aa3b2;fill:none;stroke-width:1.5}svg.dag rect{fill:#6b7280}svg.dag rect.pending{fill:#2563eb}svg.dag rect.running{fill:#d97706}
+        svg.dag rect.completed{fill:#16a34a}svg.dag rect.failed{fill:#dc2626}svg.dag rect.skipped{fill:#9ca3af}
         form.inline{display:inline}.actions,td code,td.tasks-running div,time,tr[data-worker] td:first-child,tr[data-schedule] td:first-child,th{white-space:nowrap}
         """;
 
@@ -105,7 +109,7 @@ internal static class Html
         sb.Append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><style>").Append(Style).Append("</style>");
         sb.Append("<script src=\"/static/").Append(DashboardAssets.HtmxFile).Append("\"></script>");
         sb.Append("<script src=\"/static/").Append(DashboardAssets.LiveFile).Append("\" defer></script></head><body><header><span class=\"brand\">buquet</span>");
-        foreach (var (href, name) in new[] { ("/", "Overview"), ("/tasks", "Tasks"), ("/workers", "Workers"), ("/schedules", "Schedules") })
+        foreach (var (href, name) in new[] { ("/", "Overview"), ("/tasks", "Tasks"), ("/workers", "Workers"), ("/schedules", "Schedules"), ("/workflows", "Workflows") })
         {
             sb.Append("<a href=\"").Append(href).Append('"').Append(name == active ? " class=\"on\"" : string.Empty).Append('>').Append(name).Append("</a>");
         }

@@ -1,6 +1,7 @@
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Storage;
+using Buquet.Actors.Workflows;
 
 namespace Buquet.Host.Tests.Dashboard;
 
@@ -57,6 +58,55 @@ public sealed class DashboardPagesTests
         Assert.Contains("2026-01-29 03:00:00Z", html, StringComparison.Ordinal);
         Assert.Contains(last.ToString("D")[..8], html, StringComparison.Ordinal);
         Assert.Contains("2026-01-28 13:00:00Z", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workflows_StartedDiamond_IsListedWithTypeStatusAndLink()
+    {
+        await using var f = await DashboardFixture.StartAsync();
+        var state = await new WorkflowClient(f.Client).StartAsync(SampleWorkflows.Diamond(), new { order = 7 }, "wf-listed");
+
+        var html = await f.GetHtmlAsync("/workflows");
+
+        Assert.Contains("<a href=\"/workflows\" class=\"on\">Workflows</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<td><a href=\"/workflows/wf-listed\">wf-listed</a></td><td>buquet.samples.diamond</td><td><span class=\"badge running\">running</span>", html, StringComparison.Ordinal);
+        Assert.Contains(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(state.UpdatedAt), html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workflow_DiamondWithCompletedStepAndSignal_ShowsStepsInDependencyOrderAndTheEscapedSignal()
+    {
+        await using var f = await DashboardFixture.StartAsync();
+        var workflows = new WorkflowClient(f.Client);
+        await workflows.StartAsync(SampleWorkflows.Diamond(), null, "wf-page");
+        var stepTask = Guid.NewGuid();
+        await new WorkflowStore(f.Store, f.Client.Clock).UpdateAsync("wf-page", (s, now) =>
+            s.WithStep("a", new StepState { Status = StepStatus.Completed, Attempt = 1, TaskId = stepTask.ToString("D"), StartedAt = now, CompletedAt = now }), default);
+        await workflows.SignalAsync("wf-page", "approve", new { by = "<script>alert(1)</script>" });
+
+        var html = await f.GetHtmlAsync("/workflows/wf-page");
+
+        var order = new[] { "a", "b", "c", "d" }.Select(n => html.IndexOf($"<tr data-step=\"{n}\">", StringComparison.Ordinal)).ToList();
+        Assert.All(order, i => Assert.True(i > 0));
+        Assert.Equal(order.Order(), order);
+        Assert.Contains($"<tr data-step=\"a\"><td class=\"n\">0</td><td>a</td><td>—</td><td><span class=\"badge completed\">completed</span></td><td class=\"n\">1</td><td><a href=\"/tasks/{stepTask:D}\">", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-step=\"d\"><td class=\"n\">2</td><td>d</td><td>b, c</td><td><span class=\"badge pending\">pending</span>", html, StringComparison.Ordinal);
+        Assert.Contains("<svg class=\"dag\"", html, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/tasks/{stepTask:D}\"><g data-step=\"a\">", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-signal=\"approve\"><td>approve</td>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workflow_UnknownId_Returns404()
+    {
+        await using var f = await DashboardFixture.StartAsync();
+
+        using var response = await f.Http.GetAsync(new Uri("/workflows/wf-missing", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("No workflow wf-missing.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
