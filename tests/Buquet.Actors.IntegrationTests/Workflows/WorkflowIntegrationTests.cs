@@ -12,7 +12,7 @@ namespace Buquet.Actors.IntegrationTests.Workflows;
 
 /// <summary>
 /// Workflows on a real S3 server (issue 18's integration bar), one in-process worker per test: the sample diamond, a
-/// signal wait, a fan-out of 100 and a compensation run. Subclasses name the server (moto and Ceph RGW).
+/// signal wait (also across a worker restart), a fan-out of 100 and a compensation run. Subclasses name the server (moto and Ceph RGW).
 /// </summary>
 public abstract class WorkflowIntegrationTests : S3Bucket
 {
@@ -107,6 +107,33 @@ public abstract class WorkflowIntegrationTests : S3Bucket
             Assert.Null(state.Steps["notify"].Error);
             Assert.Equal(StepStatus.Failed, state.Steps["ship"].Status);
             Assert.Equal("ship", state.Error!.Step);
+        });
+    }
+
+    [Fact]
+    public async Task Run_SignalSentWhileWorkerDown_WaitSurvivesWorkerRestart()
+    {
+        var approval = new WorkflowDefinition("approval")
+            .Step("prepare", _ => Task.FromResult("ready"))
+            .WaitForSignal("approved", "approve", new StepOptions { DependsOn = ["prepare"], Timeout = TimeSpan.FromMinutes(5) })
+            .Step("ship", ctx => Task.FromResult(ctx.Result("approved")!.Value.GetProperty("by").GetString()), new StepOptions { DependsOn = ["approved"] });
+
+        await WithWorkerAsync(4, [approval], async (workflows, finished) =>
+        {
+            await workflows.StartAsync(approval, null, "wf-restart");
+            await WaitForAsync(workflows, finished, "wf-restart", WorkflowStatus.WaitingSignal);
+        });
+        var client = new WorkflowClient(NewClient());
+        Assert.Equal(WorkflowStatus.WaitingSignal, (await client.GetAsync("wf-restart"))!.Status);
+        await client.SignalAsync("wf-restart", "approve", new { by = "night-shift" });
+
+        await WithWorkerAsync(4, [approval], async (workflows, finished) =>
+        {
+            var state = await WaitForAsync(workflows, finished, "wf-restart", WorkflowStatus.Completed, WorkflowStatus.Failed);
+
+            Assert.Equal(WorkflowStatus.Completed, state.Status);
+            Assert.Equal("night-shift", state.Steps["ship"].Result!.Value.GetString());
+            Assert.Equal(1, state.Steps["prepare"].Attempt);
         });
     }
 
