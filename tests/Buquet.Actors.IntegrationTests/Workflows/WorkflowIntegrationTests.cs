@@ -28,13 +28,16 @@ public abstract class WorkflowIntegrationTests : S3Bucket
         Polling = new PollingSettings(Buquet.Actors.Configuration.PollingStrategy.Adaptive, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300), 2.0, TimeSpan.FromMilliseconds(500), 0.1),
     };
 
+    /// <summary>prepare → wait for signal <c>approve</c> → ship (returns the signal's <c>by</c>).</summary>
+    private static WorkflowDefinition Approval() => new WorkflowDefinition("approval")
+        .Step("prepare", _ => Task.FromResult("ready"))
+        .WaitForSignal("approved", "approve", new StepOptions { DependsOn = ["prepare"], Timeout = TimeSpan.FromMinutes(5) })
+        .Step("ship", ctx => Task.FromResult(ctx.Result("approved")!.Value.GetProperty("by").GetString()), new StepOptions { DependsOn = ["approved"] });
+
     [Fact]
     public async Task Run_DiamondAndSignalWait_CompleteOnS3()
     {
-        var approval = new WorkflowDefinition("approval")
-            .Step("prepare", _ => Task.FromResult("ready"))
-            .WaitForSignal("approved", "approve", new StepOptions { DependsOn = ["prepare"], Timeout = TimeSpan.FromMinutes(5) })
-            .Step("ship", ctx => Task.FromResult(ctx.Result("approved")!.Value.GetProperty("by").GetString()), new StepOptions { DependsOn = ["approved"] });
+        var approval = Approval();
 
         await WithWorkerAsync(4, [SampleWorkflows.Diamond(), approval], async (workflows, finished) =>
         {
@@ -113,10 +116,7 @@ public abstract class WorkflowIntegrationTests : S3Bucket
     [Fact]
     public async Task Run_SignalSentWhileWorkerDown_WaitSurvivesWorkerRestart()
     {
-        var approval = new WorkflowDefinition("approval")
-            .Step("prepare", _ => Task.FromResult("ready"))
-            .WaitForSignal("approved", "approve", new StepOptions { DependsOn = ["prepare"], Timeout = TimeSpan.FromMinutes(5) })
-            .Step("ship", ctx => Task.FromResult(ctx.Result("approved")!.Value.GetProperty("by").GetString()), new StepOptions { DependsOn = ["approved"] });
+        var approval = Approval();
 
         await WithWorkerAsync(4, [approval], async (workflows, finished) =>
         {
