@@ -15,6 +15,13 @@ public abstract class CancelProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long the first claim may take: it is not what this test measures, and on a loaded 2-core CI machine (four
+    /// test projects in parallel) a worker process started after the submit has twice taken more than 60 s to claim
+    /// (an open finding, recorded in the issue notes); the cancel latency keeps its own guard.
+    /// </summary>
+    private static readonly TimeSpan PickupGuard = TimeSpan.FromMinutes(3);
+
     internal abstract S3TestServer Server { get; }
 
     [Fact]
@@ -29,13 +36,13 @@ public abstract class CancelProcessTests(ITestOutputHelper output)
         using var worker = WorkerProcess.Start(Server, bucket, "cancel-worker", config, "--cancel-check-interval", "2s");
         try
         {
-            await WaitForAsync(client, task.Id, t => t.Status == BuquetTaskStatus.Running, worker);
+            await WaitForAsync(client, task.Id, t => t.Status == BuquetTaskStatus.Running, worker, PickupGuard);
 
             var started = TimeProvider.System.GetTimestamp();
             var (exit, text) = await WorkerProcess.RunCliAsync(Server, bucket, Guard, "cancel", task.Id.ToString(), "-r", "test over");
             Assert.True(exit == 0, text);
             Assert.Contains("cancellation requested", text);
-            var ended = await WaitForAsync(client, task.Id, t => t.IsTerminal, worker);
+            var ended = await WaitForAsync(client, task.Id, t => t.IsTerminal, worker, Guard);
             var took = TimeProvider.System.GetElapsedTime(started);
             output.WriteLine($"cancel to terminal status: {took.TotalSeconds:0.0}s (check interval 2s; includes the CLI process start)");
 
@@ -50,7 +57,7 @@ public abstract class CancelProcessTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<TaskRecord> WaitForAsync(BuquetClient client, Guid id, Func<TaskRecord, bool> done, WorkerProcess worker)
+    private static async Task<TaskRecord> WaitForAsync(BuquetClient client, Guid id, Func<TaskRecord, bool> done, WorkerProcess worker, TimeSpan guard)
     {
         var start = TimeProvider.System.GetTimestamp();
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
@@ -63,7 +70,7 @@ public abstract class CancelProcessTests(ITestOutputHelper output)
             }
 
             // A guard only: the renewal would carry the request after 100 s, so a pass within it came from the hint.
-            Assert.True(TimeProvider.System.GetElapsedTime(start) < Guard, $"task {id} is {task?.Status}; worker output:{Environment.NewLine}{WorkerFleetTests.Tail(worker.Output())}");
+            Assert.True(TimeProvider.System.GetElapsedTime(start) < guard, $"task {id} is {task?.Status} after {guard}; worker output:{Environment.NewLine}{WorkerFleetTests.Tail(worker.Output())}");
             Assert.False(worker.HasExited, "the worker exited: " + WorkerFleetTests.Tail(worker.Output()));
             await tick.WaitForNextTickAsync();
         }
