@@ -41,7 +41,7 @@ internal sealed class SchemaCache
         {
             if (_entries.TryGetValue(taskType, out previous) && _time.GetElapsedTime(previous.FetchedAt) < _refresh)
             {
-                return previous.Result();
+                return previous.SchemaOrThrow();
             }
 
             if (!_loading.TryGetValue(taskType, out var loading))
@@ -78,7 +78,7 @@ internal sealed class SchemaCache
             }
         }
 
-        return (await pending).Result();
+        return (await pending).SchemaOrThrow();
     }
 
     private async Task<Entry> FetchAsync(string taskType, Entry? previous, CancellationToken cancellationToken)
@@ -108,6 +108,6 @@ internal sealed class SchemaCache
     /// <summary>One read: the built schema, or why the stored object is unusable, or neither (no schema).</summary>
     private sealed record Entry(long FetchedAt, string? ETag, CompiledTaskSchema? Schema, MalformedObjectException? Error)
     {
-        public CompiledTaskSchema? Result() => Error is { } e ? throw new MalformedObjectException(e.Key, e.Problem, e) : Schema;
+        public CompiledTaskSchema? SchemaOrThrow() => Error is { } e ? throw new MalformedObjectException(e.Key, e.Problem, e) : Schema;
     }
 }
