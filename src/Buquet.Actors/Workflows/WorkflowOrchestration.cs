@@ -95,22 +95,39 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
         return WorkflowPlanner.Settle(def, state);
     }
 
-    /// <summary>Running steps (and compensations) whose task finished: record the outcome (a completed step stays completed).</summary>
+    /// <summary>Most step tasks read at once by one reconcile (a fan-out keeps many steps running).</summary>
+    private const int ReconcileReads = 16;
+
+    /// <summary>
+    /// Running steps (and compensations) whose task finished: record the outcome (a completed step stays completed).
+    /// The tasks are read concurrently (a map step can keep a hundred running), the outcomes applied in step order.
+    /// </summary>
     private async Task<WorkflowState> ReconcileAsync(WorkflowState state, string now, CancellationToken ct)
     {
+        var watched = new List<(string Key, StepState Step, bool Compensating, Guid TaskId)>();
         foreach (var (key, s) in state.Steps)
         {
             var compensating = s.Status == StepStatus.Completed && s.Error == StepState.Compensating;
-            if ((s.Status != StepStatus.Running && !compensating) || !Guid.TryParse(s.TaskId, out var taskId))
+            if ((s.Status == StepStatus.Running || compensating) && Guid.TryParse(s.TaskId, out var taskId))
+            {
+                watched.Add((key, s, compensating, taskId));
+            }
+        }
+
+        var tasks = new Client.TaskWithPayloads?[watched.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, watched.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = ReconcileReads, CancellationToken = ct },
+            async (i, c) => tasks[i] = await engine.Client.GetWithPayloadsAsync(watched[i].TaskId, c).ConfigureAwait(false)).ConfigureAwait(false);
+
+        for (var i = 0; i < watched.Count; i++)
+        {
+            if (tasks[i] is not { } t || !t.Task.IsTerminal)
             {
                 continue;
             }
 
-            if (await engine.Client.GetWithPayloadsAsync(taskId, ct).ConfigureAwait(false) is not { } t || !t.Task.IsTerminal)
-            {
-                continue;
-            }
-
+            var (key, s, compensating, _) = watched[i];
             var task = t.Task;
             StepState next = (compensating, task.Status) switch
             {

@@ -18,8 +18,8 @@ public abstract class WorkflowIntegrationTests : S3Bucket
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(90);
 
-    /// <summary>The fan-out's guard: about 40 s on RGW and 75 s on moto on a loaded 2-core machine (each orchestrator pass reads every running element's task).</summary>
-    private static readonly TimeSpan FanOutGuard = TimeSpan.FromSeconds(180);
+    /// <summary>The fan-out's guard: it checks results and order, not speed. Alone on a loaded 2-core machine it took 40 s (RGW) and 75 s (moto); beside the other test projects in CI over 3 min once (each orchestrator pass reads every running element's task: O(n²) reads, now 16 at a time).</summary>
+    private static readonly TimeSpan FanOutGuard = TimeSpan.FromMinutes(6);
 
     private static WorkerSettings Settings(int concurrency) => new()
     {
