@@ -36,9 +36,12 @@ internal sealed class WorkflowEngine
 
     public IReadOnlyDictionary<string, WorkflowDefinition> Definitions { get; }
 
-    /// <summary>Submits an orchestrator task (<c>{"workflow_id": id}</c>) under <paramref name="idempotencyKey"/>.</summary>
-    public Task<Protocol.TaskRecord> SubmitOrchestrateAsync(string workflowId, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken) =>
-        Client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId), new SubmitOptions { IdempotencyKey = idempotencyKey, RunAt = runAt }, cancellationToken);
+    /// <summary>
+    /// Submits an orchestrator task (<c>{"workflow_id": id}</c>, plus <c>"step"</c> when a step handler recorded that
+    /// step's outcome: that pass reads no other step's task) under <paramref name="idempotencyKey"/>.
+    /// </summary>
+    public Task<Protocol.TaskRecord> SubmitOrchestrateAsync(string workflowId, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken, string? reportedStep = null) =>
+        Client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId, reportedStep), new SubmitOptions { IdempotencyKey = idempotencyKey, RunAt = runAt }, cancellationToken);
 
     /// <summary>Submits a step (or map element) task: input <c>{"workflow_id","step","data"}</c> (+ <c>item</c>, <c>index</c>), key <c>{wf}:{step}</c>.</summary>
     public async Task<Guid> SubmitStepAsync(WorkflowState state, WorkflowStepDefinition step, string stateKey, long attempt, JsonElement? item, int? index, CancellationToken cancellationToken)
@@ -72,8 +75,19 @@ internal sealed class WorkflowEngine
         return task.Id;
     }
 
-    public static JsonElement OrchestrateInput(string workflowId) =>
-        Parse(new JsonOut().BeginObject().Name("workflow_id").String(workflowId).EndObject().ToString());
+    public static JsonElement OrchestrateInput(string workflowId, string? reportedStep = null)
+    {
+        var input = new JsonOut().BeginObject().Name("workflow_id").String(workflowId);
+        if (reportedStep is not null)
+        {
+            input.Name(ReportedStepField).String(reportedStep);
+        }
+
+        return Parse(input.EndObject().ToString());
+    }
+
+    /// <summary>The orchestrate input field naming the step whose outcome its handler recorded (a .NET addition; buquet ignores it).</summary>
+    public const string ReportedStepField = "step";
 
     public static JsonElement Parse(string json)
     {

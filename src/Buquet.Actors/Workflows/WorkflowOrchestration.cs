@@ -13,8 +13,11 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
     /// <summary>How long an orchestrator task of a workflow type this worker does not know waits before it runs again.</summary>
     public static readonly TimeSpan UnknownTypeDelay = TimeSpan.FromSeconds(30);
 
-    public async Task<string> RunAsync(string workflowId, CancellationToken cancellationToken)
+    /// <summary>One pass. <paramref name="reportedStep"/>: the step whose handler recorded its outcome and asked for this
+    /// pass; only that step's task is read (null: every running step's task, for passes nobody reported to).</summary>
+    public async Task<string> RunAsync(string workflowId, string? reportedStep, CancellationToken cancellationToken)
     {
+        var pass = new Pass(reportedStep, []);
         for (var i = 0; i < WorkflowStore.MaxConflicts; i++)
         {
             if (await engine.Store.GetAsync(workflowId, cancellationToken).ConfigureAwait(false) is not var (state, etag))
@@ -33,6 +36,13 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
                 throw new RescheduleTaskException(UnknownTypeDelay);
             }
 
+            if (reportedStep is not null && state.Steps.GetValueOrDefault(reportedStep) is { StartedAt: null, Status: not StepStatus.Pending })
+            {
+                // The step ran before the pass that started it recorded the start (its CAS is still to come, and will
+                // conflict and see this outcome): that pass owns the next move, a second one would only duplicate it.
+                return WorkflowJson.ToWire(state.Status);
+            }
+
             var (now, text) = await engine.Store.NowAsync(cancellationToken).ConfigureAwait(false);
             var next = state.DefinitionHash != def.DefinitionHash
                 ? state with
@@ -40,7 +50,7 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
                     Status = WorkflowStatus.Paused,
                     Error = new WorkflowErrorInfo("VersionMismatch", $"Workflow definition changed. Expected {def.DefinitionHash}, got {state.DefinitionHash}"),
                 }
-                : await AdvanceAsync(def, state, now, text, cancellationToken).ConfigureAwait(false);
+                : await AdvanceAsync(def, state, now, text, pass, cancellationToken).ConfigureAwait(false);
             if (WorkflowJson.Serialize(next).AsSpan().SequenceEqual(WorkflowJson.Serialize(state)))
             {
                 return WorkflowJson.ToWire(state.Status);
@@ -56,9 +66,9 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
         throw new RetryableTaskException($"Workflow {workflowId}: the state kept changing during orchestration.");
     }
 
-    private async Task<WorkflowState> AdvanceAsync(WorkflowDefinition def, WorkflowState state, DateTimeOffset now, string text, CancellationToken ct)
+    private async Task<WorkflowState> AdvanceAsync(WorkflowDefinition def, WorkflowState state, DateTimeOffset now, string text, Pass pass, CancellationToken ct)
     {
-        state = await ReconcileAsync(state, text, ct).ConfigureAwait(false);
+        state = await ReconcileAsync(state, text, pass.ReportedStep, ct).ConfigureAwait(false);
         if (state.Steps.FirstOrDefault(p => p.Value.Status == StepStatus.Cancelled && p.Value.Error is not null) is { Key: not null } cancelled)
         {
             return state with { Status = WorkflowStatus.Cancelled, CurrentSteps = [], Error = new WorkflowErrorInfo("Cancelled", $"Step '{cancelled.Key}' was cancelled: {cancelled.Value.Error}", cancelled.Key) };
@@ -82,7 +92,7 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
 
             foreach (var step in WorkflowPlanner.Ready(def, state).ToList())
             {
-                state = await StartAsync(state, step, text, ct).ConfigureAwait(false);
+                state = await StartAsync(state, step, text, pass, ct).ConfigureAwait(false);
             }
 
             state = await AwaitSignalsAsync(def, state, now, text, ct).ConfigureAwait(false);
@@ -100,15 +110,20 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
 
     /// <summary>
     /// Running steps (and compensations) whose task finished: record the outcome (a completed step stays completed).
-    /// The tasks are read concurrently (a map step can keep a hundred running), the outcomes applied in step order.
+    /// A pass a .NET step handler asked for (<paramref name="reportedStep"/>) finds that step's outcome already in the
+    /// state and reads at most that step's task, so a fan-out of n costs O(n) task reads, not O(n²). Other passes
+    /// (start, resume, signal, wake-up, sweeper, or a buquet Python step handler's, which names no step) read every
+    /// running step's task: that is where an ending no handler recorded (a worker killed on the last attempt, a task
+    /// cancelled by hand, a step failing on a buquet peer) is found. The tasks are read concurrently, the outcomes
+    /// applied in step order.
     /// </summary>
-    private async Task<WorkflowState> ReconcileAsync(WorkflowState state, string now, CancellationToken ct)
+    private async Task<WorkflowState> ReconcileAsync(WorkflowState state, string now, string? reportedStep, CancellationToken ct)
     {
         var watched = new List<(string Key, StepState Step, bool Compensating, Guid TaskId)>();
         foreach (var (key, s) in state.Steps)
         {
             var compensating = s.Status == StepStatus.Completed && s.Error == StepState.Compensating;
-            if ((s.Status == StepStatus.Running || compensating) && Guid.TryParse(s.TaskId, out var taskId))
+            if ((s.Status == StepStatus.Running || compensating) && (reportedStep is null || key == reportedStep) && Guid.TryParse(s.TaskId, out var taskId))
             {
                 watched.Add((key, s, compensating, taskId));
             }
@@ -148,7 +163,7 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
         return state;
     }
 
-    private async Task<WorkflowState> StartAsync(WorkflowState state, WorkflowStepDefinition step, string now, CancellationToken ct)
+    private async Task<WorkflowState> StartAsync(WorkflowState state, WorkflowStepDefinition step, string now, Pass pass, CancellationToken ct)
     {
         var s = state.Step(step.Name);
         var attempt = s.Attempt + 1;
@@ -156,7 +171,7 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
         switch (step.Kind)
         {
             case StepKind.Task:
-                var id = await engine.SubmitStepAsync(state, step, step.Name, attempt, null, null, ct).ConfigureAwait(false);
+                var id = await SubmitOnceAsync(pass, step.Name, attempt, () => engine.SubmitStepAsync(state, step, step.Name, attempt, null, null, ct)).ConfigureAwait(false);
                 return state.WithStep(step.Name, running with { TaskId = id.ToString("D") });
             case StepKind.Map:
                 var source = state.Step(step.Source!).Result;
@@ -166,20 +181,42 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
                 }
 
                 state = state.WithStep(step.Name, running);
-                var index = 0;
+                var next = 0;
                 foreach (var item in list.EnumerateArray())
                 {
+                    var index = next++;
                     var key = WorkflowPlanner.ItemKey(step.Name, index);
+                    if (state.Step(key).Status == StepStatus.Completed)
+                    {
+                        // Its task ran and recorded itself before this pass's state landed (a CAS conflict, then this
+                        // pass again): keep the result, do not turn it back into running.
+                        continue;
+                    }
+
                     var itemAttempt = state.Step(key).Attempt + 1;
-                    var itemId = await engine.SubmitStepAsync(state, step, key, itemAttempt, item, index, ct).ConfigureAwait(false);
+                    var itemId = await SubmitOnceAsync(pass, key, itemAttempt, () => engine.SubmitStepAsync(state, step, key, itemAttempt, item, index, ct)).ConfigureAwait(false);
                     state = state.WithStep(key, new StepState { Status = StepStatus.Running, StartedAt = now, Attempt = itemAttempt, TaskId = itemId.ToString("D") });
-                    index++;
                 }
 
                 return state;
             default:
                 return state.WithStep(step.Name, running);
         }
+    }
+
+    /// <summary>
+    /// Submits a step task once per pass: after a CAS conflict the pass runs again on the new state and would submit
+    /// the same tasks again (idempotent, but each costs reads; a map step has many).
+    /// </summary>
+    private static async Task<Guid> SubmitOnceAsync(Pass pass, string key, long attempt, Func<Task<Guid>> submit)
+    {
+        if (!pass.Submitted.TryGetValue((key, attempt), out var id))
+        {
+            id = await submit().ConfigureAwait(false);
+            pass.Submitted[(key, attempt)] = id;
+        }
+
+        return id;
     }
 
     /// <summary>Signal steps that wait: consume the next signal, or fail past the timeout, or schedule a wake-up at it.</summary>
@@ -230,3 +267,6 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
         return state.WithStep(next.Name, state.Step(next.Name) with { Error = StepState.Compensating, TaskId = id.ToString("D") }) with { CurrentSteps = [next.Name] };
     }
 }
+
+/// <summary>One orchestration pass's scope: the step a handler reported, and the step tasks submitted so far.</summary>
+internal sealed record Pass(string? ReportedStep, Dictionary<(string Key, long Attempt), Guid> Submitted);

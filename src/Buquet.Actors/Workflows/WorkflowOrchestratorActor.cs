@@ -58,8 +58,9 @@ internal sealed class WorkflowOrchestratorActor : ReceiveActor
         }
 
         _workflowId = id.GetString()!;
+        var reported = task.Message.TryGetProperty(WorkflowEngine.ReportedStepField, out var step) && step.ValueKind == JsonValueKind.String ? step.GetString() : null;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(task.Context.CancellationToken);
-        _orchestration.RunAsync(_workflowId, _cancel.Token).PipeTo(
+        _orchestration.RunAsync(_workflowId, reported, _cancel.Token).PipeTo(
             Self,
             success: status => new WorkflowOrchestrator.PassFinished(replyTo, status, null),
             failure: error => new WorkflowOrchestrator.PassFinished(replyTo, null, error is AggregateException { InnerException: { } inner } ? inner : error));
