@@ -37,7 +37,13 @@ public static class WorkflowJson
     /// <summary>Serializes a state as a buquet peer writes it.</summary>
     /// <param name="state">The state.</param>
     /// <returns>Compact UTF-8 JSON.</returns>
-    public static byte[] Serialize(WorkflowState state)
+    public static byte[] Serialize(WorkflowState state) => Serialize(state, null);
+
+    /// <summary>The field of a state body that carries the writer's unique token (a .NET addition; buquet peers ignore it and drop it on their next write).</summary>
+    internal const string WriteTokenField = "write_token";
+
+    /// <summary>Serializes a state, with <paramref name="writeToken"/> last when given (every conditional write carries a fresh one).</summary>
+    internal static byte[] Serialize(WorkflowState state, string? writeToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         var w = new JsonOut().BeginObject()
@@ -86,6 +92,7 @@ public static class WorkflowJson
 
         w.Name("created_at").String(state.CreatedAt).Name("updated_at").String(state.UpdatedAt);
         Optional(w, "orchestrator_task_id", state.OrchestratorTaskId);
+        Optional(w, WriteTokenField, writeToken);
         return w.EndObject().ToUtf8();
     }
 

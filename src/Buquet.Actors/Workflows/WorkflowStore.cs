@@ -37,16 +37,22 @@ internal sealed class WorkflowStore(IObjectStore store, IStoreClock clock)
     /// <summary>Creates the state; false when the workflow already exists.</summary>
     public async Task<bool> CreateAsync(WorkflowState state, CancellationToken cancellationToken)
     {
-        var put = await store.PutAsync(WorkflowKeys.State(state.Id), WorkflowJson.Serialize(state), PutCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+        var put = await store.PutAsync(WorkflowKeys.State(state.Id), Body(state), PutCondition.IfNoneMatch, cancellationToken).ConfigureAwait(false);
         return put.Succeeded;
     }
 
     /// <summary>Writes <paramref name="state"/> if the stored one still has <paramref name="etag"/>.</summary>
     public async Task<bool> TryReplaceAsync(WorkflowState state, string etag, CancellationToken cancellationToken)
     {
-        var put = await store.PutAsync(WorkflowKeys.State(state.Id), WorkflowJson.Serialize(state), PutCondition.IfMatch(etag), cancellationToken).ConfigureAwait(false);
+        var put = await store.PutAsync(WorkflowKeys.State(state.Id), Body(state), PutCondition.IfMatch(etag), cancellationToken).ConfigureAwait(false);
         return put.Succeeded;
     }
+
+    /// <summary>
+    /// The state's body with a fresh write token: two writers of the same logical state (same store-clock instant)
+    /// never write the same bytes, so never the same ETag, and a stale If-Match can never succeed on an equal copy.
+    /// </summary>
+    internal static byte[] Body(WorkflowState state) => WorkflowJson.Serialize(state, Guid.NewGuid().ToString("N"));
 
     /// <summary>
     /// Applies <paramref name="change"/> (null: nothing to write) to the current state with a CAS; a conflict re-reads
