@@ -22,6 +22,9 @@ internal sealed record WorkerRuntime(
     public bool Claims(string taskType) =>
         Handlers.Handles(taskType) && (Settings.TaskTypes.Count == 0 || Settings.TaskTypes.Contains(taskType, StringComparer.Ordinal));
 
+    /// <summary>True when this worker may claim <paramref name="task"/>: its type, and the type's claim filter.</summary>
+    public bool Claims(TaskRecord task) => Claims(task.TaskType) && Handlers.Accepts(task);
+
     /// <summary>Task schemas checked before each handler runs (<c>buquet.worker.validate-input</c>), or null when off.</summary>
     public Schemas.SchemaCache? Schemas { get; init; }
 

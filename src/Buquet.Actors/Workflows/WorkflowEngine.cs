@@ -37,11 +37,11 @@ internal sealed class WorkflowEngine
     public IReadOnlyDictionary<string, WorkflowDefinition> Definitions { get; }
 
     /// <summary>
-    /// Submits an orchestrator task (<c>{"workflow_id": id}</c>, plus <c>"step"</c> when a step handler recorded that
-    /// step's outcome: that pass reads no other step's task) under <paramref name="idempotencyKey"/>.
+    /// Submits an orchestrator task (<c>{"workflow_id": id, "type": workflow type}</c>, plus <c>"step"</c> when a step
+    /// handler recorded that step's outcome: that pass reads no other step's task) under <paramref name="idempotencyKey"/>.
     /// </summary>
-    public Task<Protocol.TaskRecord> SubmitOrchestrateAsync(string workflowId, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken, string? reportedStep = null) =>
-        Client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId, reportedStep), new SubmitOptions { IdempotencyKey = idempotencyKey, RunAt = runAt }, cancellationToken);
+    public Task<Protocol.TaskRecord> SubmitOrchestrateAsync(string workflowId, string type, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken, string? reportedStep = null) =>
+        Client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId, type, reportedStep), new SubmitOptions { IdempotencyKey = idempotencyKey, RunAt = runAt }, cancellationToken);
 
     /// <summary>Submits a step (or map element) task: input <c>{"workflow_id","step","data"}</c> (+ <c>item</c>, <c>index</c>), key <c>{wf}:{step}</c>.</summary>
     public async Task<Guid> SubmitStepAsync(WorkflowState state, WorkflowStepDefinition step, string stateKey, long attempt, JsonElement? item, int? index, CancellationToken cancellationToken)
@@ -75,9 +75,18 @@ internal sealed class WorkflowEngine
         return task.Id;
     }
 
-    public static JsonElement OrchestrateInput(string workflowId, string? reportedStep = null)
+    /// <summary>
+    /// The input of an orchestrator task: <c>workflow_id</c> (buquet's one field), the workflow <c>type</c> when known
+    /// (a worker claims only types it has registered, <see cref="Accepts"/>) and the reported step, if any.
+    /// </summary>
+    public static JsonElement OrchestrateInput(string workflowId, string? type, string? reportedStep = null)
     {
         var input = new JsonOut().BeginObject().Name("workflow_id").String(workflowId);
+        if (type is not null)
+        {
+            input.Name(TypeField).String(type);
+        }
+
         if (reportedStep is not null)
         {
             input.Name(ReportedStepField).String(reportedStep);
@@ -85,6 +94,20 @@ internal sealed class WorkflowEngine
 
         return Parse(input.EndObject().ToString());
     }
+
+    /// <summary>The orchestrate input field naming the workflow type (a .NET addition; buquet ignores it).</summary>
+    public const string TypeField = "type";
+
+    /// <summary>
+    /// Whether this worker claims an orchestrator task: yes when its input names a workflow type registered here, or
+    /// names none (buquet Python writes only <c>workflow_id</c>; the pass reads the state and reschedules the task if
+    /// the type is unknown here). Declined tasks stay pending for another worker, no retry used.
+    /// </summary>
+    public bool Accepts(Protocol.TaskRecord task) =>
+        task.Input is not { ValueKind: JsonValueKind.Object } input
+        || !input.TryGetProperty(TypeField, out var type)
+        || type.ValueKind != JsonValueKind.String
+        || Definitions.ContainsKey(type.GetString()!);
 
     /// <summary>The orchestrate input field naming the step whose outcome its handler recorded (a .NET addition; buquet ignores it).</summary>
     public const string ReportedStepField = "step";

@@ -243,7 +243,7 @@ internal sealed class WorkflowOrchestration(WorkflowEngine engine)
             }
 
             // A wake-up at the deadline: a pending task, no worker slot held while waiting.
-            await engine.SubmitOrchestrateAsync(state.Id, $"{state.Id}:orchestrate:wake:{step.Name}:{s.Attempt}", deadline, ct).ConfigureAwait(false);
+            await engine.SubmitOrchestrateAsync(state.Id, state.Type, $"{state.Id}:orchestrate:wake:{step.Name}:{s.Attempt}", deadline, ct).ConfigureAwait(false);
         }
 
         return state;

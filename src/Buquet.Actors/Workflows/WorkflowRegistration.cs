@@ -35,7 +35,8 @@ public static class WorkflowRegistration
             return null;
         }
 
-        handlers.AddActor<JsonElement>(WorkflowTaskTypes.Orchestrate, WorkflowOrchestrator.Props(new WorkflowOrchestration(engine)));
+        handlers.AddActor<JsonElement>(WorkflowTaskTypes.Orchestrate, WorkflowOrchestrator.Props(new WorkflowOrchestration(engine)))
+            .ClaimOnly(WorkflowTaskTypes.Orchestrate, engine.Accepts);
         foreach (var definition in engine.Definitions.Values)
         {
             foreach (var step in definition.Steps.Where(s => s.Kind != StepKind.Signal))

@@ -39,7 +39,7 @@ internal sealed class WorkflowStepRunner(WorkflowEngine engine, WorkflowDefiniti
         var result = HandlerInput.Write(value, engine.Json);
         await engine.Store.PutStepResultAsync(state.Id, key, result, CancellationToken.None).ConfigureAwait(false);
         var written = await engine.Store.UpdateAsync(state.Id, (s, now) => Complete(s, key, result, ctx.SkippedSteps, now), CancellationToken.None).ConfigureAwait(false);
-        await engine.SubmitOrchestrateAsync(state.Id, $"{state.Id}:orchestrate:{written?.UpdatedAt}:{key}", null, CancellationToken.None, key).ConfigureAwait(false);
+        await engine.SubmitOrchestrateAsync(state.Id, workflow.Name, $"{state.Id}:orchestrate:{written?.UpdatedAt}:{key}", null, CancellationToken.None, key).ConfigureAwait(false);
         return WorkflowEngine.Parse(new JsonOut().BeginObject().Name("success").Bool(true).Name("result").Element(result).Name("step").String(step.Name).EndObject().ToString());
     }
 
@@ -102,7 +102,7 @@ internal sealed class WorkflowStepRunner(WorkflowEngine engine, WorkflowDefiniti
                 ? s.WithStep(key, current with { Status = StepStatus.Failed, Error = error, TaskId = null })
                 : null; // never turn a success (or a newer attempt) into a failure
         }, CancellationToken.None).ConfigureAwait(false);
-        await engine.SubmitOrchestrateAsync(workflowId, $"{workflowId}:orchestrate:{written?.UpdatedAt}:{key}:failed", null, CancellationToken.None, key).ConfigureAwait(false);
+        await engine.SubmitOrchestrateAsync(workflowId, workflow.Name, $"{workflowId}:orchestrate:{written?.UpdatedAt}:{key}:failed", null, CancellationToken.None, key).ConfigureAwait(false);
         _ = ct;
     }
 
@@ -115,7 +115,7 @@ internal sealed class WorkflowStepRunner(WorkflowEngine engine, WorkflowDefiniti
                 ? s.WithStep(step.Name, current with { Error = outcome, TaskId = null })
                 : null;
         }, CancellationToken.None).ConfigureAwait(false);
-        await engine.SubmitOrchestrateAsync(workflowId, $"{workflowId}:orchestrate:{written?.UpdatedAt}:{step.Name}:compensated", null, CancellationToken.None, step.Name).ConfigureAwait(false);
+        await engine.SubmitOrchestrateAsync(workflowId, workflow.Name, $"{workflowId}:orchestrate:{written?.UpdatedAt}:{step.Name}:compensated", null, CancellationToken.None, step.Name).ConfigureAwait(false);
     }
 
     private async Task<(WorkflowState State, int? Index, JsonElement? Item)> ReadAsync(JsonElement input, CancellationToken ct)

@@ -58,7 +58,7 @@ internal sealed class WorkflowSweeper(WorkflowEngine engine, TimeSpan quietFor)
 
     private async Task RedriveAsync(WorkflowState state, string etag, CancellationToken ct)
     {
-        var task = await engine.SubmitOrchestrateAsync(state.Id, $"{state.Id}:orchestrate:{state.UpdatedAt}", null, ct).ConfigureAwait(false);
+        var task = await engine.SubmitOrchestrateAsync(state.Id, state.Type, $"{state.Id}:orchestrate:{state.UpdatedAt}", null, ct).ConfigureAwait(false);
         var id = task.Id.ToString("D");
         if (state.OrchestratorTaskId != id)
         {

@@ -257,19 +257,4 @@ public sealed class WorkflowRunTests : IAsyncDisposable
         Assert.Equal("changed my mind", cancelled.Error!.Message);
         Assert.Empty(_ran);
     }
-
-    [Fact]
-    public async Task Orchestrate_TypeNotRegisteredHere_RescheduledForAnotherWorkerNotFailed()
-    {
-        var client = Start(new WorkflowDefinition("known").Step("a", Record("a")));
-
-        var state = await client.StartAsync("unknown-here", "sha256:0000000000000000", null, "wf-foreign");
-        await _h.PumpUntilFinishedAsync(1);
-        var task = await _h.GetAsync(Guid.Parse(state.OrchestratorTaskId!));
-
-        Assert.Equal(Buquet.Actors.Protocol.BuquetTaskStatus.Pending, task.Status);
-        Assert.Equal(1, task.RescheduleCount);
-        Assert.Equal(0, task.RetryCount);
-        Assert.Equal(WorkflowStatus.Running, (await client.GetAsync("wf-foreign"))!.Status);
-    }
 }

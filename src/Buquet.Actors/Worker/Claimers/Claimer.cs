@@ -40,6 +40,7 @@ internal static class Claimer
 internal static class ClaimSkips
 {
     public const string Unhandled = "no handler for the task type";
+    public const string Declined = "the handler of the task type declines this task (e.g. a workflow type not registered here)";
     public const string TypeAtLimit = "per-type concurrency limit reached";
     public const string Unavailable = "object store unavailable";
 }

@@ -83,9 +83,9 @@ internal sealed class ClaimerActor : ReceiveActor
             return new Claimer.ClaimResult(_taskId, task.TaskType, ClaimStatus.NotAvailable, null, false, $"status {task.Status}");
         }
 
-        if (!_runtime.Claims(task.TaskType))
+        if (!_runtime.Claims(task))
         {
-            return new Claimer.ClaimResult(_taskId, task.TaskType, ClaimStatus.NotAvailable, null, false, ClaimSkips.Unhandled);
+            return new Claimer.ClaimResult(_taskId, task.TaskType, ClaimStatus.NotAvailable, null, false, _runtime.Claims(task.TaskType) ? ClaimSkips.Declined : ClaimSkips.Unhandled);
         }
 
         var slot = await parent.Ask<Claimer.TypeSlotResult>(new Claimer.ReserveTypeSlot(_taskId, task.TaskType), ReserveTimeout);

@@ -11,6 +11,7 @@ namespace Buquet.Actors.Worker.Handlers;
 public sealed class TaskHandlerRegistry
 {
     private readonly Dictionary<string, TaskHandlerRegistration> _handlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<TaskRecord, bool>> _claimFilters = new(StringComparer.Ordinal);
 
     /// <summary>The registered task types.</summary>
     public IReadOnlyCollection<string> TaskTypes => _handlers.Keys;
@@ -94,6 +95,20 @@ public sealed class TaskHandlerRegistry
     /// <param name="taskType">The task type.</param>
     /// <returns>Whether the worker handles it.</returns>
     public bool Handles(string taskType) => _handlers.ContainsKey(taskType);
+
+    /// <summary>
+    /// Narrows which tasks of a handled type this worker claims: a task the filter declines is skipped at claim time
+    /// like a task of an unhandled type (left pending for another worker, no retry used).
+    /// </summary>
+    internal TaskHandlerRegistry ClaimOnly(string taskType, Func<TaskRecord, bool> accepts)
+    {
+        _claimFilters[taskType] = accepts;
+        return this;
+    }
+
+    /// <summary>True when a handler is registered for the task's type and its claim filter (if any) accepts it.</summary>
+    internal bool Accepts(TaskRecord task) =>
+        Handles(task.TaskType) && (!_claimFilters.TryGetValue(task.TaskType, out var accepts) || accepts(task));
 
     internal bool TryGet(string taskType, out TaskHandlerRegistration registration) =>
         _handlers.TryGetValue(taskType, out registration!);
