@@ -13,17 +13,11 @@ public sealed class WorkflowClaimTests : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _h.DisposeAsync();
 
-    private WorkflowClient Start(params WorkflowDefinition[] definitions)
-    {
-        _h.StartWorker(WorkerHarness.Settings(), new TaskHandlerRegistry().AddWorkflows(_h.Client, null, definitions));
-        return new WorkflowClient(_h.Client);
-    }
-
     [Fact]
     public async Task Orchestrate_InputNamesTypeNotRegisteredHere_NotClaimedNoRetryUsed()
     {
         var known = new WorkflowDefinition("known").Step("a", _ => Task.FromResult("a"));
-        var client = Start(known);
+        var client = _h.StartWorkflows(known);
 
         var foreign = await client.StartAsync("unknown-here", "sha256:0000000000000000", null, "wf-foreign");
         await client.StartAsync(known, null, "wf-known");
@@ -40,7 +34,7 @@ public sealed class WorkflowClaimTests : IAsyncDisposable
     [Fact]
     public async Task Orchestrate_PythonInputWithoutTypeNotRegisteredHere_RescheduledNotFailed()
     {
-        var client = Start(new WorkflowDefinition("known").Step("a", _ => Task.FromResult("a")));
+        var client = _h.StartWorkflows(new WorkflowDefinition("known").Step("a", _ => Task.FromResult("a")));
 
         await client.StartAsync("unknown-here", "sha256:0000000000000000", null, "wf-py-foreign");
         var python = await _h.Client.SubmitAsync(WorkflowTaskTypes.Orchestrate, new Dictionary<string, string> { ["workflow_id"] = "wf-py-foreign" }, new SubmitOptions { IdempotencyKey = "wf-py-foreign:orchestrate:python" });

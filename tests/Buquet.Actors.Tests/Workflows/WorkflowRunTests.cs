@@ -13,11 +13,7 @@ public sealed class WorkflowRunTests : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _h.DisposeAsync();
 
-    private WorkflowClient Start(params WorkflowDefinition[] definitions)
-    {
-        _h.StartWorker(WorkerHarness.Settings(), new TaskHandlerRegistry().AddWorkflows(_h.Client, null, definitions));
-        return new WorkflowClient(_h.Client);
-    }
+    private WorkflowClient Start(params WorkflowDefinition[] definitions) => _h.StartWorkflows(definitions);
 
     private Func<StepContext, Task<string>> Record(string name) => ctx =>
     {
