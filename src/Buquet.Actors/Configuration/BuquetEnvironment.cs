@@ -127,6 +127,7 @@ internal static class BuquetEnvironment
         Text("BUQUET_EXECUTION_LOG", $"{Worker}:execution-log");
         Int("BUQUET_CANCEL_CHECK_INTERVAL", $"{Worker}:cancel-check-interval", "s");
         Bool("BUQUET_VALIDATE_INPUT", $"{Worker}:validate-input");
+        Bool("BUQUET_VALIDATE_OUTPUT", $"{Worker}:validate-output");
         if (Get("BUQUET_HEALTH_PORT") is not null)
         {
             // A port given for the health listener turns it on (as worker --health-port does).

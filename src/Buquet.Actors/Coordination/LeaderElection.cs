@@ -66,6 +66,14 @@ internal sealed class LeaderElection
 
         var acquired = await _lease.TryAcquireAsync(CandidateId, ct);
         Grant = acquired.Grant;
+        if (!acquired.IsHeld && acquired.Current is { } other && other.HolderId != CandidateId)
+        {
+            // Lost the race, or the estimate took a late renewal for an expiry: the holder's term as the synced clock
+            // sees it, so an idle standby looks again when it ends instead of after its longest idle interval.
+            var left = other.ExpiresAt - await _clock.NowAsync(ct);
+            ObservedTermEndsIn = left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+
         return acquired.IsHeld && await IsLeaderNowAsync(ct);
     }
 

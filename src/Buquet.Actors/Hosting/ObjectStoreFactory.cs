@@ -56,7 +56,8 @@ public static class ObjectStoreFactory
                 if (access == StoreAccess.ReadOnly && !Directory.Exists(root))
                 {
                     throw new ObjectStoreConfigurationException(
-                        $"The local store directory '{root}' does not exist (buquet.store.local.path = '{options.Local.Path}'); nothing was created.");
+                        $"The local store directory '{root}' does not exist (buquet.store.local.path = '{options.Local.Path}'); nothing was created.",
+                        StoreConfigurationProblem.LocalStoreMissing);
                 }
 
                 return new SqliteObjectStore(
@@ -70,7 +71,7 @@ public static class ObjectStoreFactory
                 if (!store.Probe.Versioning && !options.S3.AllowNoVersioning)
                 {
                     store.Dispose();
-                    throw new ObjectStoreConfigurationException(S3VersioningAdvice.VersioningOff(store.Probe, s3.Bucket));
+                    throw S3VersioningAdvice.VersioningOffRefusal(store.Probe, s3.Bucket);
                 }
 
                 return store;

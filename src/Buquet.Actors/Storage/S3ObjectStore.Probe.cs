@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -39,6 +40,14 @@ public sealed partial class S3ObjectStore
         return first.CasHolds ? first : await RunProbeOnceAsync(s3, bucket, retry, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Why the bucket could not be read: missing, not reachable, or anything else (credentials, policy).</summary>
+    private static StoreConfigurationProblem Unusable(ObjectStoreUnavailableException e) => e.InnerException switch
+    {
+        AmazonServiceException { ErrorCode: "NoSuchBucket" } => StoreConfigurationProblem.BucketMissing,
+        { } cause when S3Errors.Classify(cause) is S3FailureKind.Transient or S3FailureKind.Throttled => StoreConfigurationProblem.Unreachable,
+        _ => e is ObjectStoreTimeoutException ? StoreConfigurationProblem.Unreachable : StoreConfigurationProblem.Unspecified,
+    };
+
     private static async Task<S3ProbeResult> RunProbeOnceAsync(IAmazonS3 s3, string bucket, S3Retry retry, CancellationToken ct)
     {
         bool versioning;
@@ -49,7 +58,7 @@ public sealed partial class S3ObjectStore
         }
         catch (ObjectStoreUnavailableException e)
         {
-            throw new ObjectStoreConfigurationException($"Bucket '{bucket}' is not usable: {e.Message}", e);
+            throw new ObjectStoreConfigurationException($"Bucket '{bucket}' is not usable: {e.Message}", Unusable(e), e);
         }
 
         var key = ".buquet/probe/" + Guid.NewGuid().ToString("N");

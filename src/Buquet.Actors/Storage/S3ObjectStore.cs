@@ -68,9 +68,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         var probe = await RunProbeAsync(client, options.Bucket, retry, cancellationToken).ConfigureAwait(false);
         if (!probe.CasHolds)
         {
-            throw new ObjectStoreConfigurationException(
-                $"Bucket '{options.Bucket}' at '{options.ServiceUrl ?? options.Region}' cannot be used: {probe.Problem} Conditional writes are the only coordination Buquet has, so the store refuses to run here."
-                + (S3VersioningAdvice.VersionedCasBroken(probe) is { } advice ? " " + advice : ""));
+            throw S3VersioningAdvice.CasBrokenRefusal(probe, options.Bucket, options.ServiceUrl ?? options.Region);
         }
 
         return new S3ObjectStore(client, ownsClient, options.Bucket, retry, probe);

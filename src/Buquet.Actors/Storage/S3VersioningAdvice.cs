@@ -23,6 +23,21 @@ public static class S3VersioningAdvice
         ? $"Bucket '{bucket}' does not have versioning enabled. Do not enable it on this endpoint: it behaves like Ceph RGW (If-Match only with unquoted ETags, If-Match ignored on DELETE), where versioning breaks conditional writes. Set {AllowNoVersioning} instead (task history is then unavailable)."
         : $"Bucket '{bucket}' does not have versioning enabled. Enable it (aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled) or set {AllowNoVersioning} (task history is then unavailable).";
 
+    /// <summary>The refusal of a bucket without versioning (no <c>allow-no-versioning</c>), with its typed problem.</summary>
+    public static ObjectStoreConfigurationException VersioningOffRefusal(S3ProbeResult probe, string bucket) => new(
+        VersioningOff(probe, bucket),
+        VersioningBreaksConditionalWrites(probe) ? StoreConfigurationProblem.VersioningBreaksConditionalWrites : StoreConfigurationProblem.VersioningOff);
+
+    /// <summary>The refusal of a bucket where conditional writes do not hold (<paramref name="where"/>: its endpoint or region).</summary>
+    public static ObjectStoreConfigurationException CasBrokenRefusal(S3ProbeResult probe, string bucket, string? where)
+    {
+        var advice = VersionedCasBroken(probe);
+        return new(
+            $"Bucket '{bucket}' at '{where}' cannot be used: {probe.Problem} Conditional writes are the only coordination Buquet has, so the store refuses to run here."
+            + (advice is null ? "" : " " + advice),
+            advice is null ? StoreConfigurationProblem.Unspecified : StoreConfigurationProblem.VersioningBreaksConditionalWrites);
+    }
+
     /// <summary>The short form for <c>buquet doctor</c>'s versioning check.</summary>
     public static string VersioningOffShort(S3ProbeResult probe) => VersioningBreaksConditionalWrites(probe)
         ? $"off: keep it off on this endpoint (it behaves like Ceph RGW, where versioning breaks conditional writes) and set {AllowNoVersioning}"

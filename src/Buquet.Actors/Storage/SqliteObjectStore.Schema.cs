@@ -72,13 +72,15 @@ public sealed partial class SqliteObjectStore
             throw new ObjectStoreConfigurationException(
                 $"'{RootDirectory}' holds a local store in the old directory layout (an 'objects' directory, no {SqliteStoreOptions.DatabaseFileName}). " +
                 "This version keeps the local store in one SQLite file and does not read that layout; nothing was changed. " +
-                "Finish or drain its tasks with the previous buquet version, then point buquet.store.local.path (--local-path) at a new directory, or move the old one away.");
+                "Finish or drain its tasks with the previous buquet version, then point buquet.store.local.path (--local-path) at a new directory, or move the old one away.",
+                StoreConfigurationProblem.OldLocalLayout);
         }
 
         if (!exists && !_options.CreateIfMissing)
         {
             throw new ObjectStoreConfigurationException(
-                $"No local store at '{RootDirectory}' ({SqliteStoreOptions.DatabaseFileName} does not exist); nothing was created. Check buquet.store.local.path (--local-path).");
+                $"No local store at '{RootDirectory}' ({SqliteStoreOptions.DatabaseFileName} does not exist); nothing was created. Check buquet.store.local.path (--local-path).",
+                StoreConfigurationProblem.LocalStoreMissing);
         }
 
         Directory.CreateDirectory(RootDirectory);

@@ -40,4 +40,36 @@ public sealed class ObjectStoreConfigurationException : Exception
 
     /// <summary>Creates the exception.</summary>
     public ObjectStoreConfigurationException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>Creates the exception for a known <paramref name="problem"/>.</summary>
+    public ObjectStoreConfigurationException(string message, StoreConfigurationProblem problem, Exception? innerException = null)
+        : base(message, innerException) => Problem = problem;
+
+    /// <summary>What is wrong, for tools that suggest a fix (the message says it for people).</summary>
+    public StoreConfigurationProblem Problem { get; }
+}
+
+/// <summary>Why a store was refused at start-up (<see cref="ObjectStoreConfigurationException.Problem"/>).</summary>
+public enum StoreConfigurationProblem
+{
+    /// <summary>Anything else: credentials refused, a broken database, conditional writes that do not hold.</summary>
+    Unspecified,
+
+    /// <summary>The bucket does not exist (S3 <c>NoSuchBucket</c>).</summary>
+    BucketMissing,
+
+    /// <summary>The endpoint did not answer: transport failure, refused connection, time-out, server error.</summary>
+    Unreachable,
+
+    /// <summary>The local store directory or database does not exist and may not be created.</summary>
+    LocalStoreMissing,
+
+    /// <summary>The local store directory holds the old directory layout, which this version does not read.</summary>
+    OldLocalLayout,
+
+    /// <summary>The endpoint behaves like Ceph RGW, where bucket versioning breaks conditional writes.</summary>
+    VersioningBreaksConditionalWrites,
+
+    /// <summary>Bucket versioning is off and running without it was not allowed.</summary>
+    VersioningOff,
 }

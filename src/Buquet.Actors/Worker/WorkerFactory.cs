@@ -44,7 +44,7 @@ internal static class WorkerFactory
         };
         return new WorkerRuntime(settings, repository, handlers, timeProvider, random ?? Jitter.Default, logs)
         {
-            Schemas = settings.ValidateInput ? new Schemas.SchemaCache(store, timeProvider, settings.SchemaRefreshInterval) : null,
+            Schemas = settings.ValidateInput || settings.ValidateOutput ? new Schemas.SchemaCache(store, timeProvider, settings.SchemaRefreshInterval) : null,
         };
     }
 

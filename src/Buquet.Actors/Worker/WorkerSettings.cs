@@ -103,6 +103,9 @@ internal sealed record WorkerSettings
     /// <summary>Check each task's input against its type's schema before the handler runs (<c>worker.validate-input</c>).</summary>
     public bool ValidateInput { get; init; }
 
+    /// <summary>Check each handler's output against its type's schema before completing the task (<c>worker.validate-output</c>).</summary>
+    public bool ValidateOutput { get; init; }
+
     /// <summary>How long a read schema is used before it is read again (<c>worker.schema-refresh-interval</c>).</summary>
     public TimeSpan SchemaRefreshInterval { get; init; } = Configuration.BuquetDefaults.WorkerSchemaRefreshInterval;
 
@@ -129,6 +132,7 @@ internal sealed record WorkerSettings
             WakeHints = options.Queue.WakeHints,
             IndexDeleteBatchWindow = w.IndexDeleteBatchWindow,
             ValidateInput = w.ValidateInput,
+            ValidateOutput = w.ValidateOutput,
             SchemaRefreshInterval = w.SchemaRefreshInterval,
         };
     }

@@ -64,7 +64,7 @@ internal sealed class CliHost(GlobalOptions globals, CliEnvironment environment)
             "Fix the part named above: a JSON Schema draft 2020-12 object (or true/false); a $ref must point inside it, e.g. '#/$defs/address'."),
         JsonException e => CliException.User("Invalid JSON: " + e.Message, "Pass valid JSON, e.g. -i '{\"n\": 1}', or a file with -i @input.json."),
         ArgumentException or FormatException => CliException.User(error.Message, "Check the value named above; 'buquet <command> --help' lists the accepted forms."),
-        ObjectStoreConfigurationException e => CliException.Infrastructure(e.Message, StoreHint(e.Message), e),
+        ObjectStoreConfigurationException e => CliException.Infrastructure(e.Message, StoreHint(e.Problem), e),
         ObjectStoreUnavailableException e => CliException.Infrastructure(
             "The store did not answer: " + e.Message,
             "Check that the endpoint is reachable and the credentials are valid (S3_ENDPOINT, AWS_ACCESS_KEY_ID); " + DoctorHint, e),
@@ -74,18 +74,14 @@ internal sealed class CliHost(GlobalOptions globals, CliEnvironment environment)
         _ => CliException.Infrastructure($"Unexpected {error.GetType().Name}: {error.Message}", DoctorHint + " If it persists, report it with the command line used.", error),
     };
 
-    private static string StoreHint(string message) =>
-        message.Contains("NoSuchBucket", StringComparison.OrdinalIgnoreCase) || message.Contains("bucket does not exist", StringComparison.OrdinalIgnoreCase)
-            ? "Create the bucket (with versioning on) or fix --bucket / S3_BUCKET. " + DoctorHint
-            : message.Contains("transport failure", StringComparison.OrdinalIgnoreCase) || message.Contains("refused", StringComparison.OrdinalIgnoreCase) || message.Contains("timed out", StringComparison.OrdinalIgnoreCase)
-                ? "Check that the endpoint is reachable (--endpoint / S3_ENDPOINT) and the server is running. " + DoctorHint
-                : message.Contains("No local store at", StringComparison.Ordinal) || (message.Contains("local store directory", StringComparison.Ordinal) && message.Contains("does not exist", StringComparison.Ordinal))
-                    ? "Check --local-path (buquet.store.local.path, default ./buquet-data) and the working directory; 'buquet submit' or 'buquet worker' creates the store."
-                : message.Contains("old directory layout", StringComparison.Ordinal)
-                    ? "Point --local-path (buquet.store.local.path) at a new directory; the old layout is not read by this version."
-                : message.Contains("breaks conditional writes", StringComparison.Ordinal)
-                    ? "Set " + S3VersioningAdvice.AllowNoVersioning + "; do not enable versioning on this endpoint."
-                : message.Contains("versioning enabled", StringComparison.OrdinalIgnoreCase)
-                    ? "Enable bucket versioning, or set buquet.store.s3.allow-no-versioning = true to run without task history."
-                    : "Check --endpoint/--bucket (S3_ENDPOINT, S3_BUCKET) and the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). " + DoctorHint;
+    private static string StoreHint(StoreConfigurationProblem problem) => problem switch
+    {
+        StoreConfigurationProblem.BucketMissing => "Create the bucket (with versioning on) or fix --bucket / S3_BUCKET. " + DoctorHint,
+        StoreConfigurationProblem.Unreachable => "Check that the endpoint is reachable (--endpoint / S3_ENDPOINT) and the server is running. " + DoctorHint,
+        StoreConfigurationProblem.LocalStoreMissing => "Check --local-path (buquet.store.local.path, default ./buquet-data) and the working directory; 'buquet submit' or 'buquet worker' creates the store.",
+        StoreConfigurationProblem.OldLocalLayout => "Point --local-path (buquet.store.local.path) at a new directory; the old layout is not read by this version.",
+        StoreConfigurationProblem.VersioningBreaksConditionalWrites => "Set " + S3VersioningAdvice.AllowNoVersioning + "; do not enable versioning on this endpoint.",
+        StoreConfigurationProblem.VersioningOff => "Enable bucket versioning, or set buquet.store.s3.allow-no-versioning = true to run without task history.",
+        _ => "Check --endpoint/--bucket (S3_ENDPOINT, S3_BUCKET) and the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). " + DoctorHint,
+    };
 }

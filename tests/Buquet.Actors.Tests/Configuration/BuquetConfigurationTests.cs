@@ -127,6 +127,18 @@ public sealed class BuquetConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_BuquetValidateOutput_TurnsWorkerOutputValidationOn()
+    {
+        var off = BuquetOptions.Load(BuquetConfiguration.Build([], Env()));
+        var on = BuquetOptions.Load(BuquetConfiguration.Build([], Env(("BUQUET_VALIDATE_OUTPUT", "true"))));
+
+        Assert.False(off.Worker.ValidateOutput);
+        Assert.True(on.Worker.ValidateOutput);
+        Assert.False(on.Worker.ValidateInput);
+        Assert.True(Buquet.Actors.Worker.WorkerSettings.FromOptions(on, "worker-x").ValidateOutput);
+    }
+
+    [Fact]
     public void Build_AwsRegionWithoutS3Region_IsTheFallback()
     {
         var options = BuquetOptions.Bind(BuquetConfiguration.Build([], Env(("AWS_REGION", "ap-south-1"))));

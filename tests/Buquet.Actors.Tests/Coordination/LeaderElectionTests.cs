@@ -135,6 +135,28 @@ public sealed class LeaderElectionTests
         Assert.True(highestToken > 1, $"seed {seed}: leadership never changed hands");
     }
 
+    [Fact]
+    public async Task RunRoundAsync_EstimateSawExpiryButAcquireFoundHolder_ObservedTermEndsInSet()
+    {
+        var a = Candidate("a");
+        var aheadClock = new AheadEstimateClock(_time, TimeSpan.FromSeconds(10)); // a late renewal looks expired
+        var b = new LeaderElection(new ObjectLease(_store, aheadClock, Key, Ttl), aheadClock, "b");
+        Assert.True(await a.RunRoundAsync());
+        _time.Advance(Ttl - TimeSpan.FromSeconds(5));
+
+        Assert.False(await b.RunRoundAsync());
+
+        Assert.Equal(TimeSpan.FromSeconds(5), b.ObservedTermEndsIn);
+    }
+
+    /// <summary>A store clock whose estimate runs <paramref name="ahead"/> of its synced reading.</summary>
+    private sealed class AheadEstimateClock(TimeProvider time, TimeSpan ahead) : IStoreClock
+    {
+        public ValueTask<DateTimeOffset> NowAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(time.GetUtcNow());
+
+        public ValueTask<DateTimeOffset> EstimateNowAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(time.GetUtcNow() + ahead);
+    }
+
     private LeaderElection Candidate(string id)
     {
         var clock = new StoreClock(_store, _time, TimeSpan.Zero);

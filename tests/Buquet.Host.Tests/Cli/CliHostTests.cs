@@ -35,10 +35,28 @@ public sealed class CliHostTests
     [Fact]
     public async Task StoreRefusedAtOpen_ExitsTwo()
     {
-        var run = await InProcessCli.RunAsync(["status", Guid.NewGuid().ToString(), "--json"], (_, _) => throw new ObjectStoreConfigurationException("Bucket 'b' is not usable: HTTP 404 NoSuchBucket"));
+        var run = await InProcessCli.RunAsync(["status", Guid.NewGuid().ToString(), "--json"], (_, _) => throw new ObjectStoreConfigurationException("Bucket 'b' is not usable: HTTP 404 NoSuchBucket", StoreConfigurationProblem.BucketMissing));
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("\"exit_code\": 2", run.Stdout);
         Assert.Contains("Suggestion: Create the bucket", run.Stderr);
+    }
+
+    [Theory]
+    [InlineData(StoreConfigurationProblem.BucketMissing, "Create the bucket")]
+    [InlineData(StoreConfigurationProblem.Unreachable, "Check that the endpoint is reachable")]
+    [InlineData(StoreConfigurationProblem.LocalStoreMissing, "Check --local-path")]
+    [InlineData(StoreConfigurationProblem.OldLocalLayout, "the old layout is not read")]
+    [InlineData(StoreConfigurationProblem.VersioningBreaksConditionalWrites, "do not enable versioning on this endpoint")]
+    [InlineData(StoreConfigurationProblem.VersioningOff, "Enable bucket versioning")]
+    [InlineData(StoreConfigurationProblem.Unspecified, "the credentials (AWS_ACCESS_KEY_ID")]
+    public async Task StoreRefusedAtOpen_Problem_SuggestionFromTheProblemNotTheMessage(StoreConfigurationProblem problem, string suggestion)
+    {
+        // The same message every time: the suggestion follows the typed problem only.
+        var run = await InProcessCli.RunAsync(["list"], (_, _) => throw new ObjectStoreConfigurationException("Bucket 'b' is not usable: NoSuchBucket refused timed out", problem));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Suggestion: ", run.Stderr);
+        Assert.Contains(suggestion, run.Stderr);
     }
 }

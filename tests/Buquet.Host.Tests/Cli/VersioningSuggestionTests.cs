@@ -10,7 +10,7 @@ public sealed class VersioningSuggestionTests
     public async Task StoreRefused_RgwLikeVersioningOff_SuggestsAllowNoVersioning()
     {
         var probe = new S3ProbeResult(true, null, UnquotedIfMatch: true, ConditionalDelete: false, Versioning: false);
-        var refusal = new ObjectStoreConfigurationException(S3VersioningAdvice.VersioningOff(probe, "jobs"));
+        var refusal = S3VersioningAdvice.VersioningOffRefusal(probe, "jobs");
 
         var run = await InProcessCli.RunAsync(["list"], (_, _) => throw refusal);
 
@@ -23,7 +23,7 @@ public sealed class VersioningSuggestionTests
     public async Task StoreRefused_AwsLikeVersioningOff_SuggestsEnablingVersioning()
     {
         var probe = new S3ProbeResult(true, null, UnquotedIfMatch: false, ConditionalDelete: true, Versioning: false);
-        var refusal = new ObjectStoreConfigurationException(S3VersioningAdvice.VersioningOff(probe, "jobs"));
+        var refusal = S3VersioningAdvice.VersioningOffRefusal(probe, "jobs");
 
         var run = await InProcessCli.RunAsync(["list"], (_, _) => throw refusal);
 
@@ -34,7 +34,7 @@ public sealed class VersioningSuggestionTests
     public async Task StoreRefused_VersionedRgwCasBroken_SuggestsAllowNoVersioning()
     {
         var probe = new S3ProbeResult(false, "If-Match with the current ETag got 412 in both quoted and unquoted form (RGW 16.2 does this with bucket versioning on).", false, false, Versioning: true);
-        var refusal = new ObjectStoreConfigurationException($"Bucket 'jobs' cannot be used: {probe.Problem} {S3VersioningAdvice.VersionedCasBroken(probe)}");
+        var refusal = S3VersioningAdvice.CasBrokenRefusal(probe, "jobs", "http://rgw:7480");
 
         var run = await InProcessCli.RunAsync(["list"], (_, _) => throw refusal);
 

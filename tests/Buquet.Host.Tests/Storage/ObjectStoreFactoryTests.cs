@@ -36,6 +36,7 @@ public sealed class ObjectStoreFactoryTests
         var e = await Assert.ThrowsAsync<ObjectStoreConfigurationException>(() => ObjectStoreFactory.CreateAsync(options, StoreAccess.ReadOnly));
 
         Assert.Contains("No local store", e.Message, StringComparison.Ordinal);
+        Assert.Equal(StoreConfigurationProblem.LocalStoreMissing, e.Problem);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.StorePath));
     }
 
@@ -49,6 +50,7 @@ public sealed class ObjectStoreFactoryTests
         var e = await Assert.ThrowsAsync<ObjectStoreConfigurationException>(() => ObjectStoreFactory.CreateAsync(options));
 
         Assert.Contains("old directory layout", e.Message, StringComparison.Ordinal);
+        Assert.Equal(StoreConfigurationProblem.OldLocalLayout, e.Problem);
         Assert.False(File.Exists(Path.Combine(dir.StorePath, "buquet.db")));
     }
 

@@ -53,7 +53,15 @@ public sealed class WorkerOptions
     public bool ValidateInput { get; set; }
 
     /// <summary>
-    /// With <see cref="ValidateInput"/>: how long a task type's schema is used before it is read again
+    /// Check each handler's output against its type's output schema before the task is completed (<c>validate-output</c>,
+    /// env <c>BUQUET_VALIDATE_OUTPUT</c>): an output that does not match fails the task for good (no retries), naming the
+    /// failing paths; nothing of it is stored. Types without an output schema complete unchecked.
+    /// </summary>
+    /// <value>The default is false (no schema reads).</value>
+    public bool ValidateOutput { get; set; }
+
+    /// <summary>
+    /// With <see cref="ValidateInput"/> or <see cref="ValidateOutput"/>: how long a task type's schema is used before it is read again
     /// (<c>schema-refresh-interval</c>): one GET per task type in use per interval, none per task.
     /// </summary>
     /// <value>The default is 60 s.</value>

@@ -140,7 +140,7 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_runtime.Schemas is { } schemas && await CheckInputSchemaAsync(schemas, input) is { } refused)
+        if (_runtime.Settings.ValidateInput && _runtime.Schemas is { } schemas && await CheckInputSchemaAsync(schemas, input) is { } refused)
         {
             await FinishAsync(refused);
             return;
@@ -241,12 +241,12 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
         }
     }
 
-    private Task OnHandlerDoneAsync(Executor.HandlerDone done)
+    private async Task OnHandlerDoneAsync(Executor.HandlerDone done)
     {
         if (_finished)
         {
             _logger.LogWarning("Late result of abandoned task {TaskId} discarded", Task.Id);
-            return System.Threading.Tasks.Task.CompletedTask;
+            return;
         }
 
         _output = done.Output;
@@ -255,10 +255,19 @@ internal sealed partial class ExecutorActor : ReceiveActor, IWithTimers
         var reason = (TaskCancellationReason)_reason;
         if (reason == TaskCancellationReason.LeaseLost)
         {
-            return FinishAsync(new Decision(DecisionKind.Discard, "lease lost"));
+            await FinishAsync(new Decision(DecisionKind.Discard, "lease lost"));
+            return;
         }
 
-        return FinishAsync(OutcomePolicy.Decide(done.Error, reason));
+        var decision = OutcomePolicy.Decide(done.Error, reason);
+        if (decision.Kind == DecisionKind.Complete && _runtime.Settings.ValidateOutput && _runtime.Schemas is { } schemas
+            && await CheckSchemaAsync(schemas, Schemas.SchemaPart.Output, _output) is { } refused)
+        {
+            _output = null;
+            decision = refused;
+        }
+
+        await FinishAsync(decision);
     }
 
     private Task AbandonAsync()

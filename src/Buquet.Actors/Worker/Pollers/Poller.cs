@@ -60,8 +60,8 @@ internal static class Poller
         }
     }
 
-    /// <summary>The poller's state: polls made, idle flag, hint-triggered wake-ups.</summary>
-    public sealed record State(int Polls, bool Idle, int HintWakeUps) : IPollerMessage;
+    /// <summary>The poller's state: polls made, idle flag, hint-triggered wake-ups, shards it polls while active.</summary>
+    public sealed record State(int Polls, bool Idle, int HintWakeUps, int Shards) : IPollerMessage;
 
     /// <summary>Time to HEAD the wake-up hint.</summary>
     internal sealed class HintTick

@@ -17,6 +17,7 @@ internal sealed partial class PollerActor
     private int _emptyPolls;
     private bool _wakePoll;
     private bool _pollAfterBatch;
+    private bool _listedAll; // a poll since start covered every shard (after the first hint HEAD, which precedes it)
     private bool _hintKnown;
     private string? _hintETag;
     private DateTimeOffset? _nextDue;
@@ -28,7 +29,12 @@ internal sealed partial class PollerActor
 
     private bool IdleModeOn => _polling.IdleMaxInterval > TimeSpan.Zero;
 
-    /// <summary>An empty poll (or a batch that claimed nothing): back off, and go idle after enough of them.</summary>
+    /// <summary>
+    /// An empty poll (or a batch that claimed nothing): back off, and go idle after enough of them. Idle trusts the hint
+    /// for everything made ready before its first HEAD, so a poller that has not yet listed every shard since it started
+    /// (with shard leasing it starts with none and may count its empty polls into idle before the first lease tick
+    /// lands) makes its first full discovery at once instead of one idle interval later.
+    /// </summary>
     private void AfterEmptyPoll()
     {
         _emptyPolls++;
@@ -37,7 +43,7 @@ internal sealed partial class PollerActor
             EnterIdle();
         }
 
-        Schedule(_idle ? IdlePollDelay() : _interval.NextIdle());
+        Schedule(!_idle ? _interval.NextIdle() : _listedAll ? IdlePollDelay() : TimeSpan.Zero);
     }
 
     private void EnterIdle()

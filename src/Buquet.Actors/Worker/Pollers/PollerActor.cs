@@ -97,7 +97,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     private void ReceiveCommon()
     {
-        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
+        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps, _shards.Count)));
         Receive<WorkerActivity.Changed>(m => _fleetSize = m.FleetSize);
         Receive<Poller.StopPolling>(_ =>
         {
@@ -109,7 +109,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     /// <summary>The worker is shutting down: no more requests; ticks already queued are dropped.</summary>
     private void Stopped()
     {
-        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps)));
+        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps, _shards.Count)));
         Receive<WorkerActivity.Changed>(_ => { });
         Receive<Poller.PollTick>(_ => { });
         Receive<Poller.HintTick>(_ => { });
@@ -196,6 +196,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
             var now = await ApproximateNowAsync();
             scan = await _scanner.NextAsync(_runtime.Store, shards, _free, now);
             NoteDueBuckets(scan, now);
+            _listedAll |= shards.Count >= _allShards.Count;
         }
         catch (ObjectStoreUnavailableException ex)
         {

@@ -41,6 +41,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     private int _batchPending;
     private int _batchClaimed;
     private long _spawned;
+    private IReadOnlyList<string>? _ownedShards; // the latest shard-lease report, for a restarted poller
 
     public WorkerSupervisorActor(WorkerRuntime runtime, IReadOnlyList<string> shards, WorkerCompanions companions, IActorRef? activity)
     {
@@ -60,10 +61,14 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     private void Running()
     {
         _phase = WorkerPhase.Running;
-        Receive<Poller.Started>(_ => Sender.Tell(new Poller.Capacity(Free)));
+        Receive<Poller.Started>(_ => OnPollerStarted());
         Receive<Poller.Candidates>(OnCandidates);
         Receive<Claimer.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: true));
-        Receive<ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new Poller.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
+        Receive<ShardLeasing.OwnedShardsChanged>(m =>
+        {
+            _ownedShards = [.. m.Shards.Order(StringComparer.Ordinal)];
+            _poller?.Tell(new Poller.SetShards(_ownedShards));
+        });
         ReceiveInFlight(running: true);
         ReceiveShutdown();
     }
@@ -113,6 +118,21 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         {
             _shardLease = Context.ActorOf(Maintenance.MaintenanceSupervision.Supervised(shardLease(Self, _activity), "shard-lease"), "shard-lease-supervisor");
         }
+    }
+
+    /// <summary>
+    /// A poller (re)started: its capacity, and the owned shards when they are not those its props were built with. A
+    /// restarted poller is built from the first props (with shard leasing: no shard), and a <see cref="Poller.SetShards"/>
+    /// sent while it was down went to dead letters (a backoff supervisor does not keep messages for a stopped child).
+    /// </summary>
+    private void OnPollerStarted()
+    {
+        if (_ownedShards is { } owned && !owned.SequenceEqual(_initialShards, StringComparer.Ordinal))
+        {
+            Sender.Tell(new Poller.SetShards(owned));
+        }
+
+        Sender.Tell(new Poller.Capacity(Free));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;

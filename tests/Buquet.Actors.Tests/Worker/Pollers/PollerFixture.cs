@@ -74,10 +74,10 @@ internal sealed class PollerFixture : IAsyncDisposable
 
     public IActorRef? Actor { get; private set; }
 
-    /// <summary>Starts the poller over every shard and grants it <paramref name="free"/> slots.</summary>
-    public async Task<IActorRef> StartAsync(int? free = null)
+    /// <summary>Starts the poller over <paramref name="shards"/> (default every shard) and grants it <paramref name="free"/> slots.</summary>
+    public async Task<IActorRef> StartAsync(int? free = null, IReadOnlyList<string>? shards = null)
     {
-        Actor = System.ActorOf(Poller.Props(Runtime, Supervisor, Runtime.Repository.Shards.All, Activity), "poller");
+        Actor = System.ActorOf(Poller.Props(Runtime, Supervisor, shards ?? Runtime.Repository.Shards.All, Activity), "poller");
         await StateAsync();
         Assert.IsType<Poller.Started>(Supervisor.Take());
         Actor.Tell(new Poller.Capacity(free ?? Runtime.Settings.Concurrency), Supervisor);
