@@ -50,6 +50,15 @@ internal sealed class HistoryPrefill(IObjectStore store, BuquetClientOptions cli
         {
             var submitted = await client.SubmitAsync(handler, input, null, c);
             var claim = await repository.ClaimAsync(submitted.Id, WorkerId, c);
+            for (var retry = 0; retry < 5 && claim.Status == ClaimStatus.NotAvailable; retry++)
+            {
+                // The store clock's estimate can step back by a few ms when it re-syncs (the first sync's latency, e.g.
+                // JIT, made it run ahead), so a task stamped available "now" may not be available yet: wait it out.
+                var wait = submitted.AvailableAt - await client.GetStoreTimeAsync(c);
+                await Task.Delay(wait > TimeSpan.Zero ? wait + TimeSpan.FromMilliseconds(1) : TimeSpan.FromMilliseconds(1), time, c);
+                claim = await repository.ClaimAsync(submitted.Id, WorkerId, c);
+            }
+
             if (!claim.Claimed)
             {
                 throw new InvalidOperationException($"History pre-fill could not claim its own task {submitted.Id}: {claim.Status} {claim.Message}. Is a worker running on this store?");

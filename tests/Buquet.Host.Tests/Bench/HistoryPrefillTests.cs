@@ -32,4 +32,56 @@ public sealed class HistoryPrefillTests
         Assert.Empty((await store.ListAsync(new ListRequest(TaskKeys.ReadyRoot))).Objects);
         Assert.Empty((await store.ListAsync(new ListRequest(TaskKeys.LeasesRoot))).Objects);
     }
+
+    [Fact]
+    public async Task RunAsync_StoreClockStepsBack_ClaimsEveryTask()
+    {
+        // The first clock syncs read 50 ms ahead (as when a sync's latency was high), later ones do not: the first tasks
+        // are stamped available 50 ms after the time their claims then read.
+        var store = new SteppingClockStore(new InMemoryObjectStore(), TimeSpan.FromMilliseconds(50));
+        var options = new BuquetClientOptions { ClockResyncInterval = TimeSpan.Zero };
+
+        var result = await new HistoryPrefill(store, options, TimeProvider.System, _ => { }).RunAsync(3, "buquet.echo", CancellationToken.None);
+
+        Assert.Equal(3, result.Tasks);
+        Assert.True(store.Reads > 3, $"the clock synced {store.Reads} time(s); the step back needs a fourth sync");
+        foreach (var obj in (await store.ListAsync(new ListRequest(TaskKeys.TasksRoot))).Objects)
+        {
+            Assert.Equal(BuquetTaskStatus.Completed, TaskJson.Parse((await store.GetAsync(obj.Key))!.Body, obj.Key).Status);
+        }
+    }
+
+    /// <summary>Answers the first three server-time reads <c>ahead</c> of the inner store's clock, every later one exactly.</summary>
+    private sealed class SteppingClockStore(IObjectStore inner, TimeSpan ahead) : IObjectStore
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public StoreCapabilities Capabilities => inner.Capabilities;
+
+        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) =>
+            inner.GetVersionAsync(key, versionId, cancellationToken);
+
+        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
+
+        public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
+            inner.PutAsync(key, body, condition, cancellationToken);
+
+        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(key, ifMatchETag, cancellationToken);
+
+        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => inner.ListAsync(request, cancellationToken);
+
+        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+            inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
+
+        public async Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
+        {
+            var now = await inner.GetServerTimeAsync(cancellationToken);
+            return Interlocked.Increment(ref _reads) <= 3 ? now + ahead : now;
+        }
+    }
 }
