@@ -38,7 +38,16 @@ internal sealed class WorkflowEngine
 
     /// <summary>Submits an orchestrator task (<c>{"workflow_id": id}</c>) under <paramref name="idempotencyKey"/>.</summary>
     public Task<Protocol.TaskRecord> SubmitOrchestrateAsync(string workflowId, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken) =>
-        Client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId), new SubmitOptions { IdempotencyKey = idempotencyKey, RunAt = runAt }, cancellationToken);
+        SubmitOrchestrateAsync(Client, workflowId, idempotencyKey, runAt, cancellationToken);
+
+    /// <summary>Submits an orchestrator task through <paramref name="client"/>: key <paramref name="idempotencyKey"/>, timeout <see cref="WorkflowTaskTypes.OrchestrateTimeout"/>.</summary>
+    public static Task<Protocol.TaskRecord> SubmitOrchestrateAsync(BuquetClient client, string workflowId, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken) =>
+        client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId), new SubmitOptions
+        {
+            IdempotencyKey = idempotencyKey,
+            RunAt = runAt,
+            Timeout = WorkflowTaskTypes.OrchestrateTimeout,
+        }, cancellationToken);
 
     /// <summary>Submits a step (or map element) task: input <c>{"workflow_id","step","data"}</c> (+ <c>item</c>, <c>index</c>), key <c>{wf}:{step}</c>.</summary>
     public async Task<Guid> SubmitStepAsync(WorkflowState state, WorkflowStepDefinition step, string stateKey, long attempt, JsonElement? item, int? index, CancellationToken cancellationToken)

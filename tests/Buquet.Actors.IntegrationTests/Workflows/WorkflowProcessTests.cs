@@ -1,0 +1,154 @@
+using Buquet.Actors.Client;
+using Buquet.Actors.Diagnostics;
+using Buquet.Actors.IntegrationTests.Processes;
+using Buquet.Actors.IntegrationTests.Storage;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Storage;
+using Buquet.Actors.Workflows;
+using Xunit.Abstractions;
+
+namespace Buquet.Actors.IntegrationTests.Workflows;
+
+/// <summary>
+/// Issue 18's fault test with real processes: <c>buquet worker</c> OS processes run the built-in sample
+/// <c>buquet.samples.diamond</c>; the first is SIGKILLed mid-run, a second finishes every workflow. Each step ran as
+/// one task whose executions (the workers' execution logs) completed exactly once, matching the one result object.
+/// Recovery of what the killed worker held rests on short leases (ADR 0023): orchestrator tasks 60 s, the diamond's
+/// steps 10 s, instead of the 300 s task default.
+/// </summary>
+public abstract class WorkflowProcessTests(ITestOutputHelper output)
+{
+    private const int Workflows = 20;
+
+    /// <summary>Not what the test measures: recovery waits for the killed worker's leases (orchestrator 60 s, shard leases 30 s); room for a loaded machine.</summary>
+    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(5);
+
+    private static readonly string[] DiamondSteps = ["a", "b", "c", "d"];
+
+    internal abstract S3TestServer Server { get; }
+
+    [Fact]
+    public async Task Run_WorkerSigkilledMidWorkflow_EveryWorkflowCompletesEachStepOnce()
+    {
+        var bucket = await Server.CreateBucketAsync();
+        var logDir = Path.Combine(Path.GetTempPath(), $"buquet-wf-kill-{Guid.NewGuid():N}");
+        var config = WorkerFleetTests.WriteConfig($"\nbuquet.worker.execution-log = \"{logDir}\"\n");
+        using var store = await S3ObjectStore.CreateAsync(Server.Options(bucket));
+        var client = new BuquetClient(store);
+        var workflows = new WorkflowClient(client);
+        var ids = Enumerable.Range(0, Workflows).Select(i => $"wf-kill-{i:D2}").ToList();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            await workflows.StartAsync(SampleWorkflows.Diamond(), new { order = i }, ids[i]);
+        }
+
+        var first = WorkerProcess.Start(Server, bucket, "wf-first", config);
+        WorkerProcess? second = null;
+        try
+        {
+            var states = await RunUntilAllTerminalAsync(workflows, ids, first, () => second = WorkerProcess.Start(Server, bucket, "wf-second", config));
+            Assert.NotNull(second);
+
+            Assert.All(states, s => Assert.Equal(WorkflowStatus.Completed, s.Status));
+            var stepTasks = (await WorkerFleetTests.ListAllAsync(client)).Values
+                .Where(t => t.TaskType.StartsWith("workflow.step:", StringComparison.Ordinal))
+                .GroupBy(t => (Workflow: t.Input!.Value.GetProperty("workflow_id").GetString()!, Step: t.Input!.Value.GetProperty("step").GetString()!))
+                .ToDictionary(g => g.Key, g => g.ToList());
+            var log = ExecutionLogReader.ReadDirectory(logDir);
+            Assert.Empty(log.BadLines);
+            var executions = log.Executions.ToLookup(e => e.Start.TaskId);
+            var interrupted = 0;
+            for (var i = 0; i < ids.Count; i++)
+            {
+                foreach (var step in DiamondSteps)
+                {
+                    // One task per step (the step was started once), completed by exactly one execution.
+                    var task = Assert.Single(stepTasks[(ids[i], step)]);
+                    Assert.Equal(BuquetTaskStatus.Completed, task.Status);
+                    Assert.Equal(1, states[i].Steps[step].Attempt);
+                    var runs = executions[task.Id].ToList();
+                    Assert.Single(runs, e => e.End?.Outcome == ExecutionOutcomes.Completed);
+                    interrupted += runs.Count(e => e.End is null);
+
+                    // Its one effect: the result object, with the echo of this workflow's input.
+                    var result = (await workflows.GetStepResultAsync(ids[i], step))!.Value;
+                    Assert.Equal(step, result.GetProperty("step").GetString());
+                    Assert.Equal(i, result.GetProperty("order").GetInt32());
+                }
+            }
+
+            output.WriteLine($"step tasks: {stepTasks.Count}; step executions cut by the kill: {interrupted}; " +
+                $"recovered after the kill (attempt > 1): {stepTasks.Values.Count(t => t[0].Attempt > 1)}; " +
+                $"orchestrator executions cut by the kill: {log.Executions.Count(e => e.End is null && e.Start.TaskType == WorkflowTaskTypes.Orchestrate)}");
+        }
+        finally
+        {
+            if (!first.HasExited)
+            {
+                first.Kill();
+            }
+
+            if (second is not null)
+            {
+                await second.StopAsync(TimeSpan.FromSeconds(20));
+                second.Dispose();
+            }
+
+            first.Dispose();
+            File.Delete(config);
+            if (Directory.Exists(logDir))
+            {
+                Directory.Delete(logDir, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Polls the states; SIGKILLs <paramref name="first"/> once a step has completed, then starts the second worker; returns when every workflow is terminal.</summary>
+    private async Task<List<WorkflowState>> RunUntilAllTerminalAsync(WorkflowClient workflows, List<string> ids, WorkerProcess first, Func<WorkerProcess> startSecond)
+    {
+        WorkerProcess? second = null;
+        var started = DateTimeOffset.UtcNow;
+        DateTimeOffset? killedAt = null;
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        while (true)
+        {
+            List<WorkflowState> states = [.. await Task.WhenAll(ids.Select(async id => (await workflows.GetAsync(id))!))];
+            var done = states.Count(s => s.IsTerminal);
+            if (second is null && states.Any(s => s.Steps.Values.Any(step => step.Status == StepStatus.Completed)))
+            {
+                first.Kill();
+                killedAt = DateTimeOffset.UtcNow;
+                Assert.True(done < ids.Count, "every workflow finished before the kill: the test measured nothing");
+                output.WriteLine($"SIGKILLed {first.Id} with {done} of {ids.Count} workflows terminal");
+                second = startSecond();
+            }
+
+            if (second is not null && done == ids.Count)
+            {
+                output.WriteLine($"all {ids.Count} workflows terminal {(DateTimeOffset.UtcNow - killedAt!.Value).TotalSeconds:0.0}s after the kill");
+                return states;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow - started < Guard,
+                $"only {done} of {ids.Count} workflows terminal after {Guard}: " +
+                string.Join(", ", states.GroupBy(s => s.Status).Select(g => $"{g.Key}={g.Count()}")) + Environment.NewLine +
+                WorkerFleetTests.Tail(first.Output()) + Environment.NewLine + WorkerFleetTests.Tail(second?.Output() ?? ""));
+            Assert.True(second is null || !second.HasExited, "the second worker exited: " + WorkerFleetTests.Tail(second?.Output() ?? ""));
+            await poll.WaitForNextTickAsync();
+        }
+    }
+}
+
+/// <summary>On moto (versioned bucket).</summary>
+[Collection("Processes")]
+public sealed class MotoWorkflowProcessTests(ITestOutputHelper output) : WorkflowProcessTests(output)
+{
+    internal override S3TestServer Server => S3TestServer.Moto;
+}
+
+/// <summary>On Ceph RGW (unversioned bucket: BUQUET_ALLOW_NO_VERSIONING=true).</summary>
+[Collection("Processes")]
+public sealed class RgwWorkflowProcessTests(ITestOutputHelper output) : WorkflowProcessTests(output)
+{
+    internal override S3TestServer Server => S3TestServer.Rgw;
+}
