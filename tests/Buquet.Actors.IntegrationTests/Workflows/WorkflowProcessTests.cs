@@ -65,7 +65,9 @@ public abstract class WorkflowProcessTests(ITestOutputHelper output)
                     // One task per step (the step was started once), completed by exactly one execution.
                     var task = Assert.Single(stepTasks[(ids[i], step)]);
                     Assert.Equal(BuquetTaskStatus.Completed, task.Status);
-                    Assert.Equal(1, states[i].Steps[step].Attempt);
+                    // Started at most once; 0 when the killed worker submitted the task but died before writing the
+                    // state (the next pass's submit hit the same idempotency key; the step's runner recorded its end).
+                    Assert.InRange(states[i].Steps[step].Attempt, 0, 1);
                     var runs = executions[task.Id].ToList();
                     Assert.Single(runs, e => e.End?.Outcome == ExecutionOutcomes.Completed);
                     interrupted += runs.Count(e => e.End is null);
