@@ -12,7 +12,7 @@ namespace Buquet.Actors.IntegrationTests.Workflows;
 /// <summary>
 /// Issue 18's fault test with real processes: <c>buquet worker</c> OS processes run the built-in sample
 /// <c>buquet.samples.diamond</c>; the first is SIGKILLed mid-run, a second finishes every workflow. Each step ran as
-/// one task whose executions (the workers' execution logs) completed exactly once, matching the one result object.
+/// one task, completed by one execution (the workers' execution logs show no second completion), with one result object.
 /// Recovery of what the killed worker held rests on short leases (ADR 0023): orchestrator tasks 60 s, the diamond's
 /// steps 10 s, instead of the 300 s task default.
 /// </summary>
@@ -20,8 +20,12 @@ public abstract class WorkflowProcessTests(ITestOutputHelper output)
 {
     private const int Workflows = 20;
 
-    /// <summary>Not what the test measures: recovery waits for the killed worker's leases (orchestrator 60 s, shard leases 30 s); room for a loaded machine.</summary>
-    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(5);
+    /// <summary>Not what the test measures: the first worker's start and first step (a loaded 2-core machine took 2.5 min).</summary>
+    private static readonly TimeSpan FirstStepGuard = TimeSpan.FromMinutes(4);
+
+    /// <summary>Not what the test measures: recovery after the kill waits for the killed worker's leases (orchestrator 60 s,
+    /// steps 10 s, shard leases 30 s) and the second worker's start; 30–130 s seen, room for a loaded machine.</summary>
+    private static readonly TimeSpan RecoveryGuard = TimeSpan.FromMinutes(5);
 
     private static readonly string[] DiamondSteps = ["a", "b", "c", "d"];
 
@@ -46,7 +50,7 @@ public abstract class WorkflowProcessTests(ITestOutputHelper output)
         WorkerProcess? second = null;
         try
         {
-            var states = await RunUntilAllTerminalAsync(workflows, ids, first, () => second = WorkerProcess.Start(Server, bucket, "wf-second", config));
+            var states = await RunUntilAllTerminalAsync(client, ids, first, () => second = WorkerProcess.Start(Server, bucket, "wf-second", config));
             Assert.NotNull(second);
 
             Assert.All(states, s => Assert.Equal(WorkflowStatus.Completed, s.Status));
@@ -68,9 +72,14 @@ public abstract class WorkflowProcessTests(ITestOutputHelper output)
                     // Started at most once; 0 when the killed worker submitted the task but died before writing the
                     // state (the next pass's submit hit the same idempotency key; the step's runner recorded its end).
                     Assert.InRange(states[i].Steps[step].Attempt, 0, 1);
+                    // At most one execution completed it. None logged only when an execution without an end line did:
+                    // the kill fell between its completion write and its log line (or the log is read just before it).
                     var runs = executions[task.Id].ToList();
-                    Assert.Single(runs, e => e.End?.Outcome == ExecutionOutcomes.Completed);
-                    interrupted += runs.Count(e => e.End is null);
+                    var completed = runs.Count(e => e.End?.Outcome == ExecutionOutcomes.Completed);
+                    var cut = runs.Count(e => e.End is null);
+                    Assert.True(completed == 1 || (completed == 0 && cut > 0),
+                        $"{ids[i]}/{step}: task {task.Id} completed by {completed} logged executions, {cut} cut by the kill: " + string.Join("; ", runs));
+                    interrupted += cut;
 
                     // Its one effect: the result object, with the echo of this workflow's input.
                     var result = (await workflows.GetStepResultAsync(ids[i], step))!.Value;
@@ -106,8 +115,9 @@ public abstract class WorkflowProcessTests(ITestOutputHelper output)
     }
 
     /// <summary>Polls the states; SIGKILLs <paramref name="first"/> once a step has completed, then starts the second worker; returns when every workflow is terminal.</summary>
-    private async Task<List<WorkflowState>> RunUntilAllTerminalAsync(WorkflowClient workflows, List<string> ids, WorkerProcess first, Func<WorkerProcess> startSecond)
+    private async Task<List<WorkflowState>> RunUntilAllTerminalAsync(BuquetClient client, List<string> ids, WorkerProcess first, Func<WorkerProcess> startSecond)
     {
+        var workflows = new WorkflowClient(client);
         WorkerProcess? second = null;
         var started = DateTimeOffset.UtcNow;
         DateTimeOffset? killedAt = null;
@@ -121,7 +131,7 @@ public abstract class WorkflowProcessTests(ITestOutputHelper output)
                 first.Kill();
                 killedAt = DateTimeOffset.UtcNow;
                 Assert.True(done < ids.Count, "every workflow finished before the kill: the test measured nothing");
-                output.WriteLine($"SIGKILLed {first.Id} with {done} of {ids.Count} workflows terminal");
+                output.WriteLine($"SIGKILLed {first.Id} {(killedAt.Value - started).TotalSeconds:0.0}s after its start, with {done} of {ids.Count} workflows terminal");
                 second = startSecond();
             }
 
@@ -131,13 +141,37 @@ public abstract class WorkflowProcessTests(ITestOutputHelper output)
                 return states;
             }
 
-            Assert.True(DateTimeOffset.UtcNow - started < Guard,
-                $"only {done} of {ids.Count} workflows terminal after {Guard}: " +
-                string.Join(", ", states.GroupBy(s => s.Status).Select(g => $"{g.Key}={g.Count()}")) + Environment.NewLine +
-                WorkerFleetTests.Tail(first.Output()) + Environment.NewLine + WorkerFleetTests.Tail(second?.Output() ?? ""));
+            var (since, guard) = killedAt is { } k ? (k, RecoveryGuard) : (started, FirstStepGuard);
+            if (DateTimeOffset.UtcNow - since >= guard)
+            {
+                Assert.Fail($"{(killedAt is null ? "no step completed" : "workflows still active")} {guard} after {(killedAt is null ? "the first worker's start" : "the kill")}: " +
+                    $"{done} of {ids.Count} terminal; {await DescribeActiveAsync(client, states)}" + Environment.NewLine +
+                    WorkerFleetTests.Tail(first.Output()) + Environment.NewLine + WorkerFleetTests.Tail(second?.Output() ?? ""));
+            }
+
             Assert.True(second is null || !second.HasExited, "the second worker exited: " + WorkerFleetTests.Tail(second?.Output() ?? ""));
             await poll.WaitForNextTickAsync();
         }
+    }
+
+    /// <summary>For a failure message: each active workflow's running steps with their task's status, shard and last change.</summary>
+    private static async Task<string> DescribeActiveAsync(BuquetClient client, List<WorkflowState> states)
+    {
+        var lines = new List<string>();
+        foreach (var state in states.Where(s => !s.IsTerminal))
+        {
+            var steps = new List<string>();
+            foreach (var (name, step) in state.Steps.Where(p => p.Value.Status == StepStatus.Running))
+            {
+                var task = Guid.TryParse(step.TaskId, out var id) ? await client.GetAsync(id) : null;
+                steps.Add($"{name}: task {step.TaskId} {task?.Status.ToString() ?? "missing"} shard {task?.Shard} attempt {task?.Attempt} updated {task?.UpdatedAt} lease {task?.LeaseExpiresAt}");
+            }
+
+            var orchestrator = Guid.TryParse(state.OrchestratorTaskId, out var o) ? await client.GetAsync(o) : null;
+            lines.Add($"{state.Id} {state.Status} updated {state.UpdatedAt}, orchestrator {orchestrator?.Status.ToString() ?? "missing"}; {string.Join("; ", steps)}");
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 }
 
