@@ -81,6 +81,8 @@ internal static class BuquetOptionsBinder
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MonitorOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RetentionOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(SchedulerOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(WorkflowOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(WorkflowSweeperOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DashboardOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(TelemetryOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ClockOptions))]

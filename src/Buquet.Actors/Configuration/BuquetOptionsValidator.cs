@@ -205,6 +205,9 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
             v.Fail($"buquet.scheduler.default-time-zone = '{scheduler.DefaultTimeZone}' is not a known time zone: use an IANA id such as UTC or Europe/Paris");
         }
 
+        v.Positive("buquet.workflows.sweeper.interval", options.Workflows.Sweeper.Interval);
+        v.Positive("buquet.workflows.sweeper.stuck-after", options.Workflows.Sweeper.StuckAfter);
+
         var dashboard = options.Dashboard;
         v.Range("buquet.dashboard.port", dashboard.Port, 1, 65535);
         var loopback = dashboard.BindAddress is "localhost" || (IPAddress.TryParse(dashboard.BindAddress, out var ip) && IPAddress.IsLoopback(ip));

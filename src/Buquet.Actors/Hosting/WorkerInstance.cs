@@ -87,10 +87,10 @@ internal sealed class WorkerInstance(
         var activity = system.ActorOf(WorkerActivity.Props(), "worker-activity");
         var supervisor = WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(o, runtime), activity: activity);
         registry.Register<BuquetWorker>(supervisor, overwrite: true);
-        if (workflows is not null)
+        if (workflows is not null && o.Workflows.Sweeper.Enabled)
         {
             // Re-drives stuck workflows (orchestrator task missing, ended, or its lease expired); keys dedupe across workers.
-            var sweep = Workflows.WorkflowSweep.Settings.Default;
+            var sweep = Workflows.WorkflowSweep.Settings.FromOptions(o.Workflows.Sweeper);
             system.ActorOf(Workflows.WorkflowSweep.Props(sweep, new Workflows.WorkflowSweeper(workflows, sweep.QuietFor), null, logs.CreateLogger("Buquet.Actors.Workflows.Sweeper")), "workflow-sweeper");
         }
 

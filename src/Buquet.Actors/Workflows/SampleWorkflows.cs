@@ -13,13 +13,19 @@ public static class SampleWorkflows
     /// <summary>The diamond's workflow type.</summary>
     public const string DiamondName = "buquet.samples.diamond";
 
+    /// <summary>
+    /// The diamond's step timeout (each step's task <c>timeout_seconds</c>, so its lease on claim): the steps only echo,
+    /// so a worker killed while running one leaves it recoverable after seconds, not the default 300 s (ADR 0023).
+    /// </summary>
+    public static readonly TimeSpan DiamondStepTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>A new diamond definition.</summary>
     /// <returns>The definition.</returns>
     public static WorkflowDefinition Diamond() => new WorkflowDefinition(DiamondName)
-        .Step("a", Echo)
-        .Step("b", Echo, new StepOptions { DependsOn = ["a"] })
-        .Step("c", Echo, new StepOptions { DependsOn = ["a"] })
-        .Step("d", Echo, new StepOptions { DependsOn = ["b", "c"] });
+        .Step("a", Echo, new StepOptions { Timeout = DiamondStepTimeout })
+        .Step("b", Echo, new StepOptions { DependsOn = ["a"], Timeout = DiamondStepTimeout })
+        .Step("c", Echo, new StepOptions { DependsOn = ["a"], Timeout = DiamondStepTimeout })
+        .Step("d", Echo, new StepOptions { DependsOn = ["b", "c"], Timeout = DiamondStepTimeout });
 
     /// <summary>The samples, by type.</summary>
     /// <returns>Fresh definitions.</returns>

@@ -73,7 +73,7 @@ public sealed class WorkflowClient
             return (await GetAsync(id, cancellationToken).ConfigureAwait(false))!;
         }
 
-        var task = await _client.SubmitAsync(WorkflowTaskTypes.Orchestrate, WorkflowEngine.OrchestrateInput(id, type), new SubmitOptions { IdempotencyKey = $"{id}:orchestrate:start" }, cancellationToken).ConfigureAwait(false);
+        var task = await WorkflowEngine.SubmitOrchestrateAsync(_client, id, type, $"{id}:orchestrate:start", null, cancellationToken).ConfigureAwait(false);
         return await _store.UpdateAsync(id, (s, _) => s.OrchestratorTaskId is null ? s with { OrchestratorTaskId = task.Id.ToString("D") } : null, cancellationToken).ConfigureAwait(false) ?? state;
     }
 
@@ -194,7 +194,7 @@ public sealed class WorkflowClient
         }, cancellationToken).ConfigureAwait(false);
         if (state is { Status: WorkflowStatus.Running })
         {
-            await _client.SubmitAsync(WorkflowTaskTypes.Orchestrate, WorkflowEngine.OrchestrateInput(state.Id, state.Type), new SubmitOptions { IdempotencyKey = $"{state.Id}:orchestrate:resume:{state.UpdatedAt}" }, cancellationToken).ConfigureAwait(false);
+            await WorkflowEngine.SubmitOrchestrateAsync(_client, state.Id, state.Type, $"{state.Id}:orchestrate:resume:{state.UpdatedAt}", null, cancellationToken).ConfigureAwait(false);
         }
 
         return state;
@@ -214,7 +214,7 @@ public sealed class WorkflowClient
         WorkflowKeys.ValidateWorkflowId(workflowId);
         WorkflowKeys.ValidateSignalName(name);
         var key = await _store.SendSignalAsync(workflowId, name, ToElement(payload), cancellationToken).ConfigureAwait(false);
-        await _client.SubmitAsync(WorkflowTaskTypes.Orchestrate, WorkflowEngine.OrchestrateInput(workflowId, null), new SubmitOptions { IdempotencyKey = $"{workflowId}:orchestrate:signal:{key[(key.LastIndexOf('/') + 1)..]}" }, cancellationToken).ConfigureAwait(false);
+        await WorkflowEngine.SubmitOrchestrateAsync(_client, workflowId, null, $"{workflowId}:orchestrate:signal:{key[(key.LastIndexOf('/') + 1)..]}", null, cancellationToken).ConfigureAwait(false);
         return key;
     }
 

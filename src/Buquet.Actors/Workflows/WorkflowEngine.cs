@@ -41,7 +41,20 @@ internal sealed class WorkflowEngine
     /// handler recorded that step's outcome: that pass reads no other step's task) under <paramref name="idempotencyKey"/>.
     /// </summary>
     public Task<Protocol.TaskRecord> SubmitOrchestrateAsync(string workflowId, string type, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken, string? reportedStep = null) =>
-        Client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId, type, reportedStep), new SubmitOptions { IdempotencyKey = idempotencyKey, RunAt = runAt }, cancellationToken);
+        SubmitOrchestrateAsync(Client, workflowId, type, idempotencyKey, runAt, cancellationToken, reportedStep);
+
+    /// <summary>
+    /// Submits an orchestrator task through <paramref name="client"/>: key <paramref name="idempotencyKey"/>, timeout
+    /// <see cref="WorkflowTaskTypes.OrchestrateTimeout"/>; <paramref name="type"/> is null when the caller has not read
+    /// the state (a signal), and then any worker with workflows claims it.
+    /// </summary>
+    public static Task<Protocol.TaskRecord> SubmitOrchestrateAsync(BuquetClient client, string workflowId, string? type, string idempotencyKey, DateTimeOffset? runAt, CancellationToken cancellationToken, string? reportedStep = null) =>
+        client.SubmitAsync(WorkflowTaskTypes.Orchestrate, OrchestrateInput(workflowId, type, reportedStep), new SubmitOptions
+        {
+            IdempotencyKey = idempotencyKey,
+            RunAt = runAt,
+            Timeout = WorkflowTaskTypes.OrchestrateTimeout,
+        }, cancellationToken);
 
     /// <summary>Submits a step (or map element) task: input <c>{"workflow_id","step","data"}</c> (+ <c>item</c>, <c>index</c>), key <c>{wf}:{step}</c>.</summary>
     public async Task<Guid> SubmitStepAsync(WorkflowState state, WorkflowStepDefinition step, string stateKey, long attempt, JsonElement? item, int? index, CancellationToken cancellationToken)

@@ -74,6 +74,13 @@ public static class WorkflowTaskTypes
     /// <summary>The orchestrator task: input <c>{"workflow_id": id}</c>.</summary>
     public const string Orchestrate = "workflow.orchestrate";
 
+    /// <summary>
+    /// The <c>timeout_seconds</c> of every orchestrator task this library submits (ADR 0023): a pass is a handful of
+    /// store calls (plus one submit per element of a fan-out), and a worker killed while holding one leaves it to be
+    /// recovered only when this lease runs out. buquet's Python layer submits them with the queue default (300 s).
+    /// </summary>
+    public static readonly TimeSpan OrchestrateTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary><c>workflow.step:{workflow}:{step}</c>.</summary>
     /// <param name="workflow">The workflow type.</param>
     /// <param name="step">The step.</param>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Buquet.Actors.Configuration;
 using Buquet.Actors.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -29,8 +30,11 @@ internal static class WorkflowSweep
     /// <param name="QuietFor">A workflow whose state changed more recently is not stuck.</param>
     public sealed record Settings(TimeSpan Interval, TimeSpan QuietFor)
     {
-        /// <summary>Every 60 s; stuck after 2 min without a state change.</summary>
-        public static Settings Default { get; } = new(TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(2));
+        /// <summary>Every 60 s; stuck after 2 min without a state change (reference.conf's <c>buquet.workflows.sweeper</c>).</summary>
+        public static Settings Default { get; } = FromOptions(new WorkflowSweeperOptions());
+
+        /// <summary>From <c>buquet.workflows.sweeper</c> (<c>interval</c>, <c>stuck-after</c>).</summary>
+        public static Settings FromOptions(WorkflowSweeperOptions options) => new(options.Interval, options.StuckAfter);
     }
 
     /// <summary>Props of the sweeper actor.</summary>

@@ -213,6 +213,15 @@ public static class BuquetDefaults
     /// <summary><c>buquet.scheduler.default-time-zone</c> (buquet schedules are UTC only).</summary>
     public const string SchedulerDefaultTimeZone = "UTC";
 
+    /// <summary><c>buquet.workflows.sweeper.enabled</c>.</summary>
+    public const bool WorkflowSweeperEnabled = true;
+
+    /// <summary><c>buquet.workflows.sweeper.interval</c>.</summary>
+    public static readonly TimeSpan WorkflowSweeperInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>buquet.workflows.sweeper.stuck-after</c>.</summary>
+    public static readonly TimeSpan WorkflowSweeperStuckAfter = TimeSpan.FromMinutes(2);
+
     /// <summary><c>buquet.dashboard.bind-address</c>.</summary>
     public const string DashboardBindAddress = "127.0.0.1";
 

@@ -30,6 +30,9 @@ public sealed class BuquetOptions
     /// <summary>Recurring schedules (<c>buquet.scheduler</c>).</summary>
     public SchedulerOptions Scheduler { get; set; } = new();
 
+    /// <summary>Workflows (<c>buquet.workflows</c>).</summary>
+    public WorkflowOptions Workflows { get; set; } = new();
+
     /// <summary>Web dashboard (<c>buquet.dashboard</c>).</summary>
     public DashboardOptions Dashboard { get; set; } = new();
 
