@@ -26,7 +26,8 @@ internal static class WorkerFactory
         TimeProvider? time = null,
         Func<double>? random = null,
         ILoggerFactory? loggerFactory = null,
-        IStoreClock? clock = null)
+        IStoreClock? clock = null,
+        IFleetSignals? signals = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(settings);
@@ -38,6 +39,7 @@ internal static class WorkerFactory
         var hints = settings.WakeHints ? new WakeHintPublisher(store, timeProvider, null, logs.CreateLogger<WakeHintPublisher>()) : null;
         var repository = new TaskRepository(store, clock ?? new StoreClock(store, timeProvider), shardPrefixLength, logs.CreateLogger<TaskRepository>(), hints)
         {
+            Signals = signals,
             DeferredDeletes = settings.IndexDeleteBatchWindow > TimeSpan.Zero
                 ? new IndexDeleteBatch(store, settings.IndexDeleteBatchWindow, timeProvider, logs.CreateLogger<IndexDeleteBatch>())
                 : null,

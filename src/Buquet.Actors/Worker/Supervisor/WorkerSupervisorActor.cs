@@ -64,6 +64,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         Receive<Poller.Candidates>(OnCandidates);
         Receive<Claimer.ReserveTypeSlot>(r => OnReserveTypeSlot(r, granting: true));
         Receive<ShardLeasing.OwnedShardsChanged>(m => _poller?.Tell(new Poller.SetShards([.. m.Shards.Order(StringComparer.Ordinal)])));
+        Receive<WorkerSupervisor.TaskReadyPushed>(m => _poller?.Tell(new Poller.Pushed(m.ReadyKey)));
         ReceiveInFlight(running: true);
         ReceiveShutdown();
     }
@@ -79,6 +80,17 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => OnTerminated(t, running));
         Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running)));
         Receive<CancelWatch.GetRunningTasks>(_ => Sender.Tell(RunningTasks()));
+        Receive<WorkerSupervisor.CancelPushed>(m =>
+        {
+            if (_inFlight.TryGetValue(m.TaskId, out var entry))
+            {
+                entry.Executor.Tell(Executor.CheckCancel.Instance); // one GET; S3 decides
+            }
+        });
+        if (!running)
+        {
+            Receive<WorkerSupervisor.TaskReadyPushed>(_ => { });
+        }
     }
 
     protected override void PreStart()
