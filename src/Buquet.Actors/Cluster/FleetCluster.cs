@@ -68,6 +68,18 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         }
     }
 
+    /// <summary>The running cluster system, or null between systems (tests: to crash it or down a peer).</summary>
+    internal ActorSystem? CurrentSystem
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _system;
+            }
+        }
+    }
+
     /// <summary>Fires with every status change (tests, logs); called outside any lock.</summary>
     public event Action<FleetStatus>? StatusChanged;
 
