@@ -87,7 +87,7 @@ internal sealed class WorkerInstance(
         logger.LogInformation(
             "Worker {WorkerId} starting: concurrency {Concurrency}, task types {Types}", id, settings.Concurrency, string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal)));
         var activity = system.ActorOf(WorkerActivity.Props(), "worker-activity");
-        var supervisor = WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(o, runtime), activity: activity);
+        var supervisor = WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(o, runtime, fleet is null ? null : () => fleet.Status.ToString()), activity: activity);
         registry.Register<BuquetWorker>(supervisor, overwrite: true);
         if (fleet is not null)
         {
