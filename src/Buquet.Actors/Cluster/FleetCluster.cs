@@ -18,6 +18,9 @@ namespace Buquet.Actors.Cluster;
 /// </summary>
 internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
 {
+    /// <summary>Longest wait for a graceful leave at dispose.</summary>
+    internal static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(4);
+
     // Immutable after construction.
     private readonly FleetClusterSettings _settings;
     private readonly TimeProvider _time;
@@ -128,9 +131,10 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         if (system is not null)
         {
             var leave = CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance);
-            if (await Task.WhenAny(leave, Task.Delay(TimeSpan.FromSeconds(10), _time)).ConfigureAwait(false) != leave)
+            // Bounded below the 5 s default of the worker's service-stop phase, which runs this.
+            if (await Task.WhenAny(leave, Task.Delay(LeaveTimeout, _time)).ConfigureAwait(false) != leave)
             {
-                _logger.LogWarning("Leaving the fleet cluster took over 10 s; stopping its actor system without waiting");
+                _logger.LogWarning("Leaving the fleet cluster took over {Timeout}; stopping its actor system without waiting", LeaveTimeout);
                 _ = system.Terminate();
             }
         }
@@ -203,7 +207,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
             _status = status;
         }
 
-        _logger.LogInformation("Fleet cluster: {Status}", status);
+        _logger.LogInformation("Fleet cluster: {Status}; {Members} reachable member(s) Up, this node included", status, status.Members);
         StatusChanged?.Invoke(status);
     }
 
