@@ -92,6 +92,7 @@ public sealed partial class BuquetClient
         // After the request's CAS: the worker running the task checks its shard's cancel hint every few seconds
         // (ADR 0017). Touched again when the request was already there: its writer may have been a buquet peer.
         await CancelHints.TouchAsync(_store, running.Shard, _logger, cancellationToken);
+        _repository.Signals?.CancelRequested(running.Id); // a clustered fleet's holder re-reads at once (ADR 0026)
         return result with { Status = TaskOperationStatus.CancellationRequested };
     }
 

@@ -40,7 +40,7 @@ public sealed partial class BuquetClient
     }
 
     /// <summary>Creates a client sharing a store clock (workers and tests).</summary>
-    internal BuquetClient(IObjectStore store, BuquetClientOptions options, IStoreClock? clock, TimeProvider? timeProvider, ILogger? logger)
+    internal BuquetClient(IObjectStore store, BuquetClientOptions options, IStoreClock? clock, TimeProvider? timeProvider, ILogger? logger, IFleetSignals? signals = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -50,7 +50,7 @@ public sealed partial class BuquetClient
         _logger = logger ?? NullLogger.Instance;
         Clock = clock ?? new StoreClock(store, timeProvider, options.ClockResyncInterval);
         var hints = options.WakeHints ? new WakeHintPublisher(store, timeProvider, null, _logger) : null;
-        _repository = new TaskRepository(store, Clock, options.ShardPrefixLength, _logger, hints);
+        _repository = new TaskRepository(store, Clock, options.ShardPrefixLength, _logger, hints) { Signals = signals };
         _idempotency = new IdempotencyGuard(store, _logger);
     }
 

@@ -5,7 +5,8 @@ namespace Buquet.Actors.Configuration;
 /// <summary>
 /// Maps buquet's CLI flags (protocol §7: <c>worker --id --shards --ready-page-size --no-monitor</c>, <c>serve --port</c>, <c>monitor --check-interval --worker-health-threshold --sweep-interval
 /// --sweep-page-size</c>) plus Buquet's own (<c>--concurrency --store --local-path --bucket --endpoint --region
-/// --shard-prefix-len --cancel-check-interval --validate-input</c>) to the command-line layer of <see cref="BuquetConfiguration.Build"/>. Flags given in seconds
+/// --shard-prefix-len --cancel-check-interval --validate-input --cluster --cluster-port --cluster-public-hostname
+/// --cluster-seed-nodes</c>) to the command-line layer of <see cref="BuquetConfiguration.Build"/>. Flags given in seconds
 /// by buquet (<c>--check-interval 30</c>) accept a bare number of seconds or a duration (<c>30s</c>).
 /// </summary>
 public static class BuquetCommandLine
@@ -31,6 +32,10 @@ public static class BuquetCommandLine
         ["region"] = ("buquet:store:s3:region", FlagKind.Text),
         ["shard-prefix-len"] = ("buquet:queue:shard-prefix-length", FlagKind.Text),
         ["health-port"] = ("buquet:worker:health:port", FlagKind.HealthPort),
+        ["cluster"] = ("buquet:cluster:enabled", FlagKind.Text),
+        ["cluster-port"] = ("buquet:cluster:port", FlagKind.Text),
+        ["cluster-public-hostname"] = ("buquet:cluster:public-hostname", FlagKind.Text),
+        ["cluster-seed-nodes"] = ("buquet:cluster:seed-nodes", FlagKind.Text),
     };
 
     private enum FlagKind

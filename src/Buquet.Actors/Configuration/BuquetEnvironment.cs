@@ -15,6 +15,7 @@ internal static class BuquetEnvironment
     private const string Leasing = "buquet:worker:shard-leasing";
     private const string Monitor = "buquet:monitor";
     private const string Telemetry = "buquet:telemetry";
+    private const string Cluster = "buquet:cluster";
 
     /// <summary>The buquet variables this mapping reads, for documentation and <c>config show</c>.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -28,6 +29,7 @@ internal static class BuquetEnvironment
         "BUQUET_MONITOR_SWEEP_PAGE_SIZE", "BUQUET_MONITOR_MAX_TASKS_PER_SCAN", "BUQUET_SWEEPER_MAX_OBJECTS_PER_SWEEP",
         "BUQUET_SWEEPER_MODE", "BUQUET_METRICS_EXPORTER", "BUQUET_METRICS_PROMETHEUS_PORT", "BUQUET_METRICS_OTLP_ENDPOINT",
         "BUQUET_EXECUTION_LOG", "BUQUET_CANCEL_CHECK_INTERVAL", "BUQUET_HEALTH_PORT", "BUQUET_VALIDATE_INPUT",
+        "BUQUET_CLUSTER_ENABLED", "BUQUET_CLUSTER_PORT", "BUQUET_CLUSTER_BIND_HOSTNAME", "BUQUET_CLUSTER_PUBLIC_HOSTNAME", "BUQUET_CLUSTER_SEED_NODES",
     ];
 
     /// <summary>Reads an environment dictionary (as from <see cref="Environment.GetEnvironmentVariables()"/>) into string pairs.</summary>
@@ -152,6 +154,11 @@ internal static class BuquetEnvironment
         Text("BUQUET_SWEEPER_MODE", $"{Monitor}:sweep-mode");
         MapMetrics(Get("BUQUET_METRICS_EXPORTER"), Get("BUQUET_METRICS_OTLP_ENDPOINT"), data);
         Int("BUQUET_METRICS_PROMETHEUS_PORT", $"{Telemetry}:prometheus-port");
+        Bool("BUQUET_CLUSTER_ENABLED", $"{Cluster}:enabled");
+        Int("BUQUET_CLUSTER_PORT", $"{Cluster}:port");
+        Text("BUQUET_CLUSTER_BIND_HOSTNAME", $"{Cluster}:bind-hostname");
+        Text("BUQUET_CLUSTER_PUBLIC_HOSTNAME", $"{Cluster}:public-hostname");
+        Text("BUQUET_CLUSTER_SEED_NODES", $"{Cluster}:seed-nodes");
 
         return errors.Count > 0 ? throw new BuquetConfigurationException(errors) : data;
     }

@@ -8,7 +8,7 @@ namespace Buquet.Actors.Configuration;
 /// Validates <see cref="BuquetOptions"/> at start (registered by <see cref="BuquetServiceCollectionExtensions.AddBuquetOptions"/>
 /// with <c>ValidateOnStart</c>). Every message names the HOCON key, the bad value and what is allowed.
 /// </summary>
-public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
+public sealed partial class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, BuquetOptions options)
@@ -28,6 +28,7 @@ public sealed class BuquetOptionsValidator : IValidateOptions<BuquetOptions>
         CheckQueue(v, options.Queue);
         CheckWorker(v, options.Worker, options.Queue, options.Monitor);
         CheckServices(v, options);
+        CheckCluster(v, options.Cluster);
         return v.Errors;
     }
 

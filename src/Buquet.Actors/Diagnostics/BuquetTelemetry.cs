@@ -54,6 +54,7 @@ public static class BuquetTelemetry
     private static readonly Counter<long> RetriesExhausted = Meter.CreateCounter<long>("buquet.tasks.retries_exhausted", "{task}", "Tasks failed for good after their last retry");
     private static readonly Histogram<double> TaskDuration = SecondsHistogram("buquet.task.duration_seconds", "Handler run time per attempt");
     private static readonly Histogram<double> RescheduleDelay = SecondsHistogram("buquet.reschedule.delay_seconds", "Requested reschedule delays");
+    private static readonly Counter<long> WakeUps = Meter.CreateCounter<long>("buquet.poller.wakeups", "{wakeup}", "Polls brought forward, by path: hint (S3 wake-up hint moved) or push (clustered fleet)");
     private static readonly UpDownCounter<long> InFlight = Meter.CreateUpDownCounter<long>("buquet.tasks.in_flight", "{task}", "Tasks being executed by this process");
     private static readonly UpDownCounter<long> MailboxDepth = Meter.CreateUpDownCounter<long>("buquet.actors.mailbox_depth", "{message}", "Messages waiting in actor mailboxes");
 
@@ -89,6 +90,9 @@ public static class BuquetTelemetry
 
     /// <summary>Counts one expired task (<c>buquet.tasks.expired</c>).</summary>
     public static void TaskExpired(string taskType) => Expired.Add(1, Type(taskType));
+
+    /// <summary>Counts a poll brought forward (<c>buquet.poller.wakeups</c>) by its path: <c>hint</c> (the S3 wake-up hint moved) or <c>push</c> (a clustered fleet's member).</summary>
+    public static void PollerWokenUp(string path) => WakeUps.Add(1, new KeyValuePair<string, object?>("path", path));
 
     /// <summary>Counts a claim attempt: won (<c>buquet.claims.success</c>) or lost to a concurrent writer (<c>buquet.claims.conflict</c>).</summary>
     public static void Claim(string taskType, bool won) => (won ? ClaimSuccess : ClaimConflict).Add(1, Type(taskType));

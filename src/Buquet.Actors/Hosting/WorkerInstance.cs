@@ -51,6 +51,8 @@ internal sealed class WorkerInstance(
 
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var logger = logs.CreateLogger<WorkerInstance>();
+        // The clustered fleet (ADR 0026), off by default: an actor system of its own, so membership never touches this one.
+        var fleet = o.Cluster.Enabled ? new Cluster.FleetCluster(Cluster.FleetClusterSettings.FromOptions(o.Cluster), time, logs) : null;
         Workflows.WorkflowEngine? workflows = null;
         var definitions = builder.Workflows.ToList();
         if (o.Worker.BuiltInHandlers)
@@ -60,7 +62,7 @@ internal sealed class WorkerInstance(
 
         if (definitions.Count > 0)
         {
-            var workflowClient = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), null, time, logs.CreateLogger<BuquetClient>());
+            var workflowClient = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), null, time, logs.CreateLogger<BuquetClient>(), fleet);
             workflows = Workflows.WorkflowRegistration.Register(handlers, workflowClient, builder.JsonOptions, definitions);
         }
 
@@ -69,7 +71,7 @@ internal sealed class WorkerInstance(
             ? null
             : new Diagnostics.ExecutionLogWriter(o.Worker.ExecutionLog, id, Environment.ProcessId, logs.CreateLogger<Diagnostics.ExecutionLogWriter>());
         var runtime = WorkerFactory.CreateRuntime(store, settings, handlers, o.Queue.ShardPrefixLength, time, builder.Random, logs,
-            new StoreClock(store, time, o.Clock.SyncInterval, o.Clock.EstimateMaxAge)) with { ExecutionLog = _executionLog };
+            new StoreClock(store, time, o.Clock.SyncInterval, o.Clock.EstimateMaxAge), fleet) with { ExecutionLog = _executionLog };
         if (_executionLog is not null)
         {
             logger.LogInformation("Worker {WorkerId}: execution log {Path}", id, _executionLog.FilePath);
@@ -85,8 +87,14 @@ internal sealed class WorkerInstance(
         logger.LogInformation(
             "Worker {WorkerId} starting: concurrency {Concurrency}, task types {Types}", id, settings.Concurrency, string.Join(", ", handlers.TaskTypes.Order(StringComparer.Ordinal)));
         var activity = system.ActorOf(WorkerActivity.Props(), "worker-activity");
-        var supervisor = WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(o, runtime), activity: activity);
+        var supervisor = WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(o, runtime, fleet is null ? null : () => fleet.Status.ToString()), activity: activity);
         registry.Register<BuquetWorker>(supervisor, overwrite: true);
+        if (fleet is not null)
+        {
+            fleet.Start(new Cluster.FleetInbox(
+                key => supervisor.Tell(new Worker.Supervisor.WorkerSupervisor.TaskReadyPushed(key)),
+                task => supervisor.Tell(new Worker.Supervisor.WorkerSupervisor.CancelPushed(task))));
+        }
         if (workflows is not null && o.Workflows.Sweeper.Enabled)
         {
             // Re-drives stuck workflows (orchestrator task missing, ended, or its lease expired); keys dedupe across workers.
@@ -117,11 +125,21 @@ internal sealed class WorkerInstance(
             });
         }
 
+        if (fleet is not null)
+        {
+            // After the drain (cancels were still pushed while it ran): leave the cluster gracefully.
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "buquet-fleet-leave", async () =>
+            {
+                await fleet.DisposeAsync().ConfigureAwait(false);
+                return Done.Instance;
+            });
+        }
+
         if (o.Scheduler.Enabled)
         {
             // The scheduler runs in every worker; one leader ticks through leader/scheduler.json (holder = worker id).
             // It shares the worker's store clock (one sync serves both) and idle flag (an idle standby checks rarely).
-            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), runtime.Clock, time, logs.CreateLogger<BuquetClient>());
+            var client = new BuquetClient(store, BuquetHostingExtensions.ClientOptions(o), runtime.Clock, time, logs.CreateLogger<BuquetClient>(), fleet);
             var schedulerSettings = Scheduler.Settings.FromConfig(o.Scheduler, id) with { Activity = activity };
             var scheduler = system.ActorOf(Scheduler.SupervisedProps(client, schedulerSettings, logs), "scheduler");
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "buquet-scheduler-resign", async () =>

@@ -63,10 +63,20 @@ internal sealed partial class TaskRepository
         var (newReady, newLease) = IndexKeysOf(after);
         var readyOk = newReady is null || newReady == oldReady || written.Ready || await BestEffortAsync(newReady, put: true, cancellationToken);
         var leaseOk = newLease is null || newLease == oldLease || written.Lease || await BestEffortAsync(newLease, put: true, cancellationToken);
-        if (newReady is not null && newReady != oldReady && readyOk && _wakeHints is { } hints)
+        if (newReady is not null && newReady != oldReady && readyOk)
         {
-            // A task became ready: wake idle workers (rate-limited, never fails the transition; ADR 0008).
-            await hints.NotifyAsync();
+            if (_wakeHints is { } hints)
+            {
+                // A task became ready: wake idle workers (rate-limited, never fails the transition; ADR 0008).
+                await hints.NotifyAsync();
+            }
+
+            // Clustered fleet (ADR 0026): push it to the members when it is available now; a later one is found by
+            // the pollers' due-bucket schedule, as without a cluster.
+            if (Signals is { } signals && after.IsAvailableAt(after.UpdatedAt))
+            {
+                signals.TaskReady(newReady);
+            }
         }
 
         if (oldReady is not null && oldReady != newReady && readyOk)

@@ -46,6 +46,9 @@ internal sealed partial class TaskRepository
     /// <summary>Told after every ready-index key this repository writes (submit, replay, retry, reschedule, recovery); null = no hints.</summary>
     public WakeHintPublisher? WakeHints => _wakeHints;
 
+    /// <summary>Members of a clustered fleet told after writes that make a task ready now (ADR 0026); null = no cluster.</summary>
+    public IFleetSignals? Signals { get; init; }
+
     /// <summary>Where lease-key DELETEs nothing waits on are batched (workers); <c>null</c> = each deleted at once.</summary>
     public IndexDeleteBatch? DeferredDeletes { get; init; }
 

@@ -26,7 +26,8 @@ internal static class WorkerFactory
         TimeProvider? time = null,
         Func<double>? random = null,
         ILoggerFactory? loggerFactory = null,
-        IStoreClock? clock = null)
+        IStoreClock? clock = null,
+        IFleetSignals? signals = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(settings);
@@ -38,6 +39,7 @@ internal static class WorkerFactory
         var hints = settings.WakeHints ? new WakeHintPublisher(store, timeProvider, null, logs.CreateLogger<WakeHintPublisher>()) : null;
         var repository = new TaskRepository(store, clock ?? new StoreClock(store, timeProvider), shardPrefixLength, logs.CreateLogger<TaskRepository>(), hints)
         {
+            Signals = signals,
             DeferredDeletes = settings.IndexDeleteBatchWindow > TimeSpan.Zero
                 ? new IndexDeleteBatch(store, settings.IndexDeleteBatchWindow, timeProvider, logs.CreateLogger<IndexDeleteBatch>())
                 : null,
@@ -64,7 +66,10 @@ internal static class WorkerFactory
     /// registry heartbeat (always), shard leases (<c>worker.shard-leasing.enabled</c>) and retention (some
     /// <c>retention</c> age above zero).
     /// </summary>
-    public static WorkerCompanions Companions(BuquetOptions options, WorkerRuntime runtime)
+    /// <param name="options">The options.</param>
+    /// <param name="runtime">The worker's runtime.</param>
+    /// <param name="clusterStatus">The clustered fleet's state for the registry entry (ADR 0026); null when off.</param>
+    public static WorkerCompanions Companions(BuquetOptions options, WorkerRuntime runtime, Func<string>? clusterStatus = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(runtime);
@@ -77,7 +82,7 @@ internal static class WorkerFactory
             ? new ShardLeaseManager(runtime.Store, runtime.Clock, runtime.Time, id, ShardLeaseSettings.From(options), null, logs.CreateLogger<ShardLeaseManager>())
             : null;
         var polled = PolledShards(runtime);
-        var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>(), runtime.Handlers.TaskTypes.Where(runtime.Claims));
+        var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>(), runtime.Handlers.TaskTypes.Where(runtime.Claims), clusterStatus);
         Func<IActorRef, Props> heartbeat = activity => WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"), activity);
         Func<IActorRef, IActorRef, Props>? shardLease = manager is null
             ? null

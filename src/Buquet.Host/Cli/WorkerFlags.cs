@@ -31,8 +31,16 @@ internal sealed class WorkerFlags
 
     public Option<int?> HealthPort { get; } = new("--health-port") { Description = "Serve /healthz, /readyz (and /metrics) on this port (buquet.worker.health).", HelpName = "PORT" };
 
+    public Option<bool> Cluster { get; } = new("--cluster") { Description = "Join the fleet's cluster for pushed wake-ups and cancels; S3 stays the authority (buquet.cluster.enabled, docs/cluster.md)." };
+
+    public Option<int?> ClusterPort { get; } = new("--cluster-port") { Description = "Cluster remoting port (buquet.cluster.port, 4053; 0 = any free port).", HelpName = "PORT" };
+
+    public Option<string> ClusterPublicHostname { get; } = new("--cluster-public-hostname") { Description = "Host name or IP peers reach this worker at (buquet.cluster.public-hostname).", HelpName = "HOST" };
+
+    public Option<string> ClusterSeedNodes { get; } = new("--cluster-seed-nodes") { Description = "Comma-separated seed nodes host:port, the same on every node (buquet.cluster.seed-nodes).", HelpName = "LIST" };
+
     /// <summary>Every option, in help order.</summary>
-    public IReadOnlyList<Option> All => [Id, Concurrency, Shards, CancelCheckInterval, ValidateInput, NoMonitor, HealthPort];
+    public IReadOnlyList<Option> All => [Id, Concurrency, Shards, CancelCheckInterval, ValidateInput, NoMonitor, HealthPort, Cluster, ClusterPort, ClusterPublicHostname, ClusterSeedNodes];
 
     /// <summary>The options given on the command line as configuration overrides.</summary>
     public IReadOnlyList<KeyValuePair<string, string?>> Overrides(ParseResult parse)
@@ -55,6 +63,14 @@ internal sealed class WorkerFlags
         if (parse.GetValue(ValidateInput))
         {
             Add("validate-input", "true");
+        }
+
+        Add("cluster-port", parse.GetValue(ClusterPort)?.ToString(CultureInfo.InvariantCulture));
+        Add("cluster-public-hostname", parse.GetValue(ClusterPublicHostname));
+        Add("cluster-seed-nodes", parse.GetValue(ClusterSeedNodes));
+        if (parse.GetValue(Cluster))
+        {
+            Add("cluster", "true");
         }
 
         if (parse.GetValue(NoMonitor))

@@ -47,6 +47,7 @@ internal static class WorkersCommand
                         ["current_task"] = w.CurrentTask?.ToString(),
                         ["tasks_completed"] = w.TasksCompleted,
                         ["tasks_failed"] = w.TasksFailed,
+                        ["cluster"] = w.Cluster ?? "absent",
                     })]),
                 });
                 return ExitCodes.Ok;
@@ -56,7 +57,8 @@ internal static class WorkersCommand
             {
                 var health = w.IsHealthyAt(now, threshold) ? "[green]healthy[/]" : "[red]stale[/]";
                 var current = w.CurrentTask is { } t ? $" | task: {t}" : "";
-                ctx.Output.Line($"{CliOutput.Esc(w.WorkerId)} | {health} | heartbeat {TaskFormat.Seconds(now - w.LastHeartbeat)} ago{current} | completed: {w.TasksCompleted} | failed: {w.TasksFailed}");
+                var cluster = w.Cluster is { } c ? $" | cluster: {CliOutput.Esc(c)}" : "";
+                ctx.Output.Line($"{CliOutput.Esc(w.WorkerId)} | {health} | heartbeat {TaskFormat.Seconds(now - w.LastHeartbeat)} ago{current} | completed: {w.TasksCompleted} | failed: {w.TasksFailed}{cluster}");
             }
 
             ctx.Output.Line($"Total: {workers.Count} workers ({workers.Count(w => w.IsHealthyAt(now, threshold))} healthy)");

@@ -236,4 +236,19 @@ public static class BuquetDefaults
 
     /// <summary><c>buquet.clock.estimate-max-age</c>.</summary>
     public static readonly TimeSpan ClockEstimateMaxAge = TimeSpan.FromHours(1);
+
+    /// <summary><c>buquet.cluster.enabled</c>.</summary>
+    public const bool ClusterEnabled = false;
+
+    /// <summary><c>buquet.cluster.port</c>.</summary>
+    public const int ClusterPort = 4053;
+
+    /// <summary><c>buquet.cluster.bind-hostname</c>.</summary>
+    public const string ClusterBindHostname = "0.0.0.0";
+
+    /// <summary><c>buquet.cluster.down-unreachable-after</c>.</summary>
+    public static readonly TimeSpan ClusterDownUnreachableAfter = TimeSpan.FromSeconds(15);
+
+    /// <summary><c>buquet.cluster.rejoin-delay</c>.</summary>
+    public static readonly TimeSpan ClusterRejoinDelay = TimeSpan.FromSeconds(5);
 }

@@ -42,6 +42,9 @@ public sealed class BuquetOptions
     /// <summary>Store-clock synchronisation (<c>buquet.clock</c>).</summary>
     public ClockOptions Clock { get; set; } = new();
 
+    /// <summary>The optional clustered fleet (<c>buquet.cluster</c>, ADR 0026).</summary>
+    public ClusterOptions Cluster { get; set; } = new();
+
     /// <summary>Conversion errors found while binding; reported by <see cref="BuquetOptionsValidator"/>.</summary>
     internal List<string> BindingErrors { get; } = [];
 

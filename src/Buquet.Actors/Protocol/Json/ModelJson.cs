@@ -43,6 +43,11 @@ internal static class ModelJson
             w.EndArray();
         }
 
+        if (v.Cluster is not null)
+        {
+            w.Name("cluster").String(v.Cluster);
+        }
+
         return w.EndObject().ToUtf8();
     }
 
@@ -53,7 +58,8 @@ internal static class ModelJson
             r.RequiredString("worker_id"), r.RequiredTime("started_at"), r.RequiredTime("last_heartbeat"),
             r.StringArray("shards"), r.OptionalGuid("current_task"), r.RequiredInt("tasks_completed"), r.RequiredInt("tasks_failed"),
             r.Has("task_types") ? r.StringArray("task_types") : null,
-            r.Has("current_tasks") ? ParseGuids(r.StringArray("current_tasks"), key) : null);
+            r.Has("current_tasks") ? ParseGuids(r.StringArray("current_tasks"), key) : null,
+            r.OptionalString("cluster"));
     }
 
     private static Guid[] ParseGuids(IReadOnlyList<string> ids, string key)

@@ -6,6 +6,8 @@ namespace Buquet.Actors.Protocol;
 /// <c>workers/{worker_id}.json</c> (protocol §2.4). Healthy iff <c>now − last_heartbeat &lt; threshold</c>.
 /// <see cref="TaskTypes"/> (<c>task_types</c>) is a .NET extension: the task types the worker handles, written by
 /// .NET workers only (peers ignore it; only the worker itself ever writes its entry); null when absent.
+/// <see cref="Cluster"/> (<c>cluster</c>) is another: the worker's clustered-fleet state (<c>isolated</c>,
+/// <c>clustered (3)</c>; ADR 0026), absent when the cluster is off.
 /// </summary>
 internal sealed record WorkerInfo(
     string WorkerId,
@@ -16,7 +18,8 @@ internal sealed record WorkerInfo(
     long TasksCompleted,
     long TasksFailed,
     IReadOnlyList<string>? TaskTypes = null,
-    IReadOnlyList<Guid>? CurrentTasks = null)
+    IReadOnlyList<Guid>? CurrentTasks = null,
+    string? Cluster = null)
 {
     /// <summary>Peers use 60 s everywhere.</summary>
     public static readonly TimeSpan DefaultHealthThreshold = TimeSpan.FromSeconds(60);

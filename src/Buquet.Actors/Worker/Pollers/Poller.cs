@@ -60,8 +60,14 @@ internal static class Poller
         }
     }
 
-    /// <summary>The poller's state: polls made, idle flag, hint-triggered wake-ups, shards it polls while active.</summary>
-    public sealed record State(int Polls, bool Idle, int HintWakeUps, int Shards) : IPollerMessage;
+    /// <summary>The poller's state: polls made, idle flag, hint-triggered and pushed wake-ups, shards it polls while active.</summary>
+    public sealed record State(int Polls, bool Idle, int HintWakeUps, int Shards, int PushWakeUps = 0) : IPollerMessage;
+
+    /// <summary>
+    /// From a clustered fleet's member (ADR 0026): a task became ready at <paramref name="ReadyKey"/>. Handled exactly
+    /// like a moved wake-up hint: poll now (the claim is still a CAS); the key itself is not trusted.
+    /// </summary>
+    public sealed record Pushed(string ReadyKey) : IPollerMessage;
 
     /// <summary>Time to HEAD the wake-up hint.</summary>
     internal sealed class HintTick

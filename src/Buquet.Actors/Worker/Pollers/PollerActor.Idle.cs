@@ -189,7 +189,22 @@ internal sealed partial class PollerActor
     private void OnHintMoved(bool awaitingBatch)
     {
         HintWakeUps++;
+        Diagnostics.BuquetTelemetry.PollerWokenUp("hint");
         _logger.LogDebug("Wake-up hint moved (idle: {Idle}); polling now", _idle);
+        WakeNow(awaitingBatch);
+    }
+
+    /// <summary>A clustered fleet's member pushed a ready task (ADR 0026): the same as a moved hint.</summary>
+    private void OnPushed(bool awaitingBatch)
+    {
+        PushWakeUps++;
+        Diagnostics.BuquetTelemetry.PollerWokenUp("push");
+        _logger.LogDebug("Ready task pushed by a cluster member (idle: {Idle}); polling now", _idle);
+        WakeNow(awaitingBatch);
+    }
+
+    private void WakeNow(bool awaitingBatch)
+    {
         if (_idle)
         {
             ExitIdle();
@@ -210,6 +225,9 @@ internal sealed partial class PollerActor
 
     /// <summary>Hint changes that triggered a poll (tests and metrics).</summary>
     internal int HintWakeUps { get; private set; }
+
+    /// <summary>Pushed ready tasks that triggered a poll (tests and metrics).</summary>
+    internal int PushWakeUps { get; private set; }
 
     /// <summary>Counts live workers (registry entries written within the fleet window) and publishes the fleet size.</summary>
     private async Task CensusAsync(bool awaitingBatch)

@@ -62,6 +62,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     {
         ReceiveAsync<Poller.PollTick>(_ => PollAsync());
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync(awaitingBatch: false));
+        Receive<Poller.Pushed>(_ => OnPushed(awaitingBatch: false));
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync(awaitingBatch: false));
         Receive<Poller.Capacity>(OnCapacity);
         Receive<Poller.BatchResult>(OnBatchResult); // a batch offered by this poller's previous incarnation (restart)
@@ -84,6 +85,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     {
         Receive<Poller.PollTick>(_ => { });
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync(awaitingBatch: true));
+        Receive<Poller.Pushed>(_ => OnPushed(awaitingBatch: true));
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync(awaitingBatch: true));
         Receive<Poller.Capacity>(m => _free = m.Free);
         Receive<Poller.BatchResult>(m =>
@@ -97,7 +99,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     private void ReceiveCommon()
     {
-        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps, _shards.Count)));
+        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps, _shards.Count, PushWakeUps)));
         Receive<WorkerActivity.Changed>(m => _fleetSize = m.FleetSize);
         Receive<Poller.StopPolling>(_ =>
         {
@@ -109,10 +111,11 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
     /// <summary>The worker is shutting down: no more requests; ticks already queued are dropped.</summary>
     private void Stopped()
     {
-        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps, _shards.Count)));
+        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps, _shards.Count, PushWakeUps)));
         Receive<WorkerActivity.Changed>(_ => { });
         Receive<Poller.PollTick>(_ => { });
         Receive<Poller.HintTick>(_ => { });
+        Receive<Poller.Pushed>(_ => { });
         Receive<Poller.CensusTick>(_ => { });
         Receive<Poller.Capacity>(m => _free = m.Free);
         Receive<Poller.BatchResult>(_ => { });

@@ -27,6 +27,9 @@ internal sealed class WorkerRegistry
     private readonly IReadOnlyList<string>? _taskTypes;
     private readonly ILogger _logger;
 
+    // Immutable after construction (the delegate is thread-safe).
+    private readonly Func<string>? _cluster;
+
     // Shared, guarded by _gate.
     private readonly Lock _gate = new();
     private readonly List<Guid> _current = [];
@@ -41,8 +44,11 @@ internal sealed class WorkerRegistry
     /// <param name="logger">Diagnostics.</param>
     /// <param name="taskTypes">The task types this worker claims, written as the <c>task_types</c> extension (the
     /// dashboard warns about pending types no live worker claims); <c>null</c> = not written.</param>
-    public WorkerRegistry(IObjectStore store, IStoreClock clock, string workerId, Func<IReadOnlyCollection<string>> shards, ILogger? logger = null, IEnumerable<string>? taskTypes = null)
+    /// <param name="cluster">This worker's clustered-fleet state, written as the <c>cluster</c> extension at each
+    /// heartbeat (ADR 0026); <c>null</c> = cluster off, not written.</param>
+    public WorkerRegistry(IObjectStore store, IStoreClock clock, string workerId, Func<IReadOnlyCollection<string>> shards, ILogger? logger = null, IEnumerable<string>? taskTypes = null, Func<string>? cluster = null)
     {
+        _cluster = cluster;
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(shards);
@@ -107,7 +113,7 @@ internal sealed class WorkerRegistry
         var shards = _shards().Order(StringComparer.Ordinal).ToArray();
         lock (_gate)
         {
-            return new WorkerInfo(WorkerId, _startedAt ?? now, now, shards, _current.Count > 0 ? _current[0] : null, _completed, _failed, _taskTypes, _current.ToArray());
+            return new WorkerInfo(WorkerId, _startedAt ?? now, now, shards, _current.Count > 0 ? _current[0] : null, _completed, _failed, _taskTypes, _current.ToArray(), _cluster?.Invoke());
         }
     }
 

@@ -47,6 +47,18 @@ internal static class WorkerSupervisor
         }
     }
 
+    /// <summary>
+    /// From a clustered fleet (ADR 0026): a task became ready. Forwarded to the poller while claiming (a poll now, the
+    /// claim still a CAS); ignored while stopping.
+    /// </summary>
+    public sealed record TaskReadyPushed(string ReadyKey) : IWorkerSupervisorMessage;
+
+    /// <summary>
+    /// From a clustered fleet (ADR 0026): cancellation of <paramref name="TaskId"/> was requested. When this worker runs
+    /// it, its executor re-reads the task and stops the handler only if S3 says so; otherwise nothing happens.
+    /// </summary>
+    public sealed record CancelPushed(Guid TaskId) : IWorkerSupervisorMessage;
+
     /// <summary>Published on the event stream when a task is claimed by this worker.</summary>
     public sealed record TaskStarted(string WorkerId, Guid TaskId, string TaskType, long Attempt);
 

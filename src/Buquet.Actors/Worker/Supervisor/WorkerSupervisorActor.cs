@@ -69,6 +69,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
             _ownedShards = [.. m.Shards.Order(StringComparer.Ordinal)];
             _poller?.Tell(new Poller.SetShards(_ownedShards));
         });
+        Receive<WorkerSupervisor.TaskReadyPushed>(m => _poller?.Tell(new Poller.Pushed(m.ReadyKey)));
         ReceiveInFlight(running: true);
         ReceiveShutdown();
     }
@@ -84,6 +85,17 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => OnTerminated(t, running));
         Receive<WorkerSupervisor.GetStatus>(_ => Sender.Tell(Status(running)));
         Receive<CancelWatch.GetRunningTasks>(_ => Sender.Tell(RunningTasks()));
+        Receive<WorkerSupervisor.CancelPushed>(m =>
+        {
+            if (_inFlight.TryGetValue(m.TaskId, out var entry))
+            {
+                entry.Executor.Tell(Executor.CheckCancel.Instance); // one GET; S3 decides
+            }
+        });
+        if (!running)
+        {
+            Receive<WorkerSupervisor.TaskReadyPushed>(_ => { });
+        }
     }
 
     protected override void PreStart()

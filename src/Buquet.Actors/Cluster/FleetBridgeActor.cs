@@ -1,0 +1,79 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.PublishSubscribe;
+using static Akka.Cluster.ClusterEvent;
+
+namespace Buquet.Actors.Cluster;
+
+/// <summary>
+/// Subscribes to the fleet topics, forwards pushed signals to the inbox, publishes this process's signals, and counts
+/// the reachable Up members for <see cref="FleetStatus"/> (see <see cref="FleetBridge"/>).
+/// </summary>
+internal sealed class FleetBridgeActor : ReceiveActor
+{
+    // Immutable after construction.
+    private readonly FleetInbox _inbox;
+    private readonly Action<int> _status;
+    private readonly IActorRef _mediator;
+    private readonly Akka.Cluster.Cluster _cluster;
+
+    // Actor-confined.
+    private readonly HashSet<UniqueAddress> _up = [];
+    private readonly HashSet<UniqueAddress> _unreachable = [];
+    private int _reported = -1;
+
+    public FleetBridgeActor(FleetInbox inbox, Action<int> status)
+    {
+        _inbox = inbox;
+        _status = status;
+        _cluster = Akka.Cluster.Cluster.Get(Context.System);
+        _mediator = DistributedPubSub.Get(Context.System).Mediator;
+        Receive<FleetBridge.Publish>(m => _mediator.Tell(new Publish(m.Topic, m.Payload)));
+        Receive<string>(OnPayload);
+        Receive<SubscribeAck>(_ => { });
+        Receive<MemberUp>(m => Change(() => _up.Add(m.Member.UniqueAddress)));
+        Receive<MemberWeaklyUp>(_ => { });
+        Receive<MemberRemoved>(m => Change(() => { _up.Remove(m.Member.UniqueAddress); _unreachable.Remove(m.Member.UniqueAddress); }));
+        Receive<MemberExited>(m => Change(() => _up.Remove(m.Member.UniqueAddress)));
+        Receive<MemberLeft>(m => Change(() => _up.Remove(m.Member.UniqueAddress)));
+        Receive<MemberDowned>(m => Change(() => _up.Remove(m.Member.UniqueAddress)));
+        Receive<UnreachableMember>(m => Change(() => _unreachable.Add(m.Member.UniqueAddress)));
+        Receive<ReachableMember>(m => Change(() => _unreachable.Remove(m.Member.UniqueAddress)));
+        Receive<IMemberEvent>(_ => { });
+        Receive<CurrentClusterState>(_ => { });
+    }
+
+    protected override void PreStart()
+    {
+        _mediator.Tell(new Subscribe(FleetBridge.ReadyTopic, Self));
+        _mediator.Tell(new Subscribe(FleetBridge.CancelTopic, Self));
+        _cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(IMemberEvent), typeof(IReachabilityEvent));
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void OnPayload(string payload)
+    {
+        // A malformed payload (another version's) is dropped: pushes are hints, the S3 cadence covers the rest.
+        if (payload.StartsWith(FleetBridge.ReadyKind, StringComparison.Ordinal))
+        {
+            _inbox.TaskReady(payload[FleetBridge.ReadyKind.Length..]);
+        }
+        else if (payload.StartsWith(FleetBridge.CancelKind, StringComparison.Ordinal)
+            && Guid.TryParse(payload.AsSpan(FleetBridge.CancelKind.Length), out var id))
+        {
+            _inbox.CancelRequested(id);
+        }
+    }
+
+    private void Change(Action change)
+    {
+        change();
+        var members = _up.Contains(_cluster.SelfUniqueAddress) ? _up.Count(m => !_unreachable.Contains(m)) : 0;
+        if (members != _reported)
+        {
+            _reported = members;
+            _status(members);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Hosting;
+using Akka.Hosting.Logging;
+using Buquet.Actors.Protocol;
+using Buquet.Actors.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Buquet.Actors.Cluster;
+
+/// <summary>
+/// This process's membership in the clustered fleet (ADR 0026, INTERNAL API). The cluster lives in an actor system of
+/// its own (<see cref="FleetClusterSettings.SystemName"/>), never the worker's: nothing that happens to it — seeds out
+/// of reach, a partition, being downed or removed — can stop the worker or its host. When that system stops (this node
+/// was downed or removed) a new one starts after <c>rejoin-delay</c> and joins again. Signals published while no
+/// system runs are dropped: they are hints, and the S3 cadence covers them. Thread-safe.
+/// </summary>
+internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
+{
+    /// <summary>Longest wait for a graceful leave at dispose.</summary>
+    internal static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(4);
+
+    // Immutable after construction.
+    private readonly FleetClusterSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _logs;
+    private readonly ILogger _logger;
+
+    // Guarded by _gate.
+    private readonly object _gate = new();
+    private FleetInbox? _inbox;
+    private ActorSystem? _system;
+    private IActorRef? _bridge;
+    private ITimer? _restart;
+    private bool _disposed;
+    private int _generation;
+    private FleetStatus _status = new(FleetState.Isolated, 0, 0);
+
+    public FleetCluster(FleetClusterSettings settings, TimeProvider? time = null, ILoggerFactory? logs = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        _time = time ?? TimeProvider.System;
+        _logs = logs ?? NullLoggerFactory.Instance;
+        _logger = _logs.CreateLogger<FleetCluster>();
+        _ = settings.ToConfig(); // bad settings fail here, at construction, not in a background restart
+    }
+
+    /// <summary>This node's state (isolated until it sees a reachable peer).</summary>
+    public FleetStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _status;
+            }
+        }
+    }
+
+    /// <summary>The running cluster system's address (tests: a peer's seed), or null between systems.</summary>
+    public Address? SelfAddress
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _system is { } s ? Akka.Cluster.Cluster.Get(s).SelfAddress : null;
+            }
+        }
+    }
+
+    /// <summary>The running cluster system, or null between systems (tests: to crash it or down a peer).</summary>
+    internal ActorSystem? CurrentSystem
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _system;
+            }
+        }
+    }
+
+    /// <summary>Fires with every status change (tests, logs); called outside any lock.</summary>
+    public event Action<FleetStatus>? StatusChanged;
+
+    /// <summary>Starts the first cluster system, delivering pushed signals to <paramref name="inbox"/>.</summary>
+    public void Start(FleetInbox inbox)
+    {
+        ArgumentNullException.ThrowIfNull(inbox);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_inbox is not null)
+            {
+                throw new InvalidOperationException("The fleet cluster is already started.");
+            }
+
+            _inbox = inbox;
+        }
+
+        StartSystem();
+    }
+
+    /// <inheritdoc />
+    public void TaskReady(string readyKey) => Tell(new FleetBridge.Publish(FleetBridge.ReadyTopic, FleetBridge.ReadyKind + readyKey));
+
+    /// <inheritdoc />
+    public void CancelRequested(Guid taskId) => Tell(new FleetBridge.Publish(FleetBridge.CancelTopic, FleetBridge.CancelKind + taskId.ToString("N")));
+
+    /// <summary>Leaves the cluster gracefully (bounded) and stops its system; no restart afterwards.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        ActorSystem? system;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _restart?.Dispose();
+            system = _system;
+            _system = null;
+            _bridge = null;
+        }
+
+        if (system is not null)
+        {
+            var leave = CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance);
+            // Bounded below the 5 s default of the worker's service-stop phase, which runs this.
+            if (await Task.WhenAny(leave, Task.Delay(LeaveTimeout, _time)).ConfigureAwait(false) != leave)
+            {
+                _logger.LogWarning("Leaving the fleet cluster took over {Timeout}; stopping its actor system without waiting", LeaveTimeout);
+                _ = system.Terminate();
+            }
+        }
+    }
+
+    private void Tell(FleetBridge.Publish message)
+    {
+        IActorRef? bridge;
+        lock (_gate)
+        {
+            bridge = _bridge;
+        }
+
+        bridge?.Tell(message);
+    }
+
+    private void StartSystem()
+    {
+        ActorSystem system;
+        int generation;
+        lock (_gate)
+        {
+            _restart?.Dispose();
+            _restart = null;
+            if (_disposed || _inbox is null)
+            {
+                return;
+            }
+
+            generation = ++_generation;
+            var config = BuquetActorSystem.Clock(_time).WithFallback(_settings.ToConfig()).WithFallback(BuquetActorSystem.Defaults)
+                .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akka.loggers = [\"Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting\"]"));
+            var setup = BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(_logs));
+            system = ActorSystem.Create(FleetClusterSettings.SystemName, setup);
+            _system = system;
+            _bridge = system.ActorOf(FleetBridge.Props(_inbox, members => OnMembers(system, members)), "fleet-bridge");
+        }
+
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        if (_settings.SeedNodes.Count == 0)
+        {
+            cluster.Join(cluster.SelfAddress); // no seeds: this node forms a cluster of its own
+        }
+
+        // Downed or removed: this system can never rejoin (Akka), so it is stopped and replaced.
+        cluster.RegisterOnMemberRemoved(() => _ = system.Terminate());
+        system.WhenTerminated.ContinueWith(_ => OnTerminated(system), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _logger.LogInformation("Fleet cluster system {Generation} started at {Address}; seeds: {Seeds}", generation, cluster.SelfAddress, _settings.SeedNodes.Count == 0 ? "none (forms its own cluster)" : string.Join(", ", _settings.SeedNodes));
+        SetStatus(system, 0);
+    }
+
+    private void OnMembers(ActorSystem system, int members) => SetStatus(system, members);
+
+    private void SetStatus(ActorSystem system, int members)
+    {
+        FleetStatus status;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(system, _system))
+            {
+                return;
+            }
+
+            status = new FleetStatus(members >= 2 ? FleetState.Clustered : FleetState.Isolated, members, _generation);
+            if (status == _status)
+            {
+                return;
+            }
+
+            _status = status;
+        }
+
+        _logger.LogInformation("Fleet cluster: {Status}; {Members} reachable member(s) Up, this node included", status, status.Members);
+        StatusChanged?.Invoke(status);
+    }
+
+    private void OnTerminated(ActorSystem system)
+    {
+        FleetStatus status;
+        lock (_gate)
+        {
+            if (_disposed || !ReferenceEquals(system, _system))
+            {
+                return;
+            }
+
+            _system = null;
+            _bridge = null;
+            _status = status = new FleetStatus(FleetState.Isolated, 0, _generation);
+            _restart = _time.CreateTimer(_ => StartSystem(), null, _settings.RejoinDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        _logger.LogWarning("Fleet cluster system stopped (this node was downed or removed); the worker carries on over S3 and a new cluster system joins in {Delay}", _settings.RejoinDelay);
+        StatusChanged?.Invoke(status);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+using Buquet.Actors.Configuration;
+
+namespace Buquet.Actors.Cluster;
+
+/// <summary>The clustered fleet's settings (ADR 0026), from <c>buquet.cluster</c> (INTERNAL API).</summary>
+/// <param name="BindHostname">Address the remoting listener binds.</param>
+/// <param name="PublicHostname">Host name or IP peers reach this process at.</param>
+/// <param name="Port">Remoting TCP port; 0 = any free port.</param>
+/// <param name="SeedNodes">Seeds as <c>host:port</c>; empty = form a cluster alone.</param>
+/// <param name="DownUnreachableAfter">A peer unreachable this long is downed by the reachable side's leader.</param>
+/// <param name="RejoinDelay">Wait before a stopped cluster system is replaced by a new one.</param>
+internal sealed record FleetClusterSettings(
+    string BindHostname,
+    string PublicHostname,
+    int Port,
+    IReadOnlyList<string> SeedNodes,
+    TimeSpan DownUnreachableAfter,
+    TimeSpan RejoinDelay)
+{
+    /// <summary>The cluster's actor system name: every member uses it (it is part of each member's address).</summary>
+    public const string SystemName = "buquet-fleet";
+
+    /// <summary>Where the downing actor reads <see cref="DownUnreachableAfter"/> in the system's config.</summary>
+    public const string DownUnreachableAfterPath = "buquet-fleet.down-unreachable-after";
+
+    /// <summary>Further Akka settings (tests: quicker failure detection); they win over the generated ones.</summary>
+    public Config? Extra { get; init; }
+
+    /// <summary>Settings from validated options (<see cref="BuquetOptionsValidator"/> has checked the seeds).</summary>
+    public static FleetClusterSettings FromOptions(ClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new FleetClusterSettings(options.BindHostname, options.PublicHostname, options.Port, [.. options.SeedNodes], options.DownUnreachableAfter, options.RejoinDelay);
+    }
+
+    /// <summary>The Akka address of a <c>host:port</c> seed entry.</summary>
+    public static string SeedAddress(string seed) =>
+        ClusterSeedNode.TryParse(seed, out var host, out var port, out var error)
+            ? string.Create(CultureInfo.InvariantCulture, $"akka.tcp://{SystemName}@{host}:{port}")
+            : throw new BuquetConfigurationException($"buquet.cluster.seed-nodes entry '{seed}': {error}");
+
+    /// <summary>
+    /// The fleet system's Akka settings: cluster provider on DotNetty TCP, our downing provider (never downs this node),
+    /// no coordinated shutdown when downed and no CLR exit whatever happens (ADR 0026).
+    /// </summary>
+    public Config ToConfig()
+    {
+        var seeds = string.Join(", ", SeedNodes.Select(s => Quote(SeedAddress(s))));
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $$"""
+            akka {
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = {{Quote(BindHostname)}}
+                public-hostname = {{Quote(PublicHostname)}}
+                port = {{Port}}
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                downing-provider-class = "{{typeof(PeerDowningProvider).FullName}}, Buquet.Actors"
+                run-coordinated-shutdown-when-down = off
+                log-info = off
+              }
+              coordinated-shutdown.exit-clr = off
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
+            }
+            {{DownUnreachableAfterPath}} = {{(long)DownUnreachableAfter.TotalMilliseconds}}ms
+            """);
+        var config = ConfigurationFactory.ParseString(text.ToString());
+        return Extra is null ? config : Extra.WithFallback(config);
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

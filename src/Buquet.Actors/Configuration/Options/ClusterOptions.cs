@@ -1,0 +1,45 @@
+namespace Buquet.Actors.Configuration;
+
+/// <summary>
+/// The optional clustered fleet (<c>buquet.cluster</c>, ADR 0026): workers join an Akka.NET cluster of their own and
+/// push "a task is ready" and "a cancel was requested" to each other. S3 stays the only authority; off by default.
+/// </summary>
+public sealed class ClusterOptions
+{
+    /// <summary>Join the fleet's cluster (<c>enabled</c>; env <c>BUQUET_CLUSTER_ENABLED</c>; flag <c>--cluster</c>).</summary>
+    /// <value>The default is false.</value>
+    public bool Enabled { get; set; } = BuquetDefaults.ClusterEnabled;
+
+    /// <summary>Remoting TCP port (<c>port</c>; env <c>BUQUET_CLUSTER_PORT</c>); 0 = any free port (not for a seed node).</summary>
+    /// <value>The default is 4053.</value>
+    public int Port { get; set; } = BuquetDefaults.ClusterPort;
+
+    /// <summary>Address the remoting listener binds (<c>bind-hostname</c>; env <c>BUQUET_CLUSTER_BIND_HOSTNAME</c>).</summary>
+    /// <value>The default is 0.0.0.0 (every interface).</value>
+    public string BindHostname { get; set; } = BuquetDefaults.ClusterBindHostname;
+
+    /// <summary>
+    /// Host name or IP peers reach this process at (<c>public-hostname</c>; env <c>BUQUET_CLUSTER_PUBLIC_HOSTNAME</c>;
+    /// flag <c>--cluster-public-hostname</c>); must match this node's entry in <see cref="SeedNodes"/> when it is a seed.
+    /// </summary>
+    /// <value>The default is empty, which is an error when <see cref="Enabled"/>.</value>
+    public string PublicHostname { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Seed nodes as <c>host:port</c> (<c>seed-nodes</c>; env <c>BUQUET_CLUSTER_SEED_NODES</c>, comma-separated; flag
+    /// <c>--cluster-seed-nodes</c>); every node lists the same seeds. Empty: this node forms a cluster of its own.
+    /// </summary>
+    /// <value>The default is empty.</value>
+    public List<string> SeedNodes { get; set; } = [];
+
+    /// <summary>
+    /// A peer unreachable this long is downed by the reachable side's leader (<c>down-unreachable-after</c>); this node
+    /// never downs itself (ADR 0026).
+    /// </summary>
+    /// <value>The default is 15 s.</value>
+    public TimeSpan DownUnreachableAfter { get; set; } = BuquetDefaults.ClusterDownUnreachableAfter;
+
+    /// <summary>Wait before a node whose cluster stopped (it was downed or removed) starts a new one and rejoins (<c>rejoin-delay</c>).</summary>
+    /// <value>The default is 5 s.</value>
+    public TimeSpan RejoinDelay { get; set; } = BuquetDefaults.ClusterRejoinDelay;
+}
