@@ -11,7 +11,7 @@ namespace Buquet.Actors.Schemas;
 /// </summary>
 internal sealed class CompiledTaskSchema
 {
-    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true, FormatRegistry = SchemaFormats.Registry };
 
     private readonly JsonSchema? _input;
     private readonly JsonSchema? _output;
