@@ -85,7 +85,7 @@ internal static partial class SchemaFormats
         return registry;
     }
 
-    // Formats apply to strings only; any other JSON type passes (JSON Schema §7.1).
+    // Formats apply to strings only; any other JSON type passes (JSON Schema validation spec, "format" vocabulary).
     private static bool Check(JsonElement e, Func<string, bool> check) => e.ValueKind != JsonValueKind.String || check(e.GetString()!);
 
     private static (string Local, string Domain)? SplitAddress(string value)
