@@ -99,7 +99,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
 
     private void ReceiveCommon()
     {
-        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps, _shards.Count, PushWakeUps)));
+        Receive<Poller.GetState>(_ => Sender.Tell(CurrentState()));
         Receive<WorkerActivity.Changed>(m => _fleetSize = m.FleetSize);
         Receive<Poller.StopPolling>(_ =>
         {
@@ -108,10 +108,12 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         });
     }
 
+    private Poller.State CurrentState() => new(Polls, _idle, HintWakeUps, _shards.Count, PushWakeUps);
+
     /// <summary>The worker is shutting down: no more requests; ticks already queued are dropped.</summary>
     private void Stopped()
     {
-        Receive<Poller.GetState>(_ => Sender.Tell(new Poller.State(Polls, _idle, HintWakeUps, _shards.Count, PushWakeUps)));
+        Receive<Poller.GetState>(_ => Sender.Tell(CurrentState()));
         Receive<WorkerActivity.Changed>(_ => { });
         Receive<Poller.PollTick>(_ => { });
         Receive<Poller.HintTick>(_ => { });
