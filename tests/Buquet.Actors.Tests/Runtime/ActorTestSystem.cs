@@ -58,6 +58,33 @@ internal static class ProbeExtensions
 
     /// <summary>Subscribes the probe to <typeparamref name="T"/> on its system's event stream.</summary>
     public static void SubscribeTo<T>(this TestProbe probe) => probe.Sys.EventStream.Subscribe(probe.Ref, typeof(T));
+
+    /// <summary>
+    /// Asks <paramref name="actor"/> <paramref name="query"/> until it answers with an empty mailbox: every message
+    /// queued before the answer, including what the actor told itself meanwhile (a tick that fell due on
+    /// <c>Advance</c> and the poll it scheduled at once), has been handled, and an async handler
+    /// (<c>ReceiveAsync</c> suspends the mailbox) has finished. The barrier to take before moving virtual time again,
+    /// so the clock never moves under a request in flight. <paramref name="guard"/> is a wall-clock failure guard.
+    /// </summary>
+    public static async Task<T> SettledAsync<T>(this IActorRef actor, object query, TimeSpan guard)
+    {
+        var cell = (actor as ActorRefWithCell)?.Underlying ?? throw new ArgumentException($"{actor.Path} is not a local actor.", nameof(actor));
+        var start = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            var left = guard - TimeProvider.System.GetElapsedTime(start);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TestKitException($"{actor.Path} did not settle within {guard}.");
+            }
+
+            var answer = await actor.Ask<T>(query, TimeSpan.FromDays(1)).WaitAsync(left);
+            if (!cell.HasMessages)
+            {
+                return answer;
+            }
+        }
+    }
 }
 
 /// <summary>A failed expectation of a test helper.</summary>

@@ -84,8 +84,8 @@ internal sealed class PollerFixture : IAsyncDisposable
         return Actor;
     }
 
-    public async Task<Poller.State> StateAsync() =>
-        await Actor!.Ask<Poller.State>(Poller.GetState.Instance, TimeSpan.FromDays(1)).WaitAsync(Guard);
+    /// <summary>The poller's state once it has settled (see <see cref="ProbeExtensions.SettledAsync{T}"/>).</summary>
+    public Task<Poller.State> StateAsync() => Actor!.SettledAsync<Poller.State>(Poller.GetState.Instance, Guard);
 
     /// <summary>Advances <paramref name="total"/> in steps, settling after each.</summary>
     public async Task StepAsync(TimeSpan total, TimeSpan? step = null)

@@ -161,7 +161,9 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
         Assert.Equal([first.Id], draining.InFlight);
         gate.Release.SetResult();
 
-        var completed = await _h.PumpUntilAsync(stopped);
+        // Finishing the released handler needs no virtual time: the clock stands still, so the drain deadline cannot
+        // pass under the commit on a slow machine.
+        var completed = await stopped.WaitAsync(WorkerHarness.Guard);
 
         Assert.Empty(completed.Abandoned);
         Assert.Equal(BuquetTaskStatus.Completed, (await _h.GetAsync(first.Id)).Status);
@@ -206,7 +208,12 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
         var worker = _h.StartWorker(WorkerHarness.Settings(), handlers);
         await _h.PumpUntilAsync(WaitForAsync(worker, s => s.InFlight.Count == 1));
 
-        var completed = await _h.PumpUntilAsync(worker.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, TimeSpan.FromMinutes(5)), TimeSpan.FromSeconds(1));
+        var stopped = worker.Ask<WorkerSupervisor.ShutdownCompleted>(WorkerSupervisor.Shutdown.Instance, TimeSpan.FromMinutes(5));
+
+        // The drain deadline is the only wait on virtual time. Past it the cancelled handler, the retry commit and the
+        // release need none, so the clock stands still: the shutdown grace cannot run out under them on a slow machine.
+        await StepUntilAsync(worker, s => s.Phase == WorkerPhase.Cancelling, TimeSpan.FromSeconds(1));
+        var completed = await stopped.WaitAsync(WorkerHarness.Guard);
 
         Assert.Equal(TaskCancellationReason.Shutdown, await reason.Task);
         Assert.Empty(completed.Abandoned);
@@ -228,6 +235,26 @@ public sealed class WorkerSupervisorActorTests : IAsyncDisposable
 
         Assert.Equal([task.Id], completed.Abandoned);
         Assert.Equal(BuquetTaskStatus.Running, (await _h.GetAsync(task.Id)).Status);
+    }
+
+    /// <summary>
+    /// Advances virtual time by <paramref name="step"/> until the supervisor's status meets <paramref name="condition"/>
+    /// (the status Ask queues behind the timer messages each step fires, so it is the barrier).
+    /// </summary>
+    private async Task<WorkerStatus> StepUntilAsync(IActorRef worker, Func<WorkerStatus, bool> condition, TimeSpan step)
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            var status = await worker.Ask<WorkerStatus>(WorkerSupervisor.GetStatus.Instance, WorkerHarness.Guard);
+            if (condition(status))
+            {
+                return status;
+            }
+
+            _h.Clock.Advance(step);
+        }
+
+        throw new TestKitException($"The worker's status did not reach the condition within {step * 1000} of virtual time.");
     }
 
     private async Task<WorkerStatus> WaitForAsync(IActorRef worker, Func<WorkerStatus, bool> condition)
