@@ -1,6 +1,7 @@
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Buquet.Actors.Tests.Client;
@@ -86,7 +87,7 @@ public sealed class BuquetClientWakeHintTests
     }
 
     /// <summary>Counts (or fails) PUTs of the hint key only.</summary>
-    private sealed class HintCountingStore(IObjectStore inner) : IObjectStore
+    private sealed class HintCountingStore(IObjectStore inner) : DelegatingObjectStore(inner)
     {
         private int _hintPuts;
 
@@ -94,9 +95,7 @@ public sealed class BuquetClientWakeHintTests
 
         public int HintPuts => Volatile.Read(ref _hintPuts);
 
-        public StoreCapabilities Capabilities => inner.Capabilities;
-
-        public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
+        public override Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
         {
             if (key == WakeHints.Key)
             {
@@ -108,21 +107,7 @@ public sealed class BuquetClientWakeHintTests
                 Interlocked.Increment(ref _hintPuts);
             }
 
-            return inner.PutAsync(key, body, condition, cancellationToken);
+            return Inner.PutAsync(key, body, condition, cancellationToken);
         }
-
-        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => inner.GetVersionAsync(key, versionId, cancellationToken);
-
-        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
-
-        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, ifMatchETag, cancellationToken);
-
-        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => inner.ListAsync(request, cancellationToken);
-
-        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
-
-        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => inner.GetServerTimeAsync(cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Buquet.Actors.Tests.Protocol;
@@ -47,34 +48,17 @@ public sealed class StoreClockTests
         Assert.Equal(1, store.Calls);
     }
 
-    private sealed class GatedTimeStore(Task<DateTimeOffset> time) : IObjectStore
+    private sealed class GatedTimeStore(Task<DateTimeOffset> time) : DelegatingObjectStore(new InMemoryObjectStore())
     {
-        private readonly InMemoryObjectStore _inner = new();
         private int _calls;
 
         public int Calls => _calls;
 
-        public StoreCapabilities Capabilities => _inner.Capabilities;
-
-        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
+        public override Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _calls);
             return time;
         }
-
-        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
-
-        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => _inner.GetVersionAsync(key, versionId, cancellationToken);
-
-        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => _inner.HeadAsync(key, cancellationToken);
-
-        public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) => _inner.PutAsync(key, body, condition, cancellationToken);
-
-        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, ifMatchETag, cancellationToken);
-
-        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => _inner.ListAsync(request, cancellationToken);
-
-        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => _inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
     }
 
     [Fact]

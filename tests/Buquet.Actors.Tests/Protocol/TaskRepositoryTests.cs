@@ -2,6 +2,7 @@ using System.Text.Json;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Transitions;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Buquet.Actors.Tests.Protocol;
@@ -349,15 +350,13 @@ public sealed class TaskRepositoryTests
     }
 
     /// <summary>Lets the first conditional task PUT land, then reports a transport failure.</summary>
-    private sealed class LandThenThrowStore(IObjectStore inner, bool reportPreconditionFailed = false) : IObjectStore
+    private sealed class LandThenThrowStore(IObjectStore inner, bool reportPreconditionFailed = false) : DelegatingObjectStore(inner)
     {
         private int _thrown;
 
-        public StoreCapabilities Capabilities => inner.Capabilities;
-
-        public async Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
+        public override async Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
         {
-            var result = await inner.PutAsync(key, body, condition, cancellationToken);
+            var result = await Inner.PutAsync(key, body, condition, cancellationToken);
             if (condition is PutCondition.IfMatchCondition && Interlocked.Exchange(ref _thrown, 1) == 0)
             {
                 if (reportPreconditionFailed)
@@ -370,50 +369,34 @@ public sealed class TaskRepositoryTests
 
             return result;
         }
-
-        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => inner.GetVersionAsync(key, versionId, cancellationToken);
-
-        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
-
-        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, ifMatchETag, cancellationToken);
-
-        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => inner.ListAsync(request, cancellationToken);
-
-        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
-
-        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => inner.GetServerTimeAsync(cancellationToken);
     }
 
     /// <summary>The process "dies" right after its conditional task write lands: every later call is cancelled.</summary>
-    private sealed class DiesAfterCasStore(IObjectStore inner) : IObjectStore
+    private sealed class DiesAfterCasStore(IObjectStore inner) : DelegatingObjectStore(inner)
     {
         private volatile bool _dead;
 
-        public StoreCapabilities Capabilities => inner.Capabilities;
-
-        public async Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
+        public override async Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
         {
             Alive();
-            var result = await inner.PutAsync(key, body, condition, cancellationToken);
+            var result = await Inner.PutAsync(key, body, condition, cancellationToken);
             _dead |= condition is PutCondition.IfMatchCondition && result.Succeeded;
             return result;
         }
 
-        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => Alive(() => inner.GetAsync(key, cancellationToken));
+        public override Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => Alive(() => base.GetAsync(key, cancellationToken));
 
-        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => Alive(() => inner.GetVersionAsync(key, versionId, cancellationToken));
+        public override Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => Alive(() => base.GetVersionAsync(key, versionId, cancellationToken));
 
-        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => Alive(() => inner.HeadAsync(key, cancellationToken));
+        public override Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => Alive(() => base.HeadAsync(key, cancellationToken));
 
-        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => Alive(() => inner.DeleteAsync(key, ifMatchETag, cancellationToken));
+        public override Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => Alive(() => base.DeleteAsync(key, ifMatchETag, cancellationToken));
 
-        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => Alive(() => inner.ListAsync(request, cancellationToken));
+        public override Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => Alive(() => base.ListAsync(request, cancellationToken));
 
-        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => Alive(() => inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken));
+        public override Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => Alive(() => base.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken));
 
-        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => Alive(() => inner.GetServerTimeAsync(cancellationToken));
+        public override Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => Alive(() => base.GetServerTimeAsync(cancellationToken));
 
         private void Alive()
         {

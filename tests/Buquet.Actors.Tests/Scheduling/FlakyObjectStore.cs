@@ -1,11 +1,12 @@
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 
 namespace Buquet.Actors.Tests.Scheduling;
 
 /// <summary>Passes everything through, except that PUTs to keys starting with <see cref="FailPutsUnder"/> throw
 /// <see cref="ObjectStoreUnavailableException"/> (an S3 outage for those writes), and LISTs under
 /// <see cref="HangListsUnder"/> hang until their token is cancelled (a store that stopped answering).</summary>
-internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
+internal sealed class FlakyObjectStore(IObjectStore inner) : DelegatingObjectStore(inner)
 {
     public string? FailPutsUnder { get; set; }
 
@@ -26,16 +27,7 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
     /// <summary>Completes when a hanging LIST was released by its cancellation token.</summary>
     public TaskCompletionSource ListCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public StoreCapabilities Capabilities => inner.Capabilities;
-
-    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-    public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) =>
-        inner.GetVersionAsync(key, versionId, cancellationToken);
-
-    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
-
-    public async Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
+    public override async Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
     {
         if (FailPutsUnder is { } prefix && key.StartsWith(prefix, StringComparison.Ordinal))
         {
@@ -47,10 +39,10 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
             await hook(key);
         }
 
-        return await inner.PutAsync(key, body, condition, cancellationToken);
+        return await Inner.PutAsync(key, body, condition, cancellationToken);
     }
 
-    public async Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default)
+    public override async Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default)
     {
         if (FailDeletes)
         {
@@ -62,13 +54,13 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
             await hook(key);
         }
 
-        return await inner.DeleteAsync(key, ifMatchETag, cancellationToken);
+        return await Inner.DeleteAsync(key, ifMatchETag, cancellationToken);
     }
 
-    public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
+    public override Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
         HangListsUnder is { } prefix && request.Prefix.StartsWith(prefix, StringComparison.Ordinal)
             ? HangAsync(cancellationToken)
-            : inner.ListAsync(request, cancellationToken);
+            : Inner.ListAsync(request, cancellationToken);
 
     private async Task<ListPage> HangAsync(CancellationToken cancellationToken)
     {
@@ -82,9 +74,4 @@ internal sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
         ListCancelled.TrySetResult();
         throw new OperationCanceledException(cancellationToken);
     }
-
-    public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
-
-    public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => inner.GetServerTimeAsync(cancellationToken);
 }

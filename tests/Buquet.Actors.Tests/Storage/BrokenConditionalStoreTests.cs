@@ -1,4 +1,5 @@
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 using Xunit.Sdk;
 
 namespace Buquet.Actors.Tests.Storage;

@@ -2,6 +2,7 @@ using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 using Buquet.Host.Bench;
 
 namespace Buquet.Host.Tests.Bench;
@@ -52,35 +53,15 @@ public sealed class HistoryPrefillTests
     }
 
     /// <summary>Answers the first three server-time reads <c>ahead</c> of the inner store's clock, every later one exactly.</summary>
-    private sealed class SteppingClockStore(IObjectStore inner, TimeSpan ahead) : IObjectStore
+    private sealed class SteppingClockStore(IObjectStore inner, TimeSpan ahead) : DelegatingObjectStore(inner)
     {
         private int _reads;
 
         public int Reads => Volatile.Read(ref _reads);
 
-        public StoreCapabilities Capabilities => inner.Capabilities;
-
-        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) =>
-            inner.GetVersionAsync(key, versionId, cancellationToken);
-
-        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
-
-        public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
-            inner.PutAsync(key, body, condition, cancellationToken);
-
-        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) =>
-            inner.DeleteAsync(key, ifMatchETag, cancellationToken);
-
-        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => inner.ListAsync(request, cancellationToken);
-
-        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-            inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
-
-        public async Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
+        public override async Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
         {
-            var now = await inner.GetServerTimeAsync(cancellationToken);
+            var now = await Inner.GetServerTimeAsync(cancellationToken);
             return Interlocked.Increment(ref _reads) <= 3 ? now + ahead : now;
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 using Buquet.Host.Tests.Support;
 
 namespace Buquet.Host.Tests.Cli;
@@ -31,7 +32,7 @@ public sealed class DoctorCommandTests : IDisposable
     [Fact]
     public async Task Doctor_StoreIgnoringConditionalWrites_IsRefusedWithExitTwo()
     {
-        var broken = new IgnoresConditionsStore(new InMemoryObjectStore());
+        var broken = new BrokenConditionalStore(new InMemoryObjectStore());
 
         var run = await InProcessCli.RunAsync(["doctor", "--store", "memory"], (_, _) => Task.FromResult<IObjectStore>(broken));
 
@@ -61,29 +62,5 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("✗ configuration:", run.Stdout);
         Assert.Contains("shard-prefix-length", run.Stdout);
-    }
-
-    /// <summary>A store that drops every precondition: what a non-conforming S3 clone does.</summary>
-    private sealed class IgnoresConditionsStore(IObjectStore inner) : IObjectStore
-    {
-        public StoreCapabilities Capabilities => inner.Capabilities;
-
-        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => inner.GetVersionAsync(key, versionId, cancellationToken);
-
-        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
-
-        public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
-            inner.PutAsync(key, body, PutCondition.None, cancellationToken);
-
-        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, null, cancellationToken);
-
-        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => inner.ListAsync(request, cancellationToken);
-
-        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-            inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
-
-        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => inner.GetServerTimeAsync(cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using Buquet.Actors.Client;
 using Buquet.Actors.Configuration;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 using Buquet.Host.Dashboard;
 
 namespace Buquet.Host.Tests.Dashboard;
@@ -240,26 +241,10 @@ public sealed class DashboardEndpointTests
         Assert.Contains("create-only put is not enforced", readiness.Problem, StringComparison.Ordinal);
     }
 
-    private sealed class IgnoresConditionsStore(IObjectStore inner) : IObjectStore
+    /// <summary>Drops the precondition of every PUT (conditional DELETEs still hold).</summary>
+    private sealed class IgnoresConditionsStore(IObjectStore inner) : DelegatingObjectStore(inner)
     {
-        public StoreCapabilities Capabilities => inner.Capabilities;
-
-        public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
-            inner.PutAsync(key, body, PutCondition.None, cancellationToken);
-
-        public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) => inner.GetVersionAsync(key, versionId, cancellationToken);
-
-        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
-
-        public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, ifMatchETag, cancellationToken);
-
-        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => inner.ListAsync(request, cancellationToken);
-
-        public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-            inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
-
-        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => inner.GetServerTimeAsync(cancellationToken);
+        public override Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
+            Inner.PutAsync(key, body, PutCondition.None, cancellationToken);
     }
 }

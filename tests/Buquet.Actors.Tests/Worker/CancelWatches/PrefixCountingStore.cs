@@ -1,15 +1,14 @@
 using System.Collections.Concurrent;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 
 namespace Buquet.Actors.Tests.Worker.CancelWatches;
 
 /// <summary>A store decorator counting HEADs and GETs per key, to tell one request family from the others.</summary>
-internal sealed class PrefixCountingStore(IObjectStore inner) : IObjectStore
+internal sealed class PrefixCountingStore(IObjectStore inner) : DelegatingObjectStore(inner)
 {
     private readonly ConcurrentDictionary<string, long> _heads = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _gets = new(StringComparer.Ordinal);
-
-    public StoreCapabilities Capabilities => inner.Capabilities;
 
     public long Heads(string prefix) => _heads.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(kv => kv.Value);
 
@@ -21,35 +20,19 @@ internal sealed class PrefixCountingStore(IObjectStore inner) : IObjectStore
         _gets.Clear();
     }
 
-    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public override Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         _gets.AddOrUpdate(key, 1, (_, n) => n + 1);
-        return inner.GetAsync(key, cancellationToken);
+        return Inner.GetAsync(key, cancellationToken);
     }
 
-    public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) =>
-        inner.GetVersionAsync(key, versionId, cancellationToken);
-
-    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default)
+    public override Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default)
     {
         _heads.AddOrUpdate(key, 1, (_, n) => n + 1);
-        return inner.HeadAsync(key, cancellationToken);
+        return Inner.HeadAsync(key, cancellationToken);
     }
 
-    public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
-        inner.PutAsync(key, body, condition, cancellationToken);
-
-    public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) =>
-        inner.DeleteAsync(key, ifMatchETag, cancellationToken);
-
-    public Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
-        inner.DeleteManyAsync(keys, cancellationToken);
-
-    public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
-        inner.ListAsync(request, cancellationToken);
-
-    public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
-
-    public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => inner.GetServerTimeAsync(cancellationToken);
+    /// <summary>The inner store's batch (deletions are not counted here).</summary>
+    public override Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        Inner.DeleteManyAsync(keys, cancellationToken);
 }

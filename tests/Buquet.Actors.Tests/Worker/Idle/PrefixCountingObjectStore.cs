@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 
 namespace Buquet.Actors.Tests.Worker.Idle;
 
@@ -8,12 +9,10 @@ namespace Buquet.Actors.Tests.Worker.Idle;
 /// <c>leader</c>, ...; server-time probes as <c>clock</c>) and S3 operation, and signals every request, so a test can
 /// pump virtual time while something happens. Thread-safe.
 /// </summary>
-internal sealed class PrefixCountingObjectStore(IObjectStore inner) : IObjectStore
+internal sealed class PrefixCountingObjectStore(IObjectStore inner) : DelegatingObjectStore(inner)
 {
     private readonly ConcurrentDictionary<(string Root, StoreOperation Op), long> _counts = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public StoreCapabilities Capabilities => inner.Capabilities;
 
     /// <summary>Counts so far, by root and operation.</summary>
     public IReadOnlyDictionary<(string Root, StoreOperation Op), long> Counts => new Dictionary<(string, StoreOperation), long>(_counts);
@@ -37,29 +36,29 @@ internal sealed class PrefixCountingObjectStore(IObjectStore inner) : IObjectSto
     /// <summary>A readable table, for failure messages and the report.</summary>
     public string Describe() => string.Join(", ", _counts.OrderBy(kv => kv.Key.Root, StringComparer.Ordinal).ThenBy(kv => kv.Key.Op).Select(kv => $"{kv.Key.Root} {kv.Key.Op}={kv.Value}"));
 
-    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => Counted(key, StoreOperation.Get, inner.GetAsync(key, cancellationToken));
+    public override Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) => Counted(key, StoreOperation.Get, Inner.GetAsync(key, cancellationToken));
 
-    public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) =>
-        Counted(key, StoreOperation.Get, inner.GetVersionAsync(key, versionId, cancellationToken));
+    public override Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) =>
+        Counted(key, StoreOperation.Get, Inner.GetVersionAsync(key, versionId, cancellationToken));
 
-    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => Counted(key, StoreOperation.Head, inner.HeadAsync(key, cancellationToken));
+    public override Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => Counted(key, StoreOperation.Head, Inner.HeadAsync(key, cancellationToken));
 
-    public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
-        Counted(key, StoreOperation.Put, inner.PutAsync(key, body, condition, cancellationToken));
+    public override Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) =>
+        Counted(key, StoreOperation.Put, Inner.PutAsync(key, body, condition, cancellationToken));
 
-    public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) =>
-        Counted(key, StoreOperation.Delete, inner.DeleteAsync(key, ifMatchETag, cancellationToken));
+    public override Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) =>
+        Counted(key, StoreOperation.Delete, Inner.DeleteAsync(key, ifMatchETag, cancellationToken));
 
-    public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
-        Counted(request.Prefix ?? "", StoreOperation.List, inner.ListAsync(request, cancellationToken));
+    public override Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) =>
+        Counted(request.Prefix ?? "", StoreOperation.List, Inner.ListAsync(request, cancellationToken));
 
-    public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        Counted(key, StoreOperation.List, inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken));
+    public override Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+        Counted(key, StoreOperation.List, Inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken));
 
-    public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
+    public override Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
     {
         Add("clock", StoreOperation.Head);
-        return Counted("clock/", StoreOperation.Put, inner.GetServerTimeAsync(cancellationToken));
+        return Counted("clock/", StoreOperation.Put, Inner.GetServerTimeAsync(cancellationToken));
     }
 
     private Task<T> Counted<T>(string key, StoreOperation op, Task<T> call)

@@ -2,6 +2,7 @@ using System.Text;
 using Buquet.Actors.Protocol;
 using Buquet.Actors.Protocol.Json;
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 using Buquet.Actors.Worker.Maintenance;
 
 namespace Buquet.Actors.Tests.Worker.Maintenance;
@@ -218,15 +219,13 @@ public sealed class RetentionSweeperTests
     }
 
     /// <summary>Runs <paramref name="afterGet"/> once, right after the first GET of <paramref name="key"/> returned.</summary>
-    private sealed class AfterGetStore(IObjectStore inner, string key, Func<Task> afterGet) : IObjectStore
+    private sealed class AfterGetStore(IObjectStore inner, string key, Func<Task> afterGet) : DelegatingObjectStore(inner)
     {
         private int _fired;
 
-        public StoreCapabilities Capabilities => inner.Capabilities;
-
-        public async Task<StoredObject?> GetAsync(string k, CancellationToken cancellationToken = default)
+        public override async Task<StoredObject?> GetAsync(string k, CancellationToken cancellationToken = default)
         {
-            var obj = await inner.GetAsync(k, cancellationToken);
+            var obj = await Inner.GetAsync(k, cancellationToken);
             if (k == key && Interlocked.Exchange(ref _fired, 1) == 0)
             {
                 await afterGet();
@@ -234,19 +233,5 @@ public sealed class RetentionSweeperTests
 
             return obj;
         }
-
-        public Task<StoredObject?> GetVersionAsync(string k, string versionId, CancellationToken cancellationToken = default) => inner.GetVersionAsync(k, versionId, cancellationToken);
-
-        public Task<ObjectInfo?> HeadAsync(string k, CancellationToken cancellationToken = default) => inner.HeadAsync(k, cancellationToken);
-
-        public Task<PutResult> PutAsync(string k, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) => inner.PutAsync(k, body, condition, cancellationToken);
-
-        public Task<DeleteStatus> DeleteAsync(string k, string? ifMatchETag = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(k, ifMatchETag, cancellationToken);
-
-        public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => inner.ListAsync(request, cancellationToken);
-
-        public Task<VersionPage> ListVersionsAsync(string k, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) => inner.ListVersionsAsync(k, maxItems, continuationToken, cancellationToken);
-
-        public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) => inner.GetServerTimeAsync(cancellationToken);
     }
 }

@@ -1,63 +1,62 @@
 using Buquet.Actors.Storage;
+using Buquet.Actors.TestSupport;
 
 namespace Buquet.Actors.Tests.Worker.ShardLeases;
 
 /// <summary>Wraps a store; while <see cref="Down"/> every call throws <see cref="ObjectStoreUnavailableException"/>.</summary>
-internal sealed class OutageObjectStore(IObjectStore inner) : IObjectStore
+internal sealed class OutageObjectStore(IObjectStore inner) : DelegatingObjectStore(inner)
 {
     public volatile bool Down;
 
     /// <summary>What a call throws while <see cref="Down"/>; an outage by default.</summary>
     public Func<Exception> Fault { get; set; } = () => new ObjectStoreUnavailableException("store down (test outage)");
 
-    public StoreCapabilities Capabilities => inner.Capabilities;
-
-    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) 
+    public override Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         Check();
-        return inner.GetAsync(key, cancellationToken);
+        return base.GetAsync(key, cancellationToken);
     }
 
-    public Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default) 
+    public override Task<StoredObject?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken = default)
     {
         Check();
-        return inner.GetVersionAsync(key, versionId, cancellationToken);
+        return base.GetVersionAsync(key, versionId, cancellationToken);
     }
 
-    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) 
+    public override Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default)
     {
         Check();
-        return inner.HeadAsync(key, cancellationToken);
+        return base.HeadAsync(key, cancellationToken);
     }
 
-    public Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default) 
+    public override Task<PutResult> PutAsync(string key, ReadOnlyMemory<byte> body, PutCondition condition, CancellationToken cancellationToken = default)
     {
         Check();
-        return inner.PutAsync(key, body, condition, cancellationToken);
+        return base.PutAsync(key, body, condition, cancellationToken);
     }
 
-    public Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default) 
+    public override Task<DeleteStatus> DeleteAsync(string key, string? ifMatchETag = null, CancellationToken cancellationToken = default)
     {
         Check();
-        return inner.DeleteAsync(key, ifMatchETag, cancellationToken);
+        return base.DeleteAsync(key, ifMatchETag, cancellationToken);
     }
 
-    public Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default) 
+    public override Task<ListPage> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
     {
         Check();
-        return inner.ListAsync(request, cancellationToken);
+        return base.ListAsync(request, cancellationToken);
     }
 
-    public Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default) 
+    public override Task<VersionPage> ListVersionsAsync(string key, int maxItems = 1000, string? continuationToken = null, CancellationToken cancellationToken = default)
     {
         Check();
-        return inner.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
+        return base.ListVersionsAsync(key, maxItems, continuationToken, cancellationToken);
     }
 
-    public Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default) 
+    public override Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
     {
         Check();
-        return inner.GetServerTimeAsync(cancellationToken);
+        return base.GetServerTimeAsync(cancellationToken);
     }
 
     private void Check()
