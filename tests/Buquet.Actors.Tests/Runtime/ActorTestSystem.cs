@@ -60,16 +60,20 @@ internal static class ProbeExtensions
     public static void SubscribeTo<T>(this TestProbe probe) => probe.Sys.EventStream.Subscribe(probe.Ref, typeof(T));
 
     /// <summary>
-    /// Asks <paramref name="actor"/> <paramref name="query"/> until it answers with an empty mailbox: every message
-    /// queued before the answer, including what the actor told itself meanwhile (a tick that fell due on
-    /// <c>Advance</c> and the poll it scheduled at once), has been handled, and an async handler
-    /// (<c>ReceiveAsync</c> suspends the mailbox) has finished. The barrier to take before moving virtual time again,
-    /// so the clock never moves under a request in flight. <paramref name="guard"/> is a wall-clock failure guard.
+    /// Asks <paramref name="actor"/> <paramref name="query"/> until two answers in a row are equal and its mailbox is
+    /// empty after the second: what was queued before an answer (a tick that fell due on <c>Advance</c>, and the poll it
+    /// told itself to make at once) has been handled, and a handler still running when the first answer came back
+    /// (<c>ReceiveAsync</c> suspends the mailbox, so the second Ask waits behind it) shows in the second answer when it
+    /// changes the state (a poll counts itself). The barrier to take before moving virtual time again, so the clock
+    /// does not move under a request in flight. <paramref name="guard"/> is a wall-clock failure guard.
     /// </summary>
+    /// <remarks>A handler that changes nothing the answer shows may still be finishing when this returns.</remarks>
     public static async Task<T> SettledAsync<T>(this IActorRef actor, object query, TimeSpan guard)
     {
         var cell = (actor as ActorRefWithCell)?.Underlying ?? throw new ArgumentException($"{actor.Path} is not a local actor.", nameof(actor));
         var start = TimeProvider.System.GetTimestamp();
+        var previous = default(T);
+        var first = true;
         while (true)
         {
             var left = guard - TimeProvider.System.GetElapsedTime(start);
@@ -79,10 +83,13 @@ internal static class ProbeExtensions
             }
 
             var answer = await actor.Ask<T>(query, TimeSpan.FromDays(1)).WaitAsync(left);
-            if (!cell.HasMessages)
+            if (!first && !cell.HasMessages && EqualityComparer<T>.Default.Equals(answer, previous))
             {
                 return answer;
             }
+
+            previous = answer;
+            first = false;
         }
     }
 }
