@@ -8,6 +8,11 @@ namespace Buquet.Actors.Schemas;
 /// per <c>schema-refresh-interval</c> (one GET, also when there is none), and rebuilt only when its ETag changed. Tasks
 /// in between cost no request. Concurrent callers of one type share one read. Thread-safe.
 /// </summary>
+/// <remarks>
+/// The shared read belongs to no caller: each caller's token cancels only its own wait, and the read itself is
+/// cancelled when every caller waiting on it has given up (a caller that comes later then starts a new read). So one
+/// cancelled caller (an executor stopped mid-read) never fails the others.
+/// </remarks>
 internal sealed class SchemaCache
 {
     // Immutable after construction.
@@ -18,7 +23,7 @@ internal sealed class SchemaCache
     // Guarded by _gate.
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Task<Entry>> _loading = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Load> _loading = new(StringComparer.Ordinal);
 
     public SchemaCache(IObjectStore store, TimeProvider time, TimeSpan refresh)
     {
@@ -32,11 +37,12 @@ internal sealed class SchemaCache
     /// <summary>The schema of <paramref name="taskType"/>, or <c>null</c> when it has none.</summary>
     /// <exception cref="MalformedObjectException">The stored schema is unreadable or not a valid JSON Schema (names the key).</exception>
     /// <exception cref="ObjectStoreUnavailableException">The store did not answer.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (only this caller's wait ends).</exception>
     public async Task<CompiledTaskSchema?> GetAsync(string taskType, CancellationToken cancellationToken = default)
     {
-        TaskCompletionSource<Entry>? mine = null;
-        Task<Entry> pending;
+        Load load;
         Entry? previous;
+        var start = false;
         lock (_gate)
         {
             if (_entries.TryGetValue(taskType, out previous) && _time.GetElapsedTime(previous.FetchedAt) < _refresh)
@@ -44,41 +50,85 @@ internal sealed class SchemaCache
                 return previous.SchemaOrThrow();
             }
 
-            if (!_loading.TryGetValue(taskType, out var loading))
+            if (!_loading.TryGetValue(taskType, out load!))
             {
-                mine = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
-                loading = mine.Task;
-                _loading[taskType] = loading;
+                load = new Load();
+                _loading[taskType] = load;
+                start = true;
             }
 
-            pending = loading;
+            load.Waiters++;
         }
 
-        if (mine is not null)
+        if (start)
         {
-            try
-            {
-                var entry = await FetchAsync(taskType, previous, cancellationToken);
-                lock (_gate)
-                {
-                    _entries[taskType] = entry;
-                    _loading.Remove(taskType);
-                }
-
-                mine.SetResult(entry);
-            }
-            catch (Exception e)
-            {
-                lock (_gate)
-                {
-                    _loading.Remove(taskType);
-                }
-
-                mine.SetException(e);
-            }
+            _ = RunAsync(taskType, previous, load);
         }
 
-        return (await pending).SchemaOrThrow();
+        try
+        {
+            return (await load.Result.Task.WaitAsync(cancellationToken)).SchemaOrThrow();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Leave(taskType, load);
+            throw;
+        }
+    }
+
+    /// <summary>A waiter gave up; the last one to leave a read still in progress cancels it.</summary>
+    private void Leave(string taskType, Load load)
+    {
+        lock (_gate)
+        {
+            if (--load.Waiters > 0 || !_loading.TryGetValue(taskType, out var current) || current != load)
+            {
+                return;
+            }
+
+            _loading.Remove(taskType);
+        }
+
+        load.Cancel.Cancel();
+    }
+
+    private async Task RunAsync(string taskType, Entry? previous, Load load)
+    {
+        try
+        {
+            var entry = await FetchAsync(taskType, previous, load.Cancel.Token);
+            lock (_gate)
+            {
+                _entries[taskType] = entry;
+                Forget(taskType, load);
+            }
+
+            load.Result.SetResult(entry);
+        }
+        catch (Exception e)
+        {
+            lock (_gate)
+            {
+                Forget(taskType, load);
+            }
+
+            if (load.Cancel.IsCancellationRequested)
+            {
+                load.Result.SetCanceled(load.Cancel.Token); // every waiter has left with its own cancellation
+            }
+            else
+            {
+                load.Result.SetException(e);
+            }
+        }
+    }
+
+    private void Forget(string taskType, Load load)
+    {
+        if (_loading.TryGetValue(taskType, out var current) && current == load)
+        {
+            _loading.Remove(taskType);
+        }
     }
 
     private async Task<Entry> FetchAsync(string taskType, Entry? previous, CancellationToken cancellationToken)
@@ -109,5 +159,15 @@ internal sealed class SchemaCache
     private sealed record Entry(long FetchedAt, string? ETag, CompiledTaskSchema? Schema, MalformedObjectException? Error)
     {
         public CompiledTaskSchema? SchemaOrThrow() => Error is { } e ? throw new MalformedObjectException(e.Key, e.Problem, e) : Schema;
+    }
+
+    /// <summary>One shared read in progress: its result, its own cancellation, and how many callers wait on it (guarded by the cache's gate).</summary>
+    private sealed class Load
+    {
+        public TaskCompletionSource<Entry> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenSource Cancel { get; } = new();
+
+        public int Waiters { get; set; }
     }
 }
