@@ -15,8 +15,8 @@ namespace Buquet.Actors.Tests.Worker.Pollers;
 /// <summary>
 /// One poller under test, its supervisor played by a probe: in-memory store behind a request counter, a real
 /// <see cref="StoreClock"/> over that counter (so clock probes are counted), virtual time. <see cref="StepAsync"/>
-/// advances virtual time in steps and, after each, waits until the poller has handled everything that fell due (an
-/// Ask queued behind the timer messages is the barrier).
+/// advances virtual time in steps and, after each, waits until the poller has settled: handled everything that fell
+/// due and what it told itself to do next (StateAsync, two equal answers in a row with an empty mailbox).
 /// </summary>
 internal sealed class PollerFixture : IAsyncDisposable
 {
