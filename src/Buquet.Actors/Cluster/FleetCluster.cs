@@ -174,7 +174,11 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         }
 
         var cluster = Akka.Cluster.Cluster.Get(system);
-        if (_settings.SeedNodes.Count == 0)
+        if (_settings.Bootstrap is not null)
+        {
+            system.ActorOf(SeedDiscovery.Props(_logger), "seed-discovery"); // the seeds are the discovered pods (ADR 0028)
+        }
+        else if (_settings.SeedNodes.Count == 0)
         {
             cluster.Join(cluster.SelfAddress); // no seeds: this node forms a cluster of its own
         }
@@ -182,7 +186,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         // Downed or removed: this system can never rejoin (Akka), so it is stopped and replaced.
         cluster.RegisterOnMemberRemoved(() => _ = system.Terminate());
         system.WhenTerminated.ContinueWith(_ => OnTerminated(system), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        _logger.LogInformation("Fleet cluster system {Generation} started at {Address}; seeds: {Seeds}", generation, cluster.SelfAddress, _settings.SeedNodes.Count == 0 ? "none (forms its own cluster)" : string.Join(", ", _settings.SeedNodes));
+        _logger.LogInformation("Fleet cluster system {Generation} started at {Address}; seeds: {Seeds}", generation, cluster.SelfAddress, _settings.Bootstrap is not null ? "discovered (kubernetes-api)" : _settings.SeedNodes.Count == 0 ? "none (forms its own cluster)" : string.Join(", ", _settings.SeedNodes));
         SetStatus(system, 0);
     }
 

@@ -29,11 +29,17 @@ internal sealed record FleetClusterSettings(
     /// <summary>Further Akka settings (tests: quicker failure detection); they win over the generated ones.</summary>
     public Config? Extra { get; init; }
 
+    /// <summary>Cluster bootstrap through Akka.Management and discovery (ADR 0028); null = the seed nodes.</summary>
+    public FleetBootstrapSettings? Bootstrap { get; init; }
+
     /// <summary>Settings from validated options (<see cref="BuquetOptionsValidator"/> has checked the seeds).</summary>
     public static FleetClusterSettings FromOptions(ClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new FleetClusterSettings(options.BindHostname, options.PublicHostname, options.Port, [.. options.SeedNodes], options.DownUnreachableAfter, options.RejoinDelay);
+        return new FleetClusterSettings(options.BindHostname, options.PublicHostname, options.Port, [.. options.SeedNodes], options.DownUnreachableAfter, options.RejoinDelay)
+        {
+            Bootstrap = FleetBootstrapSettings.FromOptions(options),
+        };
     }
 
     /// <summary>The Akka address of a <c>host:port</c> seed entry.</summary>
@@ -70,8 +76,15 @@ internal sealed record FleetClusterSettings(
             {{DownUnreachableAfterPath}} = {{(long)DownUnreachableAfter.TotalMilliseconds}}ms
             """);
         var config = ConfigurationFactory.ParseString(text.ToString());
+        if (Bootstrap is not null)
+        {
+            config = SeedNodes.Count > 0
+                ? throw new BuquetConfigurationException("buquet.cluster.seed-nodes must be empty with buquet.cluster.discovery = kubernetes-api (cluster bootstrap finds the peers)")
+                : config.WithFallback(Bootstrap.ToConfig());
+        }
+
         return Extra is null ? config : Extra.WithFallback(config);
     }
 
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    internal static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

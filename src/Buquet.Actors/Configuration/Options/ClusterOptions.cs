@@ -42,4 +42,40 @@ public sealed class ClusterOptions
     /// <summary>Wait before a node whose cluster stopped (it was downed or removed) starts a new one and rejoins (<c>rejoin-delay</c>).</summary>
     /// <value>The default is 5 s.</value>
     public TimeSpan RejoinDelay { get; set; } = BuquetDefaults.ClusterRejoinDelay;
+
+    /// <summary>
+    /// How members find each other (<c>discovery</c>: <c>seeds</c> or <c>kubernetes-api</c>; env
+    /// <c>BUQUET_CLUSTER_DISCOVERY</c>; flag <c>--cluster-discovery</c>; ADR 0028).
+    /// </summary>
+    /// <value>The default is seeds.</value>
+    public ClusterDiscovery Discovery { get; set; } = BuquetDefaults.ClusterDiscoveryMethod;
+
+    /// <summary>
+    /// Fleet pods (this one included) discovered before this node joins them or, as the lowest address, forms a cluster
+    /// (<c>required-contact-points</c>; env <c>BUQUET_CLUSTER_REQUIRED_CONTACT_POINTS</c>); with
+    /// <c>discovery = kubernetes-api</c> only.
+    /// </summary>
+    /// <value>The default is 1, so a one-replica Deployment forms a cluster of itself.</value>
+    public int RequiredContactPoints { get; set; } = BuquetDefaults.ClusterRequiredContactPoints;
+
+    /// <summary>Where <c>discovery = kubernetes-api</c> looks for the fleet's pods (<c>kubernetes</c>).</summary>
+    public ClusterKubernetesOptions Kubernetes { get; set; } = new();
+}
+
+/// <summary>The pods of a Kubernetes fleet (<c>buquet.cluster.kubernetes</c>, ADR 0028).</summary>
+public sealed class ClusterKubernetesOptions
+{
+    /// <summary>
+    /// Label selector of the fleet's pods (<c>label-selector</c>; env <c>BUQUET_CLUSTER_KUBERNETES_LABEL_SELECTOR</c>;
+    /// flag <c>--cluster-label-selector</c>); must match the Deployment's pod labels.
+    /// </summary>
+    /// <value>The default is app=buquet-worker.</value>
+    public string LabelSelector { get; set; } = BuquetDefaults.ClusterKubernetesLabelSelector;
+
+    /// <summary>
+    /// Namespace whose pods are listed (<c>namespace</c>; env <c>BUQUET_CLUSTER_KUBERNETES_NAMESPACE</c>); empty = the
+    /// pod's own, read from its service account.
+    /// </summary>
+    /// <value>The default is empty.</value>
+    public string Namespace { get; set; } = string.Empty;
 }
