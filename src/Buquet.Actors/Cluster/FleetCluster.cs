@@ -45,6 +45,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         _logs = logs ?? NullLoggerFactory.Instance;
         _logger = _logs.CreateLogger<FleetCluster>();
         _ = settings.ToConfig(); // bad settings fail here, at construction, not in a background restart
+        settings.Tls?.Load().Dispose(); // and an unreadable certificate too (ADR 0028)
     }
 
     /// <summary>This node's state (isolated until it sees a reachable peer).</summary>
@@ -168,6 +169,10 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
             var config = BuquetActorSystem.Clock(_time).WithFallback(_settings.ToConfig()).WithFallback(BuquetActorSystem.Defaults)
                 .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akka.loggers = [\"Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting\"]"));
             var setup = BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(_logs));
+            if (_settings.Tls is { } tls)
+            {
+                setup = setup.And(tls.Setup()); // mutual TLS, peers pinned to the fleet's certificate (ADR 0028)
+            }
             system = ActorSystem.Create(FleetClusterSettings.SystemName, setup);
             _system = system;
             _bridge = system.ActorOf(FleetBridge.Props(_inbox, members => OnMembers(system, members)), "fleet-bridge");

@@ -29,8 +29,11 @@ internal sealed record FleetClusterSettings(
     /// <summary>Further Akka settings (tests: quicker failure detection); they win over the generated ones.</summary>
     public Config? Extra { get; init; }
 
-    /// <summary>Cluster bootstrap through Akka.Management and discovery (ADR 0028); null = the seed nodes.</summary>
+    /// <summary>Seeds found by discovery (ADR 0028); null = the seed nodes.</summary>
     public FleetBootstrapSettings? Bootstrap { get; init; }
+
+    /// <summary>Mutual TLS on remoting (ADR 0028); null = plain TCP.</summary>
+    public FleetTlsSettings? Tls { get; init; }
 
     /// <summary>Settings from validated options (<see cref="BuquetOptionsValidator"/> has checked the seeds).</summary>
     public static FleetClusterSettings FromOptions(ClusterOptions options)
@@ -39,13 +42,14 @@ internal sealed record FleetClusterSettings(
         return new FleetClusterSettings(options.BindHostname, options.PublicHostname, options.Port, [.. options.SeedNodes], options.DownUnreachableAfter, options.RejoinDelay)
         {
             Bootstrap = FleetBootstrapSettings.FromOptions(options),
+            Tls = FleetTlsSettings.FromOptions(options),
         };
     }
 
-    /// <summary>The Akka address of a <c>host:port</c> seed entry.</summary>
-    public static string SeedAddress(string seed) =>
+    /// <summary>The Akka address of a <c>host:port</c> seed entry (<paramref name="protocol"/> <c>akka.ssl.tcp</c> with TLS).</summary>
+    public static string SeedAddress(string seed, string protocol = "akka.tcp") =>
         ClusterSeedNode.TryParse(seed, out var host, out var port, out var error)
-            ? string.Create(CultureInfo.InvariantCulture, $"akka.tcp://{SystemName}@{host}:{port}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{protocol}://{SystemName}@{host}:{port}")
             : throw new BuquetConfigurationException($"buquet.cluster.seed-nodes entry '{seed}': {error}");
 
     /// <summary>
@@ -54,7 +58,7 @@ internal sealed record FleetClusterSettings(
     /// </summary>
     public Config ToConfig()
     {
-        var seeds = string.Join(", ", SeedNodes.Select(s => Quote(SeedAddress(s))));
+        var seeds = string.Join(", ", SeedNodes.Select(s => Quote(SeedAddress(s, Tls is null ? "akka.tcp" : "akka.ssl.tcp"))));
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $$"""
             akka {
@@ -81,6 +85,11 @@ internal sealed record FleetClusterSettings(
             config = SeedNodes.Count > 0
                 ? throw new BuquetConfigurationException("buquet.cluster.seed-nodes must be empty with buquet.cluster.discovery = kubernetes-api (cluster bootstrap finds the peers)")
                 : config.WithFallback(Bootstrap.ToConfig());
+        }
+
+        if (Tls is not null)
+        {
+            config = FleetTlsSettings.ToConfig().WithFallback(config);
         }
 
         return Extra is null ? config : Extra.WithFallback(config);

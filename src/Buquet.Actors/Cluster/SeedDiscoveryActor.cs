@@ -76,7 +76,7 @@ internal sealed class SeedDiscoveryActor : ReceiveActor, IWithTimers
     }
 
     private Address ToAddress(ServiceDiscovery.ResolvedTarget target) =>
-        new("akka.tcp", FleetClusterSettings.SystemName, target.Host, target.Port ?? _cluster.SelfAddress.Port);
+        new(_cluster.SelfAddress.Protocol, FleetClusterSettings.SystemName, target.Host, target.Port ?? _cluster.SelfAddress.Port);
 
     private sealed class LookUp
     {

@@ -31,7 +31,8 @@ internal static class BuquetEnvironment
         "BUQUET_EXECUTION_LOG", "BUQUET_CANCEL_CHECK_INTERVAL", "BUQUET_HEALTH_PORT", "BUQUET_VALIDATE_INPUT",
         "BUQUET_CLUSTER_ENABLED", "BUQUET_CLUSTER_PORT", "BUQUET_CLUSTER_BIND_HOSTNAME", "BUQUET_CLUSTER_PUBLIC_HOSTNAME", "BUQUET_CLUSTER_SEED_NODES",
         "BUQUET_CLUSTER_DISCOVERY", "BUQUET_CLUSTER_REQUIRED_CONTACT_POINTS",
-        "BUQUET_CLUSTER_KUBERNETES_LABEL_SELECTOR", "BUQUET_CLUSTER_KUBERNETES_NAMESPACE",
+        "BUQUET_CLUSTER_KUBERNETES_LABEL_SELECTOR", "BUQUET_CLUSTER_KUBERNETES_NAMESPACE", "BUQUET_CLUSTER_TLS_ENABLED",
+        "BUQUET_CLUSTER_TLS_CERTIFICATE_PATH", "BUQUET_CLUSTER_TLS_CERTIFICATE_PASSWORD",
     ];
 
     /// <summary>Reads an environment dictionary (as from <see cref="Environment.GetEnvironmentVariables()"/>) into string pairs.</summary>
@@ -165,6 +166,9 @@ internal static class BuquetEnvironment
         Int("BUQUET_CLUSTER_REQUIRED_CONTACT_POINTS", $"{Cluster}:required-contact-points");
         Text("BUQUET_CLUSTER_KUBERNETES_LABEL_SELECTOR", $"{Cluster}:kubernetes:label-selector");
         Text("BUQUET_CLUSTER_KUBERNETES_NAMESPACE", $"{Cluster}:kubernetes:namespace");
+        Bool("BUQUET_CLUSTER_TLS_ENABLED", $"{Cluster}:tls:enabled");
+        Text("BUQUET_CLUSTER_TLS_CERTIFICATE_PATH", $"{Cluster}:tls:certificate-path");
+        Text("BUQUET_CLUSTER_TLS_CERTIFICATE_PASSWORD", $"{Cluster}:tls:certificate-password");
 
         return errors.Count > 0 ? throw new BuquetConfigurationException(errors) : data;
     }

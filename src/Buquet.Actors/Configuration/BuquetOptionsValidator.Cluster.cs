@@ -21,6 +21,11 @@ public sealed partial class BuquetOptionsValidator
             CheckKubernetes(v, cluster);
         }
 
+        if (cluster.Tls.Enabled && !File.Exists(cluster.Tls.CertificatePath))
+        {
+            v.Fail($"buquet.cluster.tls.certificate-path = '{cluster.Tls.CertificatePath}' is not a file but buquet.cluster.tls.enabled = true: name the fleet's PKCS#12 certificate (env BUQUET_CLUSTER_TLS_CERTIFICATE_PATH)");
+        }
+
         if (string.IsNullOrWhiteSpace(cluster.PublicHostname))
         {
             v.Fail("buquet.cluster.public-hostname is empty but buquet.cluster.enabled = true: set the host name or IP peers reach this process at (env BUQUET_CLUSTER_PUBLIC_HOSTNAME, flag --cluster-public-hostname; POD_IP in Kubernetes)");

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Configuration;
 using Buquet.Actors.Cluster;
-using Microsoft.Extensions.Logging;
 
 namespace Buquet.Actors.Tests.Cluster;
 
@@ -96,23 +95,5 @@ public sealed class FleetBootstrapTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>A logger factory and a signal at the first record containing a marker (Akka's log included).</summary>
-    private sealed class LogSignal : IDisposable
-    {
-        private readonly Hosting.AkkaLoggingTests.CapturingLoggerProvider _provider;
-
-        public LogSignal(string marker)
-        {
-            _provider = new(marker);
-            Factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(_provider));
-        }
-
-        public ILoggerFactory Factory { get; }
-
-        public Task WaitAsync() => _provider.Seen.Task.WaitAsync(FleetNode.Guard);
-
-        public void Dispose() => Factory.Dispose();
     }
 }

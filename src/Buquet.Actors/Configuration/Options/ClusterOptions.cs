@@ -60,6 +60,31 @@ public sealed class ClusterOptions
 
     /// <summary>Where <c>discovery = kubernetes-api</c> looks for the fleet's pods (<c>kubernetes</c>).</summary>
     public ClusterKubernetesOptions Kubernetes { get; set; } = new();
+
+    /// <summary>TLS on the cluster's remoting (<c>tls</c>, ADR 0028).</summary>
+    public ClusterTlsOptions Tls { get; set; } = new();
+}
+
+/// <summary>
+/// Mutual TLS on the clustered fleet's remoting (<c>buquet.cluster.tls</c>, ADR 0028): every member holds the same
+/// certificate and accepts only peers presenting it (pinned by thumbprint).
+/// </summary>
+public sealed class ClusterTlsOptions
+{
+    /// <summary>Encrypt and authenticate remoting (<c>enabled</c>; env <c>BUQUET_CLUSTER_TLS_ENABLED</c>).</summary>
+    /// <value>The default is false (plain TCP).</value>
+    public bool Enabled { get; set; }
+
+    /// <summary>
+    /// The fleet's certificate with its private key, a PKCS#12 (.pfx/.p12) file (<c>certificate-path</c>; env
+    /// <c>BUQUET_CLUSTER_TLS_CERTIFICATE_PATH</c>); the same file on every member.
+    /// </summary>
+    /// <value>The default is empty, which is an error when <see cref="Enabled"/>.</value>
+    public string CertificatePath { get; set; } = string.Empty;
+
+    /// <summary>Password of the PKCS#12 file (<c>certificate-password</c>; env <c>BUQUET_CLUSTER_TLS_CERTIFICATE_PASSWORD</c>).</summary>
+    /// <value>The default is empty (no password).</value>
+    public string CertificatePassword { get; set; } = string.Empty;
 }
 
 /// <summary>The pods of a Kubernetes fleet (<c>buquet.cluster.kubernetes</c>, ADR 0028).</summary>
