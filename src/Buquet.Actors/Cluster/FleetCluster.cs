@@ -45,6 +45,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         _logs = logs ?? NullLoggerFactory.Instance;
         _logger = _logs.CreateLogger<FleetCluster>();
         _ = settings.ToConfig(); // bad settings fail here, at construction, not in a background restart
+        settings.Tls?.Load().Dispose(); // and an unreadable certificate too (ADR 0028)
     }
 
     /// <summary>This node's state (isolated until it sees a reachable peer).</summary>
@@ -168,13 +169,21 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
             var config = BuquetActorSystem.Clock(_time).WithFallback(_settings.ToConfig()).WithFallback(BuquetActorSystem.Defaults)
                 .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akka.loggers = [\"Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting\"]"));
             var setup = BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(_logs));
+            if (_settings.Tls is { } tls)
+            {
+                setup = setup.And(tls.Setup()); // mutual TLS, peers pinned to the fleet's certificate (ADR 0028)
+            }
             system = ActorSystem.Create(FleetClusterSettings.SystemName, setup);
             _system = system;
             _bridge = system.ActorOf(FleetBridge.Props(_inbox, members => OnMembers(system, members)), "fleet-bridge");
         }
 
         var cluster = Akka.Cluster.Cluster.Get(system);
-        if (_settings.SeedNodes.Count == 0)
+        if (_settings.Bootstrap is not null)
+        {
+            system.ActorOf(SeedDiscovery.Props(_logger), "seed-discovery"); // the seeds are the discovered pods (ADR 0028)
+        }
+        else if (_settings.SeedNodes.Count == 0)
         {
             cluster.Join(cluster.SelfAddress); // no seeds: this node forms a cluster of its own
         }
@@ -182,7 +191,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         // Downed or removed: this system can never rejoin (Akka), so it is stopped and replaced.
         cluster.RegisterOnMemberRemoved(() => _ = system.Terminate());
         system.WhenTerminated.ContinueWith(_ => OnTerminated(system), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        _logger.LogInformation("Fleet cluster system {Generation} started at {Address}; seeds: {Seeds}", generation, cluster.SelfAddress, _settings.SeedNodes.Count == 0 ? "none (forms its own cluster)" : string.Join(", ", _settings.SeedNodes));
+        _logger.LogInformation("Fleet cluster system {Generation} started at {Address}; seeds: {Seeds}", generation, cluster.SelfAddress, _settings.Bootstrap is not null ? "discovered (kubernetes-api)" : _settings.SeedNodes.Count == 0 ? "none (forms its own cluster)" : string.Join(", ", _settings.SeedNodes));
         SetStatus(system, 0);
     }
 

@@ -29,17 +29,27 @@ internal sealed record FleetClusterSettings(
     /// <summary>Further Akka settings (tests: quicker failure detection); they win over the generated ones.</summary>
     public Config? Extra { get; init; }
 
+    /// <summary>Seeds found by discovery (ADR 0028); null = the seed nodes.</summary>
+    public FleetBootstrapSettings? Bootstrap { get; init; }
+
+    /// <summary>Mutual TLS on remoting (ADR 0028); null = plain TCP.</summary>
+    public FleetTlsSettings? Tls { get; init; }
+
     /// <summary>Settings from validated options (<see cref="BuquetOptionsValidator"/> has checked the seeds).</summary>
     public static FleetClusterSettings FromOptions(ClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new FleetClusterSettings(options.BindHostname, options.PublicHostname, options.Port, [.. options.SeedNodes], options.DownUnreachableAfter, options.RejoinDelay);
+        return new FleetClusterSettings(options.BindHostname, options.PublicHostname, options.Port, [.. options.SeedNodes], options.DownUnreachableAfter, options.RejoinDelay)
+        {
+            Bootstrap = FleetBootstrapSettings.FromOptions(options),
+            Tls = FleetTlsSettings.FromOptions(options),
+        };
     }
 
-    /// <summary>The Akka address of a <c>host:port</c> seed entry.</summary>
-    public static string SeedAddress(string seed) =>
+    /// <summary>The Akka address of a <c>host:port</c> seed entry (<paramref name="protocol"/> <c>akka.ssl.tcp</c> with TLS).</summary>
+    public static string SeedAddress(string seed, string protocol = "akka.tcp") =>
         ClusterSeedNode.TryParse(seed, out var host, out var port, out var error)
-            ? string.Create(CultureInfo.InvariantCulture, $"akka.tcp://{SystemName}@{host}:{port}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{protocol}://{SystemName}@{host}:{port}")
             : throw new BuquetConfigurationException($"buquet.cluster.seed-nodes entry '{seed}': {error}");
 
     /// <summary>
@@ -48,7 +58,7 @@ internal sealed record FleetClusterSettings(
     /// </summary>
     public Config ToConfig()
     {
-        var seeds = string.Join(", ", SeedNodes.Select(s => Quote(SeedAddress(s))));
+        var seeds = string.Join(", ", SeedNodes.Select(s => Quote(SeedAddress(s, Tls is null ? "akka.tcp" : "akka.ssl.tcp"))));
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $$"""
             akka {
@@ -70,8 +80,20 @@ internal sealed record FleetClusterSettings(
             {{DownUnreachableAfterPath}} = {{(long)DownUnreachableAfter.TotalMilliseconds}}ms
             """);
         var config = ConfigurationFactory.ParseString(text.ToString());
+        if (Bootstrap is not null)
+        {
+            config = SeedNodes.Count > 0
+                ? throw new BuquetConfigurationException("buquet.cluster.seed-nodes must be empty with buquet.cluster.discovery = kubernetes-api (cluster bootstrap finds the peers)")
+                : config.WithFallback(Bootstrap.ToConfig());
+        }
+
+        if (Tls is not null)
+        {
+            config = FleetTlsSettings.ToConfig().WithFallback(config);
+        }
+
         return Extra is null ? config : Extra.WithFallback(config);
     }
 
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    internal static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

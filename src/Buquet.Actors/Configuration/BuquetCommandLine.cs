@@ -6,7 +6,8 @@ namespace Buquet.Actors.Configuration;
 /// Maps buquet's CLI flags (protocol §7: <c>worker --id --shards --ready-page-size --no-monitor</c>, <c>serve --port</c>, <c>monitor --check-interval --worker-health-threshold --sweep-interval
 /// --sweep-page-size</c>) plus Buquet's own (<c>--concurrency --store --local-path --bucket --endpoint --region
 /// --shard-prefix-len --cancel-check-interval --validate-input --cluster --cluster-port --cluster-public-hostname
-/// --cluster-seed-nodes</c>) to the command-line layer of <see cref="BuquetConfiguration.Build"/>. Flags given in seconds
+/// --cluster-seed-nodes --cluster-discovery --cluster-required-contact-points
+/// --cluster-label-selector</c>) to the command-line layer of <see cref="BuquetConfiguration.Build"/>. Flags given in seconds
 /// by buquet (<c>--check-interval 30</c>) accept a bare number of seconds or a duration (<c>30s</c>).
 /// </summary>
 public static class BuquetCommandLine
@@ -36,6 +37,9 @@ public static class BuquetCommandLine
         ["cluster-port"] = ("buquet:cluster:port", FlagKind.Text),
         ["cluster-public-hostname"] = ("buquet:cluster:public-hostname", FlagKind.Text),
         ["cluster-seed-nodes"] = ("buquet:cluster:seed-nodes", FlagKind.Text),
+        ["cluster-discovery"] = ("buquet:cluster:discovery", FlagKind.Text),
+        ["cluster-required-contact-points"] = ("buquet:cluster:required-contact-points", FlagKind.Text),
+        ["cluster-label-selector"] = ("buquet:cluster:kubernetes:label-selector", FlagKind.Text),
     };
 
     private enum FlagKind

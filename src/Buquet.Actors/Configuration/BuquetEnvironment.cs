@@ -30,6 +30,9 @@ internal static class BuquetEnvironment
         "BUQUET_SWEEPER_MODE", "BUQUET_METRICS_EXPORTER", "BUQUET_METRICS_PROMETHEUS_PORT", "BUQUET_METRICS_OTLP_ENDPOINT",
         "BUQUET_EXECUTION_LOG", "BUQUET_CANCEL_CHECK_INTERVAL", "BUQUET_HEALTH_PORT", "BUQUET_VALIDATE_INPUT",
         "BUQUET_CLUSTER_ENABLED", "BUQUET_CLUSTER_PORT", "BUQUET_CLUSTER_BIND_HOSTNAME", "BUQUET_CLUSTER_PUBLIC_HOSTNAME", "BUQUET_CLUSTER_SEED_NODES",
+        "BUQUET_CLUSTER_DISCOVERY", "BUQUET_CLUSTER_REQUIRED_CONTACT_POINTS",
+        "BUQUET_CLUSTER_KUBERNETES_LABEL_SELECTOR", "BUQUET_CLUSTER_KUBERNETES_NAMESPACE", "BUQUET_CLUSTER_TLS_ENABLED",
+        "BUQUET_CLUSTER_TLS_CERTIFICATE_PATH", "BUQUET_CLUSTER_TLS_CERTIFICATE_PASSWORD",
     ];
 
     /// <summary>Reads an environment dictionary (as from <see cref="Environment.GetEnvironmentVariables()"/>) into string pairs.</summary>
@@ -159,6 +162,13 @@ internal static class BuquetEnvironment
         Text("BUQUET_CLUSTER_BIND_HOSTNAME", $"{Cluster}:bind-hostname");
         Text("BUQUET_CLUSTER_PUBLIC_HOSTNAME", $"{Cluster}:public-hostname");
         Text("BUQUET_CLUSTER_SEED_NODES", $"{Cluster}:seed-nodes");
+        Text("BUQUET_CLUSTER_DISCOVERY", $"{Cluster}:discovery");
+        Int("BUQUET_CLUSTER_REQUIRED_CONTACT_POINTS", $"{Cluster}:required-contact-points");
+        Text("BUQUET_CLUSTER_KUBERNETES_LABEL_SELECTOR", $"{Cluster}:kubernetes:label-selector");
+        Text("BUQUET_CLUSTER_KUBERNETES_NAMESPACE", $"{Cluster}:kubernetes:namespace");
+        Bool("BUQUET_CLUSTER_TLS_ENABLED", $"{Cluster}:tls:enabled");
+        Text("BUQUET_CLUSTER_TLS_CERTIFICATE_PATH", $"{Cluster}:tls:certificate-path");
+        Text("BUQUET_CLUSTER_TLS_CERTIFICATE_PASSWORD", $"{Cluster}:tls:certificate-password");
 
         return errors.Count > 0 ? throw new BuquetConfigurationException(errors) : data;
     }

@@ -10,9 +10,20 @@ public sealed partial class BuquetOptionsValidator
         v.Range("buquet.cluster.port", cluster.Port, 0, 65535);
         v.Positive("buquet.cluster.down-unreachable-after", cluster.DownUnreachableAfter);
         v.Positive("buquet.cluster.rejoin-delay", cluster.RejoinDelay);
+        v.Range("buquet.cluster.required-contact-points", cluster.RequiredContactPoints, 1, int.MaxValue);
         if (!cluster.Enabled)
         {
             return;
+        }
+
+        if (cluster.Discovery == ClusterDiscovery.KubernetesApi)
+        {
+            CheckKubernetes(v, cluster);
+        }
+
+        if (cluster.Tls.Enabled && !File.Exists(cluster.Tls.CertificatePath))
+        {
+            v.Fail($"buquet.cluster.tls.certificate-path = '{cluster.Tls.CertificatePath}' is not a file but buquet.cluster.tls.enabled = true: name the fleet's PKCS#12 certificate (env BUQUET_CLUSTER_TLS_CERTIFICATE_PATH)");
         }
 
         if (string.IsNullOrWhiteSpace(cluster.PublicHostname))
@@ -31,6 +42,25 @@ public sealed partial class BuquetOptionsValidator
             {
                 v.Fail($"buquet.cluster.seed-nodes entry '{seed}': {error}");
             }
+        }
+    }
+
+    private static void CheckKubernetes(Checker v, ClusterOptions cluster)
+    {
+        if (cluster.SeedNodes.Count > 0)
+        {
+            v.Fail($"buquet.cluster.seed-nodes = [{string.Join(", ", cluster.SeedNodes)}] must be empty with buquet.cluster.discovery = kubernetes-api: the seeds are the pods the Kubernetes API lists");
+        }
+
+        if (cluster.Port == 0)
+        {
+            v.Fail("buquet.cluster.port = 0 with buquet.cluster.discovery = kubernetes-api: peers dial the pods at one fixed port (4053 by default, the Deployment's containerPort named remoting)");
+        }
+
+        var selector = cluster.Kubernetes.LabelSelector;
+        if (string.IsNullOrWhiteSpace(selector) || selector.Contains('{', StringComparison.Ordinal) || selector.Contains('}', StringComparison.Ordinal))
+        {
+            v.Fail($"buquet.cluster.kubernetes.label-selector = '{selector}' is not a label selector: name the fleet's pod labels, e.g. app=buquet-worker (the Deployment's spec.template.metadata.labels)");
         }
     }
 }

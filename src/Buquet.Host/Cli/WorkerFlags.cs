@@ -39,8 +39,15 @@ internal sealed class WorkerFlags
 
     public Option<string> ClusterSeedNodes { get; } = new("--cluster-seed-nodes") { Description = "Comma-separated seed nodes host:port, the same on every node (buquet.cluster.seed-nodes).", HelpName = "LIST" };
 
+    public Option<string> ClusterDiscovery { get; } = new("--cluster-discovery") { Description = "How members find each other: seeds or kubernetes-api (buquet.cluster.discovery).", HelpName = "METHOD" };
+
+    public Option<int?> ClusterRequiredContactPoints { get; } = new("--cluster-required-contact-points") { Description = "kubernetes-api: pods found before joining them (buquet.cluster.required-contact-points, 1).", HelpName = "N" };
+
+    public Option<string> ClusterLabelSelector { get; } = new("--cluster-label-selector") { Description = "kubernetes-api: label selector of the fleet's pods (buquet.cluster.kubernetes.label-selector).", HelpName = "SELECTOR" };
+
     /// <summary>Every option, in help order.</summary>
-    public IReadOnlyList<Option> All => [Id, Concurrency, Shards, CancelCheckInterval, ValidateInput, NoMonitor, HealthPort, Cluster, ClusterPort, ClusterPublicHostname, ClusterSeedNodes];
+    public IReadOnlyList<Option> All =>
+        [Id, Concurrency, Shards, CancelCheckInterval, ValidateInput, NoMonitor, HealthPort, Cluster, ClusterPort, ClusterPublicHostname, ClusterSeedNodes, ClusterDiscovery, ClusterRequiredContactPoints, ClusterLabelSelector];
 
     /// <summary>The options given on the command line as configuration overrides.</summary>
     public IReadOnlyList<KeyValuePair<string, string?>> Overrides(ParseResult parse)
@@ -68,6 +75,9 @@ internal sealed class WorkerFlags
         Add("cluster-port", parse.GetValue(ClusterPort)?.ToString(CultureInfo.InvariantCulture));
         Add("cluster-public-hostname", parse.GetValue(ClusterPublicHostname));
         Add("cluster-seed-nodes", parse.GetValue(ClusterSeedNodes));
+        Add("cluster-discovery", parse.GetValue(ClusterDiscovery));
+        Add("cluster-required-contact-points", parse.GetValue(ClusterRequiredContactPoints)?.ToString(CultureInfo.InvariantCulture));
+        Add("cluster-label-selector", parse.GetValue(ClusterLabelSelector));
         if (parse.GetValue(Cluster))
         {
             Add("cluster", "true");

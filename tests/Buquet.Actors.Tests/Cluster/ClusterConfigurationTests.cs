@@ -57,7 +57,19 @@ public sealed class ClusterConfigurationTests
         { c => { c.Enabled = true; c.PublicHostname = "w1"; c.SeedNodes.Add("::1:4053"); }, "an IPv6 host goes in brackets" },
         { c => c.Port = 70000, "buquet.cluster.port = 70000 is out of range: must be between 0 and 65535" },
         { c => c.DownUnreachableAfter = TimeSpan.Zero, "buquet.cluster.down-unreachable-after = 0s must be greater than zero" },
+        { c => c.RequiredContactPoints = 0, "buquet.cluster.required-contact-points = 0 is out of range: must be at least 1" },
+        { c => { Kubernetes(c); c.SeedNodes.Add("w1:4053"); }, "buquet.cluster.seed-nodes = [w1:4053] must be empty with buquet.cluster.discovery = kubernetes-api" },
+        { c => { Kubernetes(c); c.Port = 0; }, "buquet.cluster.port = 0 with buquet.cluster.discovery = kubernetes-api" },
+        { c => { Kubernetes(c); c.Kubernetes.LabelSelector = " "; }, "buquet.cluster.kubernetes.label-selector = ' ' is not a label selector" },
+        { c => { Kubernetes(c); c.Kubernetes.LabelSelector = "app={0}"; }, "buquet.cluster.kubernetes.label-selector = 'app={0}' is not a label selector" },
     };
+
+    private static void Kubernetes(ClusterOptions c)
+    {
+        c.Enabled = true;
+        c.PublicHostname = "10.1.2.3";
+        c.Discovery = ClusterDiscovery.KubernetesApi;
+    }
 
     [Theory]
     [MemberData(nameof(BadValues))]
@@ -69,6 +81,63 @@ public sealed class ClusterConfigurationTests
         var errors = BuquetOptionsValidator.Check(options);
 
         Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_KubernetesKeysByEnvironmentAndFlags_SetDiscoverySettings()
+    {
+        var env = new Hashtable
+        {
+            ["BUQUET_CLUSTER_DISCOVERY"] = "kubernetes-api", ["BUQUET_CLUSTER_REQUIRED_CONTACT_POINTS"] = "3",
+            ["BUQUET_CLUSTER_KUBERNETES_LABEL_SELECTOR"] = "app=fleet", ["BUQUET_CLUSTER_KUBERNETES_NAMESPACE"] = "jobs",
+        };
+        var flags = BuquetCommandLine.Map([new("cluster-label-selector", "app=fleet,tier=workers"), new("cluster-required-contact-points", "2")]);
+
+        var fromEnv = BuquetOptions.Load(BuquetConfiguration.Build([], env)).Cluster;
+        var fromFlags = BuquetOptions.Load(BuquetConfiguration.Build([], env, flags)).Cluster;
+        var defaults = BuquetOptions.Load(BuquetConfiguration.Build([], new Hashtable())).Cluster;
+
+        Assert.Equal((ClusterDiscovery.KubernetesApi, 3, "app=fleet", "jobs"), (fromEnv.Discovery, fromEnv.RequiredContactPoints, fromEnv.Kubernetes.LabelSelector, fromEnv.Kubernetes.Namespace));
+        Assert.Equal((2, "app=fleet,tier=workers"), (fromFlags.RequiredContactPoints, fromFlags.Kubernetes.LabelSelector));
+        Assert.Equal((ClusterDiscovery.Seeds, 1, "app=buquet-worker", ""), (defaults.Discovery, defaults.RequiredContactPoints, defaults.Kubernetes.LabelSelector, defaults.Kubernetes.Namespace));
+    }
+
+    [Fact]
+    public void Load_UnknownDiscovery_ErrorNamesTheKey()
+    {
+        var env = new Hashtable { ["BUQUET_CLUSTER_DISCOVERY"] = "dns" };
+
+        var error = Assert.Throws<BuquetConfigurationException>(() => BuquetOptions.Load(BuquetConfiguration.Build([], env)));
+
+        Assert.Contains(error.Errors, e => e.Contains("buquet.cluster.discovery", StringComparison.Ordinal) && e.Contains("kubernetes-api", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ToConfig_KubernetesApi_DiscoveryMethodSelectorNamespaceAndNoSeeds()
+    {
+        var options = new ClusterOptions { Enabled = true, PublicHostname = "10.1.2.3", Discovery = ClusterDiscovery.KubernetesApi };
+        options.Kubernetes.Namespace = "jobs";
+
+        var config = FleetClusterSettings.FromOptions(options).ToConfig();
+
+        Assert.Equal("kubernetes-api", config.GetString("akka.discovery.method"));
+        Assert.Equal("app=buquet-worker", config.GetString("akka.discovery.kubernetes-api.pod-label-selector"));
+        Assert.Equal("jobs", config.GetString("akka.discovery.kubernetes-api.pod-namespace"));
+        Assert.StartsWith("Akka.Discovery.KubernetesApi.KubernetesApiServiceDiscovery", config.GetString("akka.discovery.kubernetes-api.class"), StringComparison.Ordinal);
+        Assert.Equal(1, config.GetInt(FleetBootstrapSettings.RequiredContactPointsPath));
+        Assert.Empty(config.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal("10.1.2.3", config.GetString("akka.remote.dot-netty.tcp.public-hostname"));
+    }
+
+    [Fact]
+    public void ToConfig_Seeds_NoDiscoverySettings()
+    {
+        var options = new ClusterOptions { Enabled = true, PublicHostname = "w1" };
+
+        var settings = FleetClusterSettings.FromOptions(options);
+
+        Assert.Null(settings.Bootstrap);
+        Assert.False(settings.ToConfig().HasPath(FleetBootstrapSettings.RequiredContactPointsPath));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Configuration;
 using Buquet.Actors.Cluster;
+using Microsoft.Extensions.Logging;
 
 namespace Buquet.Actors.Tests.Cluster;
 
@@ -17,14 +18,14 @@ internal sealed class FleetNode : IAsyncDisposable
     private readonly SemaphoreSlim _arrived = new(0);
 
     public FleetNode(FleetNode? seed = null, TimeSpan? rejoinDelay = null, string? hocon = null)
+        : this(Loopback(seed is null ? [] : [$"127.0.0.1:{seed.Cluster.SelfAddress!.Port}"], rejoinDelay, hocon))
     {
-        var seeds = seed is null ? [] : new[] { $"127.0.0.1:{seed.Cluster.SelfAddress!.Port}" };
-        var settings = new FleetClusterSettings("127.0.0.1", "127.0.0.1", 0, seeds, TimeSpan.FromSeconds(3), rejoinDelay ?? TimeSpan.FromSeconds(1))
-        {
-            // Quicker joins on a loaded machine; failure detection keeps Akka's defaults (no false downing in tests).
-            Extra = ConfigurationFactory.ParseString((hocon ?? string.Empty) + "\nakka.cluster.seed-node-timeout = 2s\nakka.cluster.retry-unsuccessful-join-after = 1s\nakka.loglevel = WARNING"),
-        };
-        Cluster = new FleetCluster(settings);
+    }
+
+    /// <summary>A member with the given settings (bootstrap tests), logging to <paramref name="logs"/>.</summary>
+    public FleetNode(FleetClusterSettings settings, ILoggerFactory? logs = null)
+    {
+        Cluster = new FleetCluster(settings, logs: logs);
         Cluster.StatusChanged += _ => _arrived.Release();
         Cluster.Start(new FleetInbox(
             key =>
@@ -40,6 +41,14 @@ internal sealed class FleetNode : IAsyncDisposable
     }
 
     public FleetCluster Cluster { get; }
+
+    /// <summary>Settings of a member on 127.0.0.1, any free port; <paramref name="hocon"/> wins over the generated settings.</summary>
+    public static FleetClusterSettings Loopback(IReadOnlyList<string> seeds, TimeSpan? rejoinDelay = null, string? hocon = null) =>
+        new("127.0.0.1", "127.0.0.1", 0, seeds, TimeSpan.FromSeconds(3), rejoinDelay ?? TimeSpan.FromSeconds(1))
+        {
+            // Quicker joins on a loaded machine; failure detection keeps Akka's defaults (no false downing in tests).
+            Extra = ConfigurationFactory.ParseString((hocon ?? string.Empty) + "\nakka.cluster.seed-node-timeout = 2s\nakka.cluster.retry-unsuccessful-join-after = 1s\nakka.loglevel = WARNING"),
+        };
 
     public IReadOnlyCollection<string> Ready => _ready;
 

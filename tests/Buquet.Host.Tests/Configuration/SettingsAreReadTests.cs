@@ -25,6 +25,7 @@ public sealed class SettingsAreReadTests
         ["--no-monitor"] = null, ["--validate-input"] = null, ["--health-port"] = "9191", ["--store"] = "memory", ["--local-path"] = "./elsewhere",
         ["--bucket"] = "sample", ["--endpoint"] = "http://s3.example:9000", ["--region"] = "eu-west-3", ["--shard-prefix-len"] = "2",
         ["--cluster"] = null, ["--cluster-port"] = "4054", ["--cluster-public-hostname"] = "worker-1", ["--cluster-seed-nodes"] = "worker-1:4053,worker-2:4053",
+        ["--cluster-discovery"] = "kubernetes-api", ["--cluster-required-contact-points"] = "3", ["--cluster-label-selector"] = "app=fleet",
     };
 
     /// <summary>Global options of <c>buquet worker</c> that are not settings, and why.</summary>

@@ -29,7 +29,7 @@ public sealed class DeployFilesTests
     [Fact]
     public async Task ComposeWorker_AsWritten_ServesProbesRunsEchoAndDrainsOnSigterm()
     {
-        var spec = DeployManifests.ComposeService("worker", PublishOutput, Moto.Endpoint);
+        var spec = DeployManifests.ComposeService("worker-1", PublishOutput, Moto.Endpoint);
 
         await DeployedWorker.RunAsync(spec);
     }

@@ -30,6 +30,18 @@ public static class DeployManifests
 
     public static string Dockerfile => Path.Combine(RepositoryRoot, "deploy", "container", "Dockerfile");
 
+    /// <summary>What the downward API's <c>status.podIP</c> gives a container here: the loopback address.</summary>
+    public const string PodIp = "127.0.0.1";
+
+    /// <summary>Every document of deploy/k8s, in file order.</summary>
+    public static IReadOnlyList<Dictionary<string, object>> KubernetesDocuments() =>
+        Directory.GetFiles(Path.Combine(RepositoryRoot, "deploy", "k8s"), "*.yaml").Order(StringComparer.Ordinal)
+            .SelectMany(LoadAll).Where(d => d is not null).Select(Map).ToList();
+
+    /// <summary>The services of deploy/compose/compose.yml, anchors and merge keys resolved.</summary>
+    public static Dictionary<string, object> ComposeServices() =>
+        Map(Map(LoadAll(Path.Combine(RepositoryRoot, "deploy", "compose", "compose.yml")).Single())["services"]);
+
     /// <summary>The image run with its defaults, given <paramref name="runEnv"/> as <c>docker run -e</c> would.</summary>
     public static LaunchSpec DockerRun(string publishOutput, IReadOnlyDictionary<string, string> runEnv)
     {
@@ -45,7 +57,7 @@ public static class DeployManifests
     public static LaunchSpec ComposeService(string service, string publishOutput, string s3Endpoint)
     {
         var file = Path.Combine(RepositoryRoot, "deploy", "compose", "compose.yml");
-        var services = Map(Map(LoadAll(file).Single())["services"]);
+        var services = ComposeServices();
         var spec = Map(services[service]);
         var build = Map(spec["build"]);
         var context = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, Str(build["context"])));
@@ -88,8 +100,7 @@ public static class DeployManifests
     /// </summary>
     public static LaunchSpec KubernetesDeployment(string publishOutput, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> secrets, string mountRoot)
     {
-        var docs = Directory.GetFiles(Path.Combine(RepositoryRoot, "deploy", "k8s"), "*.yaml").Order(StringComparer.Ordinal)
-            .SelectMany(LoadAll).Where(d => d is not null).Select(Map).ToList();
+        var docs = KubernetesDocuments();
         var deployment = docs.Single(d => Str(d["kind"]) == "Deployment");
         var pod = Map(Map(Map(deployment["spec"])["template"])["spec"]);
         var container = Map(List(pod["containers"])[0]);
@@ -109,8 +120,7 @@ public static class DeployManifests
 
         foreach (var variable in List(container.GetValueOrDefault("env")).Select(Map))
         {
-            Assert.True(variable.ContainsKey("value"), $"env {Str(variable["name"])}: only literal values are supported here");
-            env[Str(variable["name"])] = Str(variable["value"]);
+            env[Str(variable["name"])] = variable.TryGetValue("value", out var literal) ? Str(literal) : FieldRef(variable);
         }
 
         var volumes = List(pod.GetValueOrDefault("volumes")).Select(Map).ToDictionary(v => Str(v["name"]));
@@ -143,6 +153,14 @@ public static class DeployManifests
         return Launch("kubernetes deployment", image, Words(container.GetValueOrDefault("command")) ?? image.Entrypoint,
             Words(container.GetValueOrDefault("args")) ?? image.Cmd, env, Str(container.GetValueOrDefault("workingDir") ?? image.WorkDir), image.Paths, probes)
             with { DeclaredPorts = [.. ports.Values] };
+    }
+
+    /// <summary>An env value from the downward API: only <c>status.podIP</c> (<see cref="PodIp"/>) is supported here.</summary>
+    private static string FieldRef(Dictionary<string, object> variable)
+    {
+        var path = Str(Map(Map(variable["valueFrom"])["fieldRef"])["fieldPath"]);
+        Assert.True(path == "status.podIP", $"env {Str(variable["name"])}: only literal values and status.podIP are supported here, got {path}");
+        return PodIp;
     }
 
     private static LaunchSpec Launch(string name, ImageSpec image, IReadOnlyList<string> entrypoint, IReadOnlyList<string> cmd, IReadOnlyDictionary<string, string> env,
@@ -197,15 +215,15 @@ public static class DeployManifests
         _ => throw new InvalidOperationException($"command: unexpected {node.GetType().Name}"),
     };
 
-    private static Dictionary<string, object> Map(object? node) =>
+    public static Dictionary<string, object> Map(object? node) =>
         (node as IDictionary<object, object> ?? throw new InvalidOperationException($"expected a YAML mapping, found {node?.GetType().Name ?? "nothing"}"))
             .ToDictionary(p => Str(p.Key), p => p.Value, StringComparer.Ordinal);
 
-    private static IList<object> List(object? node) => node as IList<object> ?? [];
+    public static IList<object> List(object? node) => node as IList<object> ?? [];
 
-    private static string Str(object? node) => node as string ?? throw new InvalidOperationException($"expected a YAML scalar, found {node?.GetType().Name ?? "nothing"}");
+    public static string Str(object? node) => node as string ?? throw new InvalidOperationException($"expected a YAML scalar, found {node?.GetType().Name ?? "nothing"}");
 
-    private static int Int(object? node) => int.Parse(Str(node), CultureInfo.InvariantCulture);
+    public static int Int(object? node) => int.Parse(Str(node), CultureInfo.InvariantCulture);
 
     private static string FindRoot()
     {

@@ -23,6 +23,9 @@ internal static class DeployedWorker
     /// </summary>
     public const string HealthPortOverride = "BUQUET_HEALTH_PORT";
 
+    /// <summary>Moves the clustered fleet's remoting port (and binds it on loopback) for the same reason.</summary>
+    public const string ClusterPortOverride = "BUQUET_CLUSTER_PORT";
+
     public static async Task RunAsync(LaunchSpec spec)
     {
         Assert.True(spec.Argv.Count >= 3 && spec.Argv[0] == "dotnet", $"{spec.Name}: expected `dotnet <buquet.dll> worker ...`, got {string.Join(' ', spec.Argv)}");
@@ -42,6 +45,15 @@ internal static class DeployedWorker
 
         var port = FreePort();
         var env = new Dictionary<string, string>(spec.Env) { [HealthPortOverride] = port.ToString(CultureInfo.InvariantCulture) };
+        if (bool.TryParse(settings["buquet.cluster.enabled"], out var clustered) && clustered)
+        {
+            // The same for the cluster's remoting port (4053 in every pod): declared open, then moved to a free
+            // loopback port. No peer is reachable here, so the worker must run isolated, ready, and complete the task.
+            Assert.Contains(int.Parse(settings["buquet.cluster.port"], CultureInfo.InvariantCulture), spec.DeclaredPorts);
+            env[ClusterPortOverride] = FreePort().ToString(CultureInfo.InvariantCulture);
+            env["BUQUET_CLUSTER_BIND_HOSTNAME"] = "127.0.0.1";
+        }
+
         using var process = new BuquetProcess(spec.WorkingDirectory, env).Start(args);
         var output = new StringBuilder();
         var healthLine = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -251,4 +251,13 @@ public static class BuquetDefaults
 
     /// <summary><c>buquet.cluster.rejoin-delay</c>.</summary>
     public static readonly TimeSpan ClusterRejoinDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>buquet.cluster.discovery</c>.</summary>
+    public const ClusterDiscovery ClusterDiscoveryMethod = ClusterDiscovery.Seeds;
+
+    /// <summary><c>buquet.cluster.required-contact-points</c>: 1, so a one-replica Deployment forms a cluster (Akka's default, 2, never would).</summary>
+    public const int ClusterRequiredContactPoints = 1;
+
+    /// <summary><c>buquet.cluster.kubernetes.label-selector</c> (the labels of deploy/k8s/deployment.yaml).</summary>
+    public const string ClusterKubernetesLabelSelector = "app=buquet-worker";
 }

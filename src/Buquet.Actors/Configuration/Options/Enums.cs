@@ -23,6 +23,16 @@ public enum PollingStrategy
     Fixed,
 }
 
+/// <summary>How a clustered fleet's members find each other (<c>buquet.cluster.discovery</c>, ADR 0028).</summary>
+public enum ClusterDiscovery
+{
+    /// <summary>Every node lists the same seed nodes (<c>seeds</c>; compose, fixed hosts, a StatefulSet).</summary>
+    Seeds,
+
+    /// <summary>The seeds are the fleet's pods, listed through the Kubernetes API (<c>kubernetes-api</c>).</summary>
+    KubernetesApi,
+}
+
 /// <summary>Index sweeper mode (<c>buquet.monitor.sweep-mode</c>).</summary>
 public enum SweepMode
 {
