@@ -6,7 +6,8 @@ namespace Buquet.Actors.IntegrationTests.Processes;
 
 /// <summary>
 /// A <c>buquet worker</c> started as a real OS process (<c>dotnet buquet.dll worker --store s3 ...</c>) against a
-/// test bucket, with credentials by environment. Output is collected (never blocks the pipe) for failure messages.
+/// test bucket, with credentials by environment, or on a local store directory shared with other processes
+/// (<see cref="StartLocal"/>). Output is collected (never blocks the pipe) for failure messages.
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {

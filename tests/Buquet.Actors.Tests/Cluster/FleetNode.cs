@@ -17,12 +17,17 @@ internal sealed class FleetNode : IAsyncDisposable
     private readonly SemaphoreSlim _arrived = new(0);
 
     public FleetNode(FleetNode? seed = null, TimeSpan? rejoinDelay = null, string? hocon = null)
+        : this(0, seed is null ? [] : [$"127.0.0.1:{seed.Cluster.SelfAddress!.Port}"], rejoinDelay, hocon)
     {
-        var seeds = seed is null ? [] : new[] { $"127.0.0.1:{seed.Cluster.SelfAddress!.Port}" };
-        var settings = new FleetClusterSettings("127.0.0.1", "127.0.0.1", 0, seeds, TimeSpan.FromSeconds(3), rejoinDelay ?? TimeSpan.FromSeconds(1))
+    }
+
+    /// <summary>A node on <paramref name="port"/> (0 = any) with <paramref name="seeds"/> (<c>host:port</c>, in order); <paramref name="hocon"/> wins over the test defaults.</summary>
+    public FleetNode(int port, IReadOnlyList<string> seeds, TimeSpan? rejoinDelay = null, string? hocon = null)
+    {
+        var settings = new FleetClusterSettings("127.0.0.1", "127.0.0.1", port, seeds, TimeSpan.FromSeconds(3), rejoinDelay ?? TimeSpan.FromSeconds(1))
         {
             // Quicker joins on a loaded machine; failure detection keeps Akka's defaults (no false downing in tests).
-            Extra = ConfigurationFactory.ParseString((hocon ?? string.Empty) + "\nakka.cluster.seed-node-timeout = 2s\nakka.cluster.retry-unsuccessful-join-after = 1s\nakka.loglevel = WARNING"),
+            Extra = ConfigurationFactory.ParseString("akka.cluster.seed-node-timeout = 2s\nakka.cluster.retry-unsuccessful-join-after = 1s\nakka.loglevel = WARNING\n" + (hocon ?? string.Empty)),
         };
         Cluster = new FleetCluster(settings);
         Cluster.StatusChanged += _ => _arrived.Release();
