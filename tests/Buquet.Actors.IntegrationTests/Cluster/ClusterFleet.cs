@@ -162,6 +162,10 @@ internal sealed class ClusterFleet : IDisposable
         return live.ToDictionary(w => w.Id, w => w.ExitCode);
     }
 
+    /// <summary>How many lines of the current worker processes' output contain <paramref name="text"/>.</summary>
+    public int CountInOutput(string text) =>
+        _workers.Sum(w => w is null ? 0 : w.Output().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal)));
+
     /// <summary>For failure messages: each node's registry state and output tail.</summary>
     public async Task<string> DescribeAsync()
     {

@@ -117,7 +117,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
         output.WriteLine($"{nodes}-node fleet, {role} node killed: formed {formed.TotalSeconds:0.0}s after start; survivors {outage} {detached.TotalSeconds:0.0}s after the kill, " +
             $"its tasks recovered after {recovered.TotalSeconds:0.0}s; re-formed {rejoined.TotalSeconds:0.0}s after the restart; {tasks.Count} tasks, {recoveredTasks} run again after the kill; " +
             $"push/hint wake-ups during the outage: {string.Join(", ", during.Select(p => $"{p.Key} {p.Value.PushWakeUps - before[p.Key].PushWakeUps}/{p.Value.HintWakeUps - before[p.Key].HintWakeUps}"))}; " +
-            $"timeline (s): {string.Join(", ", timeline)}");
+            $"seed-probe restarts: {fleet.CountInOutput("so that a new one joins through the seeds")}; timeline (s): {string.Join(", ", timeline)}");
     }
 
     /// <summary>Submits through the member until a push has woken every live worker (a push published before a new
