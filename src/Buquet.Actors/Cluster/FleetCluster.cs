@@ -26,6 +26,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _logs;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<Address> _seedAddresses;
 
     // Guarded by _gate.
     private readonly object _gate = new();
@@ -46,6 +47,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         _logger = _logs.CreateLogger<FleetCluster>();
         _ = settings.ToConfig(); // bad settings fail here, at construction, not in a background restart
         settings.Tls?.Load().Dispose(); // and an unreadable certificate too (ADR 0028)
+        _seedAddresses = [.. settings.SeedNodes.Select(seed => Address.Parse(FleetClusterSettings.SeedAddress(seed, settings.Tls is null ? "akka.tcp" : "akka.ssl.tcp")))];
     }
 
     /// <summary>This node's state (isolated until it sees a reachable peer).</summary>
@@ -176,6 +178,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
             system = ActorSystem.Create(FleetClusterSettings.SystemName, setup);
             _system = system;
             _bridge = system.ActorOf(FleetBridge.Props(_inbox, members => OnMembers(system, members)), "fleet-bridge");
+            system.ActorOf(SeedProbe.Props(_seedAddresses, reason => LeaveToJoinSeeds(system, reason)), SeedProbe.Name);
         }
 
         var cluster = Akka.Cluster.Cluster.Get(system);
@@ -196,6 +199,13 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
     }
 
     private void OnMembers(ActorSystem system, int members) => SetStatus(system, members);
+
+    /// <summary>The seed probe found the fleet's cluster elsewhere: stop this system; the next one joins through the seeds.</summary>
+    private void LeaveToJoinSeeds(ActorSystem system, string reason)
+    {
+        _logger.LogWarning("Fleet cluster: {Reason}; stopping this cluster system so that a new one joins through the seeds", reason);
+        _ = system.Terminate();
+    }
 
     private void SetStatus(ActorSystem system, int members)
     {
@@ -236,7 +246,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
             _restart = _time.CreateTimer(_ => StartSystem(), null, _settings.RejoinDelay, Timeout.InfiniteTimeSpan);
         }
 
-        _logger.LogWarning("Fleet cluster system stopped (this node was downed or removed); the worker carries on over S3 and a new cluster system joins in {Delay}", _settings.RejoinDelay);
+        _logger.LogWarning("Fleet cluster system stopped (this node was downed or removed, or left to join the seeds' cluster); the worker carries on over S3 and a new cluster system joins in {Delay}", _settings.RejoinDelay);
         StatusChanged?.Invoke(status);
     }
 }

@@ -6,7 +6,8 @@ namespace Buquet.Actors.IntegrationTests.Processes;
 
 /// <summary>
 /// A <c>buquet worker</c> started as a real OS process (<c>dotnet buquet.dll worker --store s3 ...</c>) against a
-/// test bucket, with credentials by environment. Output is collected (never blocks the pipe) for failure messages.
+/// test bucket, with credentials by environment, or on a local store directory shared with other processes
+/// (<see cref="StartLocal"/>). Output is collected (never blocks the pipe) for failure messages.
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
@@ -22,6 +23,9 @@ internal sealed class WorkerProcess : IDisposable
     public string Id { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code once exited, else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>The built buquet.dll: BUQUET_TEST_BUQUET_DLL, else src/Buquet.Host's build output of this configuration
     /// (the project reference with ReferenceOutputAssembly=false builds it first).</summary>
@@ -47,7 +51,26 @@ internal sealed class WorkerProcess : IDisposable
 
     public static WorkerProcess Start(S3TestServer server, string bucket, string id, string configFile, params string[] extra)
     {
-        var info = StartInfo(server, [Dll, "worker", "--store", "s3", "--endpoint", server.Endpoint, "--bucket", bucket, "--id", id, "--config", configFile, .. extra]);
+        return Start(StartInfo(server, [Dll, "worker", "--store", "s3", "--endpoint", server.Endpoint, "--bucket", bucket, "--id", id, "--config", configFile, .. extra]), id);
+    }
+
+    /// <summary>
+    /// A worker on the local (SQLite) store at <paramref name="storePath"/>, shared with the other processes through its
+    /// cross-process writer lock; <paramref name="environment"/> is added to the cleaned environment.
+    /// </summary>
+    public static WorkerProcess StartLocal(string storePath, string id, string configFile, IReadOnlyDictionary<string, string> environment, params string[] extra)
+    {
+        var info = StartInfo(null, [Dll, "worker", "--store", "local", "--local-path", storePath, "--id", id, "--config", configFile, .. extra]);
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return Start(info, id);
+    }
+
+    private static WorkerProcess Start(ProcessStartInfo info, string id)
+    {
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var worker = new WorkerProcess(id, process);
         process.OutputDataReceived += (_, e) => worker.Append(e.Data);
@@ -77,7 +100,7 @@ internal sealed class WorkerProcess : IDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static ProcessStartInfo StartInfo(S3TestServer server, string[] args)
+    private static ProcessStartInfo StartInfo(S3TestServer? server, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -99,10 +122,15 @@ internal sealed class WorkerProcess : IDisposable
             }
         }
 
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (server is null)
+        {
+            return info;
+        }
+
         info.Environment["AWS_ACCESS_KEY_ID"] = server.AccessKey;
         info.Environment["AWS_SECRET_ACCESS_KEY"] = server.SecretKey;
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         if (!server.VersionedBuckets)
         {
             info.Environment["BUQUET_ALLOW_NO_VERSIONING"] = "true";

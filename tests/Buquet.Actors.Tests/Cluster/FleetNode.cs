@@ -22,6 +22,12 @@ internal sealed class FleetNode : IAsyncDisposable
     {
     }
 
+    /// <summary>A node on <paramref name="port"/> (0 = any) with <paramref name="seeds"/> (<c>host:port</c>, in order); <paramref name="hocon"/> wins over the test defaults.</summary>
+    public FleetNode(int port, IReadOnlyList<string> seeds, TimeSpan? rejoinDelay = null, string? hocon = null)
+        : this(Loopback(seeds, rejoinDelay, hocon, port))
+    {
+    }
+
     /// <summary>A member with the given settings (bootstrap tests), logging to <paramref name="logs"/>.</summary>
     public FleetNode(FleetClusterSettings settings, ILoggerFactory? logs = null)
     {
@@ -43,11 +49,11 @@ internal sealed class FleetNode : IAsyncDisposable
     public FleetCluster Cluster { get; }
 
     /// <summary>Settings of a member on 127.0.0.1, any free port; <paramref name="hocon"/> wins over the generated settings.</summary>
-    public static FleetClusterSettings Loopback(IReadOnlyList<string> seeds, TimeSpan? rejoinDelay = null, string? hocon = null) =>
-        new("127.0.0.1", "127.0.0.1", 0, seeds, TimeSpan.FromSeconds(3), rejoinDelay ?? TimeSpan.FromSeconds(1))
+    public static FleetClusterSettings Loopback(IReadOnlyList<string> seeds, TimeSpan? rejoinDelay = null, string? hocon = null, int port = 0) =>
+        new("127.0.0.1", "127.0.0.1", port, seeds, TimeSpan.FromSeconds(3), rejoinDelay ?? TimeSpan.FromSeconds(1))
         {
             // Quicker joins on a loaded machine; failure detection keeps Akka's defaults (no false downing in tests).
-            Extra = ConfigurationFactory.ParseString((hocon ?? string.Empty) + "\nakka.cluster.seed-node-timeout = 2s\nakka.cluster.retry-unsuccessful-join-after = 1s\nakka.loglevel = WARNING"),
+            Extra = ConfigurationFactory.ParseString("akka.cluster.seed-node-timeout = 2s\nakka.cluster.retry-unsuccessful-join-after = 1s\nakka.loglevel = WARNING\n" + (hocon ?? string.Empty)),
         };
 
     public IReadOnlyCollection<string> Ready => _ready;
