@@ -26,9 +26,9 @@ internal sealed class BenchClusterOptions
 
     public Option<int> Cancels { get; } = new("--cluster-cancels") { Description = "--cluster: running tasks cancelled one by one (cancel-to-handler samples).", HelpName = "N", DefaultValueFactory = _ => 20 };
 
-    public Option<string> Budget { get; } = new("--cluster-budget") { Description = "--cluster: bound on the whole run, both sides; idle pickup sampling stops early to stay inside it.", HelpName = "DUR", DefaultValueFactory = _ => "10m" };
+    public Option<string> PickupBudget { get; } = new("--cluster-pickup-budget") { Description = "--cluster: bound on each side's idle pickup sampling; no further sample starts once it is used up.", HelpName = "DUR", DefaultValueFactory = _ => "2m" };
 
-    public IReadOnlyList<Option> All => [Cluster, Settle, Idle, Pickups, PickupGap, Rate, Steady, Cancels, Budget];
+    public IReadOnlyList<Option> All => [Cluster, Settle, Idle, Pickups, PickupGap, Rate, Steady, Cancels, PickupBudget];
 
     /// <summary>The settings of a <c>--cluster</c> run (validated).</summary>
     public ClusterBenchSettings Settings(ParseResult parse, Option<int> workers, int concurrency, string workDirectory)
@@ -44,7 +44,7 @@ internal sealed class BenchClusterOptions
             parse.GetValue(Rate),
             Duration(parse, Steady),
             parse.GetValue(Cancels),
-            Duration(parse, Budget),
+            Duration(parse, PickupBudget),
             workDirectory);
         settings.Validate();
         return settings;

@@ -29,7 +29,7 @@ internal static class ClusterBenchReport
                 ["rate_per_second"] = s.Rate,
                 ["steady_seconds"] = s.Steady.TotalSeconds,
                 ["cancels"] = s.Cancels,
-                ["budget_seconds"] = s.Budget.TotalSeconds,
+                ["pickup_budget_seconds"] = s.PickupBudget.TotalSeconds,
             },
             ["prices"] = prices.ToJson(),
             ["off"] = SideJson(off, prices),
@@ -60,7 +60,13 @@ internal static class ClusterBenchReport
                 ["rss_mb_mean"] = Math.Round(side.IdleRssMb, 1),
                 ["cpu_percent_mean"] = Math.Round(side.IdleCpuPercent, 2),
                 ["cpu_percent_max"] = Math.Round(side.IdleCpuPercentMax, 2),
-                ["workers"] = Workers(side.IdleSamples),
+                ["workers"] = new JsonArray([.. side.IdleSamples.Select((w, i) => (JsonNode)new JsonObject
+                {
+                    ["id"] = w.Id,
+                    ["rss_mb"] = Math.Round(w.RssMb, 1),
+                    ["cpu_seconds"] = Math.Round(w.CpuSeconds, 2),
+                    ["requests_per_minute"] = i < side.IdleWorkerCounts.Count ? side.IdlePerMinuteOf(i).ToJson(2) : null,
+                })]),
             },
             ["idle_pickup"] = new JsonObject
             {
@@ -79,7 +85,7 @@ internal static class ClusterBenchReport
                 ["dollars_per_million_tasks"] = Math.Round(CostModel.DollarsPerMillionTasks(steady.PerCompletedTask, prices), 2),
                 ["worker_cpu_ms_per_task"] = steady.WorkerCpuMsPerTask is { } cpu ? Math.Round(cpu, 2) : null,
                 ["wakes"] = steady.Wakes.ToJson(),
-                ["workers"] = Workers(steady.Workers),
+                ["workers"] = QueueBenchReport.WorkersJson(steady.Workers),
             },
             ["cancel"] = new JsonObject
             {
@@ -90,22 +96,13 @@ internal static class ClusterBenchReport
         };
     }
 
-    private static JsonArray Workers(IReadOnlyList<WorkerSample> samples) =>
-        new([.. samples.Select(w => (JsonNode)new JsonObject
-        {
-            ["id"] = w.Id,
-            ["pid"] = w.Pid,
-            ["rss_mb"] = Math.Round(w.RssMb, 1),
-            ["cpu_seconds"] = Math.Round(w.CpuSeconds, 2),
-        })]);
-
     public static IEnumerable<string> Table(JsonObject report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var c = CultureInfo.InvariantCulture;
         var s = report["settings"]!;
         yield return string.Create(c, $"Clustered fleet benchmark: {report["store"]}; {s["workers"]} worker process(es) x concurrency {s["concurrency"]}; cluster off, then on (loopback), same run");
-        yield return string.Create(c, $"Phases per side: settle {s["settle_seconds"]} s, idle {s["idle_seconds"]} s, {s["pickups"]} idle pickup(s) {s["pickup_gap_seconds"]} s apart, {s["rate_per_second"]} tasks/s for {s["steady_seconds"]} s, {s["cancels"]} cancel(s); budget {s["budget_seconds"]} s");
+        yield return string.Create(c, $"Phases per side: settle {s["settle_seconds"]} s, idle {s["idle_seconds"]} s, {s["pickups"]} idle pickup(s) {s["pickup_gap_seconds"]} s apart, {s["rate_per_second"]} tasks/s for {s["steady_seconds"]} s, {s["cancels"]} cancel(s); pickup budget {s["pickup_budget_seconds"]} s");
         yield return "Machine: " + MachineInfo.Describe();
         var off = report["off"]!;
         var on = report["on"]!;

@@ -18,7 +18,7 @@ internal sealed record SteadyResult(
 /// <param name="Cluster">True for the clustered side.</param>
 /// <param name="Members">Cluster members Up when the side started measuring (the bench process included); 0 when off.</param>
 /// <param name="IdleDuration">The idle window.</param>
-/// <param name="IdleCounts">Worker S3 requests during the idle window.</param>
+/// <param name="IdleWorkerCounts">Each worker's S3 requests during the idle window (in <paramref name="IdleSamples"/> order).</param>
 /// <param name="IdleSamples">Worker RSS at the end of the idle window and CPU seconds during it.</param>
 /// <param name="PickupMs">Idle pickup samples: submit to handler start.</param>
 /// <param name="PickupsSubmitted">Idle pickup tasks submitted.</param>
@@ -27,14 +27,17 @@ internal sealed record SteadyResult(
 /// <param name="CancelMs">Cancel-to-handler samples: the cancel returned to the handler's execution ending cancelled.</param>
 /// <param name="CancelsRequested">Running tasks cancelled.</param>
 internal sealed record ClusterSideResult(
-    bool Cluster, int Members, TimeSpan IdleDuration, RequestCounts IdleCounts, IReadOnlyList<WorkerSample> IdleSamples,
+    bool Cluster, int Members, TimeSpan IdleDuration, IReadOnlyList<RequestCounts> IdleWorkerCounts, IReadOnlyList<WorkerSample> IdleSamples,
     IReadOnlyList<double> PickupMs, int PickupsSubmitted, WakeCounts PickupWakes, SteadyResult Steady,
     IReadOnlyList<double> CancelMs, int CancelsRequested)
 {
     public int Workers => IdleSamples.Count;
 
     /// <summary>S3 requests per idle worker-minute (all worker processes, the idle window).</summary>
-    public RequestMix IdlePerWorkerMinute => RequestMix.From(IdleCounts).Per(Workers * IdleDuration.TotalMinutes);
+    public RequestMix IdlePerWorkerMinute => RequestMix.From(CountsFile.Sum(IdleWorkerCounts)).Per(Workers * IdleDuration.TotalMinutes);
+
+    /// <summary>One worker's S3 requests per idle minute.</summary>
+    public RequestMix IdlePerMinuteOf(int worker) => RequestMix.From(IdleWorkerCounts[worker]).Per(IdleDuration.TotalMinutes);
 
     /// <summary>Mean RSS of a worker process at the end of the idle window, in MB.</summary>
     public double IdleRssMb => IdleSamples.Count == 0 ? 0 : IdleSamples.Average(s => s.RssMb);

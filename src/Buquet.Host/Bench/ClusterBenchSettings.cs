@@ -10,22 +10,13 @@ namespace Buquet.Host.Bench;
 /// <param name="Rate">Steady phase: submissions per second.</param>
 /// <param name="Steady">Steady phase: how long tasks are submitted at <paramref name="Rate"/>.</param>
 /// <param name="Cancels">Running <c>buquet.sleep</c> tasks cancelled one by one (cancel-to-handler samples).</param>
-/// <param name="Budget">Bound on the whole run (both sides): pickup sampling stops early to stay inside it.</param>
+/// <param name="PickupBudget">Bound on each side's idle pickup sampling: no further sample starts once it is used up.</param>
 /// <param name="WorkDirectory">Where worker count files, logs and execution logs go.</param>
 internal sealed record ClusterBenchSettings(
-    int Workers, int Concurrency, TimeSpan Settle, TimeSpan Idle, int Pickups, TimeSpan PickupGap, double Rate, TimeSpan Steady, int Cancels, TimeSpan Budget, string WorkDirectory)
+    int Workers, int Concurrency, TimeSpan Settle, TimeSpan Idle, int Pickups, TimeSpan PickupGap, double Rate, TimeSpan Steady, int Cancels, TimeSpan PickupBudget, string WorkDirectory)
 {
     /// <summary>Longest wait for the steady phase's tasks to finish, and for the cancel phase's tasks to start and to end.</summary>
     public static readonly TimeSpan PhaseTimeout = TimeSpan.FromSeconds(45);
-
-    /// <summary>What a side keeps free for its steady and cancel phases when pickup sampling checks the budget.</summary>
-    public TimeSpan ReservedAfterPickups => Steady + PhaseTimeout + PhaseTimeout;
-
-    /// <summary>Each side's share of <see cref="Budget"/>.</summary>
-    public TimeSpan SideBudget => Budget / 2;
-
-    /// <summary>Side time after which no further pickup sample starts (the side's start is zero).</summary>
-    public TimeSpan PickupDeadline => SideBudget - ReservedAfterPickups;
 
     /// <summary>Tasks the steady phase submits.</summary>
     public int SteadyTasks => (int)Math.Round(Rate * Steady.TotalSeconds);
@@ -77,11 +68,9 @@ internal sealed record ClusterBenchSettings(
             throw new ArgumentException($"--cluster-cancels {Cancels} is out of range; use 0..{Workers * Concurrency} (every cancelled task must be running at once: workers x concurrency).");
         }
 
-        var fixedPart = Settle + Idle;
-        if (PickupDeadline <= fixedPart)
+        if (PickupBudget <= TimeSpan.Zero)
         {
-            throw new ArgumentException(
-                $"--cluster-budget {Budget} is too small: each side needs more than settle + idle + steady + 2 x {PhaseTimeout.TotalSeconds:0} s ({(fixedPart + ReservedAfterPickups).TotalSeconds:0} s); raise it to more than {((fixedPart + ReservedAfterPickups) * 2).TotalSeconds:0} s or shorten the phases.");
+            throw new ArgumentException($"--cluster-pickup-budget {PickupBudget} must be positive.");
         }
     }
 }

@@ -11,13 +11,33 @@ internal sealed partial class ClusterBenchmark
 {
     private static readonly TimeSpan LogPoll = TimeSpan.FromMilliseconds(50);
 
-    private async Task<(RequestCounts Counts, IReadOnlyList<WorkerSample> Samples)> IdleAsync(Side side, CancellationToken ct)
+    /// <summary>
+    /// A few tasks per worker before the settle: a worker that went idle while the others were still registering counted
+    /// a smaller fleet and checks the wake-up hint that much more often until its next census (20 min); work brings
+    /// every worker back to its shard-lease ticks, which count the whole fleet, so both sides idle with the same count.
+    /// </summary>
+    private async Task WarmUpAsync(Side side, CancellationToken ct)
     {
-        var before = side.Queue.WorkerCountsNow();
+        var input = Input(new JsonObject { ["bench"] = "warm-up" });
+        var ids = new List<Guid>();
+        for (var i = 0; i < settings.Workers * 4; i++)
+        {
+            ids.Add((await side.Client.SubmitAsync(QueueBenchSettings.Echo, input, null, ct)).Id);
+        }
+
+        await WaitForAsync(side, ids, r => r.End is not null, ClusterBenchSettings.PhaseTimeout, ct);
+        progress($"Warm-up: {ids.Count} task(s) done; settling for {settings.Settle.TotalSeconds:0} s.");
+    }
+
+    /// <summary>The idle window: every worker's requests during it (in worker order), and RSS at its end and CPU during it.</summary>
+    private async Task<(IReadOnlyList<RequestCounts> Counts, IReadOnlyList<WorkerSample> Samples)> IdleAsync(Side side, CancellationToken ct)
+    {
+        RequestCounts[] PerWorker() => [.. side.Queue.Workers.Select(w => CountsFile.Read(w.CountsFile)?.Counts ?? CountsFile.Empty)];
+        var before = PerWorker();
         var cpu = side.Queue.Workers.Select(w => w.Stats()).ToArray();
         progress($"Idle for {settings.Idle.TotalSeconds:0} s on an empty queue.");
         await Task.Delay(settings.Idle, time, ct);
-        return (CountsFile.Minus(side.Queue.WorkerCountsNow(), before), side.Queue.Sample(cpu));
+        return ([.. PerWorker().Zip(before, CountsFile.Minus)], side.Queue.Sample(cpu));
     }
 
     private async Task<(List<double> Ms, int Submitted, WakeCounts Wakes)> PickupsAsync(Side side, CancellationToken ct)
@@ -25,15 +45,16 @@ internal sealed partial class ClusterBenchmark
         var before = side.Wakes();
         var ms = new List<double>();
         var submitted = 0;
+        var start = time.GetTimestamp();
         var input = Input(new JsonObject { ["bench"] = "pickup" });
         progress($"Idle pickups: {settings.Pickups} task(s), one at a time, {settings.PickupGap.TotalSeconds:0.#} s apart.");
         for (var i = 0; i < settings.Pickups; i++)
         {
             if (i > 0)
             {
-                if (time.GetElapsedTime(side.Started) + settings.PickupGap > settings.PickupDeadline)
+                if (time.GetElapsedTime(start) + settings.PickupGap > settings.PickupBudget)
                 {
-                    progress($"Budget: stopping idle pickups after {i} sample(s) (--cluster-budget {settings.Budget.TotalSeconds:0} s).");
+                    progress($"Stopping idle pickups after {i} sample(s): --cluster-pickup-budget {settings.PickupBudget.TotalSeconds:0} s used up.");
                     break;
                 }
 

@@ -50,12 +50,13 @@ internal sealed partial class ClusterBenchmark(
         var fleetSettings = new QueueBenchSettings(settings.Workers, settings.Concurrency, 1, QueueBenchSettings.Echo, 0, 1, 0, ClusterBenchSettings.PhaseTimeout, null, TimeSpan.Zero, 1, directory);
         var queue = new QueueBenchmark(store, clientOptions, fleetSettings, args, time, progress, environment);
         var client = new BuquetClient(queue.ProducerStore, clientOptions, null, time, null, fleet);
-        var side = new Side(queue, client, execLog, time.GetTimestamp());
+        var side = new Side(queue, client, execLog);
         try
         {
             progress($"Cluster {name}: starting {settings.Workers} worker process(es).");
             await queue.StartWorkersAsync(ct);
             var members = fleet is null ? 0 : await WaitForMembersAsync(fleet, settings.Workers + 1, ct);
+            await WarmUpAsync(side, ct);
             await Task.Delay(settings.Settle, time, ct);
             var (idleCounts, idleSamples) = await IdleAsync(side, ct);
             var (pickupMs, submitted, pickupWakes) = await PickupsAsync(side, ct);
@@ -104,7 +105,7 @@ internal sealed partial class ClusterBenchmark(
     }
 
     /// <summary>One side's fleet, producer and execution log.</summary>
-    private sealed record Side(QueueBenchmark Queue, BuquetClient Client, string ExecLog, long Started)
+    private sealed record Side(QueueBenchmark Queue, BuquetClient Client, string ExecLog)
     {
         public WakeCounts Wakes() => WakeCounts.Sum(Queue.Workers.Select(w => CountsFile.ReadWakes(w.CountsFile)));
     }

@@ -6,7 +6,7 @@ namespace Buquet.Host.Tests.Bench;
 public sealed class ClusterBenchReportTests
 {
     private static readonly ClusterBenchSettings Settings = new(
-        3, 16, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60), 20, TimeSpan.FromSeconds(3), 10, TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(10), "/tmp/unused");
+        3, 16, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60), 20, TimeSpan.FromSeconds(3), 10, TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(2), "/tmp/unused");
 
     private static RequestCounts Counts(params (StoreOperation Op, long N)[] counts) =>
         new(counts.ToDictionary(c => (c.Op, StoreOutcome.Ok), c => c.N));
@@ -16,7 +16,7 @@ public sealed class ClusterBenchReportTests
     {
         var samples = Enumerable.Range(0, 3).Select(i => new WorkerSample($"w{i}", 100 + i, rss, rss, cpuSeconds, null)).ToList();
         var steady = new SteadyResult(200, 200, [.. Enumerable.Repeat(pickupMs / 2, 200)], Counts((StoreOperation.Put, 200)), Counts((StoreOperation.List, lists), (StoreOperation.Put, 600)), samples, wakes ?? WakeCounts.Empty, TimeSpan.FromSeconds(21));
-        return new ClusterSideResult(cluster, cluster ? 4 : 0, TimeSpan.FromSeconds(60), Counts((StoreOperation.Head, heads)), samples,
+        return new ClusterSideResult(cluster, cluster ? 4 : 0, TimeSpan.FromSeconds(60), [Counts((StoreOperation.Head, heads)), CountsFile.Empty, CountsFile.Empty], samples,
             [.. Enumerable.Range(1, 20).Select(i => pickupMs * i / 20)], 20, wakes ?? WakeCounts.Empty, steady, [.. Enumerable.Repeat(cancelMs, 20)], 20);
     }
 
@@ -26,6 +26,8 @@ public sealed class ClusterBenchReportTests
         var side = Side(true, heads: 90, rss: 120, cpuSeconds: 1.2, pickupMs: 40, lists: 40, cancelMs: 30);
 
         Assert.Equal(30, side.IdlePerWorkerMinute.Head, 6);
+        Assert.Equal(90, side.IdlePerMinuteOf(0).Head, 6);
+        Assert.Equal(0, side.IdlePerMinuteOf(1).Head, 6);
         Assert.Equal(120, side.IdleRssMb, 6);
         Assert.Equal(2, side.IdleCpuPercent, 6); // 1.2 s of CPU in 60 s
         Assert.Equal(0.2, side.Steady.PerCompletedTask.List, 6);

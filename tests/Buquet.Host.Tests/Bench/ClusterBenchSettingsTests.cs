@@ -7,7 +7,7 @@ namespace Buquet.Host.Tests.Bench;
 public sealed class ClusterBenchSettingsTests
 {
     private static ClusterBenchSettings Defaults() => new(
-        3, 16, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40), 20, TimeSpan.FromSeconds(3), 10, TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(10), "/tmp/unused");
+        3, 16, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40), 20, TimeSpan.FromSeconds(3), 10, TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(2), "/tmp/unused");
 
     [Fact]
     public void Validate_Defaults_Passes()
@@ -34,13 +34,11 @@ public sealed class ClusterBenchSettingsTests
     }
 
     [Fact]
-    public void Validate_BudgetBelowFixedPhases_ThrowsWithTheSmallestBudget()
+    public void Validate_ZeroPickupBudget_ThrowsNamingTheOption()
     {
-        // Per side: settle 15 + idle 40 + steady 20 + 2 x 45 s reserve = 165 s; both sides need more than 330 s.
-        var e = Assert.Throws<ArgumentException>(() => (Defaults() with { Budget = TimeSpan.FromMinutes(5) }).Validate());
+        var e = Assert.Throws<ArgumentException>(() => (Defaults() with { PickupBudget = TimeSpan.Zero }).Validate());
 
-        Assert.Contains("--cluster-budget", e.Message, StringComparison.Ordinal);
-        Assert.Contains("more than 330 s", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--cluster-pickup-budget", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,12 +58,9 @@ public sealed class ClusterBenchSettingsTests
     }
 
     [Fact]
-    public void PickupDeadline_TenMinuteBudget_IsHalfLessSteadyAndTwoPhaseTimeouts()
+    public void SteadyTasks_TenPerSecondForTwentySeconds_Is200()
     {
-        var s = Defaults();
-
-        Assert.Equal(TimeSpan.FromSeconds(300 - 20 - 90), s.PickupDeadline);
-        Assert.Equal(200, s.SteadyTasks);
+        Assert.Equal(200, Defaults().SteadyTasks);
     }
 
     [Fact]
