@@ -27,13 +27,21 @@ internal static class BenchQueueCommand
         var ceilingConcurrency = new Option<int>("--ceiling-concurrency") { Description = "Concurrency of the store ceiling measurement.", HelpName = "N", DefaultValueFactory = _ => 16 };
         var history = new Option<int>("--history") { Description = "Processed tasks written into the store before the workers start, as a worker leaves them (a store with history).", HelpName = "N", DefaultValueFactory = _ => 0 };
         var workDir = new Option<string?>("--work-dir") { Description = "Directory for worker count files and logs (default: a temp directory).", HelpName = "DIR" };
-        foreach (var o in new Option[] { workers, concurrency, tasks, handler, sleepMs, producers, rate, timeout, idle, idleSettle, idlePickups, pickupSpacing, ceiling, ceilingJson, ceilingConcurrency, history, workDir })
+        var cluster = new BenchClusterOptions();
+        foreach (var o in new Option[] { workers, concurrency, tasks, handler, sleepMs, producers, rate, timeout, idle, idleSettle, idlePickups, pickupSpacing, ceiling, ceilingJson, ceilingConcurrency, history, workDir }.Concat(cluster.All))
         {
             command.Options.Add(o);
         }
 
         host.SetAction(command, async (ctx, ct) =>
         {
+            var directory = ctx.Parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "buquet-bench", Guid.NewGuid().ToString("N")[..8]);
+            if (ctx.Parse.GetValue(cluster.Cluster))
+            {
+                var clusterSettings = cluster.Settings(ctx.Parse, workers, ctx.Parse.GetValue(concurrency), directory);
+                return await BenchClusterOptions.RunAsync(ctx, clusterSettings, WorkerArgs(ctx, host, ctx.Options, clusterSettings.Concurrency), ct);
+            }
+
             var idleText = ctx.Parse.GetValue(idle);
             var ceilingText = ctx.Parse.GetValue(ceiling) ?? "3s";
             var settings = new QueueBenchSettings(
@@ -48,7 +56,7 @@ internal static class BenchQueueCommand
                 idleText is null ? null : CliParsing.Duration("--idle", idleText),
                 ceilingText is "0" or "0s" ? TimeSpan.Zero : CliParsing.Duration("--ceiling-duration", ceilingText),
                 ctx.Parse.GetValue(ceilingConcurrency),
-                ctx.Parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "buquet-bench", Guid.NewGuid().ToString("N")[..8]))
+                directory)
             {
                 IdlePickups = ctx.Parse.GetValue(idlePickups),
                 History = ctx.Parse.GetValue(history),
@@ -69,7 +77,7 @@ internal static class BenchQueueCommand
                 storeCeiling = StoreBenchmark.Ceiling(phases);
             }
 
-            var bench = new QueueBenchmark(store, HostBootstrap.ClientOptions(options), settings, WorkerArgs(ctx, host, options, settings), ctx.Time, Progress);
+            var bench = new QueueBenchmark(store, HostBootstrap.ClientOptions(options), settings, WorkerArgs(ctx, host, options, settings.Concurrency), ctx.Time, Progress);
             var (run, idleResult) = await bench.RunAsync(ct);
             var report = QueueBenchReport.ToJson(description, settings, run, idleResult, storeCeiling, S3Prices.AwsStandard, bench.History);
             if (ctx.Json)
@@ -111,9 +119,9 @@ internal static class BenchQueueCommand
     }
 
     /// <summary>The flags that give a worker process the same store and queue as this process (credentials come from the environment).</summary>
-    private static List<string> WorkerArgs(CliContext ctx, CliHost host, BuquetOptions options, QueueBenchSettings settings)
+    private static List<string> WorkerArgs(CliContext ctx, CliHost host, BuquetOptions options, int concurrency)
     {
-        var args = new List<string> { "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture) };
+        var args = new List<string> { "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture) };
         foreach (var file in ctx.Parse.GetValue(host.Globals.Config) ?? [])
         {
             args.AddRange(["--config", Path.GetFullPath(file)]);

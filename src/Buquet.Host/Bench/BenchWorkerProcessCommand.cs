@@ -8,7 +8,7 @@ namespace Buquet.Host.Bench;
 /// <summary>
 /// <c>buquet bench worker-process --counts-file F [worker flags]</c> (hidden): runs the real <c>buquet worker</c> command in
 /// this process with its store wrapped in a <see cref="RequestCountingObjectStore"/>, and writes the counts to F every
-/// <see cref="CountsFile.Period"/> and on exit. <c>buquet bench</c> starts its worker processes this way.
+/// <see cref="CountsFile.Period"/> and on exit, with its wake-path counters (<see cref="WakeListener"/>). <c>buquet bench</c> starts its worker processes this way.
 /// </summary>
 internal static class BenchWorkerProcessCommand
 {
@@ -36,6 +36,7 @@ internal static class BenchWorkerProcessCommand
                 },
             };
 
+            using var wakes = new WakeListener();
             using var stop = new CancellationTokenSource();
             var writer = Task.Run(async () =>
             {
@@ -43,7 +44,7 @@ internal static class BenchWorkerProcessCommand
                 {
                     if (counting is { } cs)
                     {
-                        CountsFile.Write(path, cs.Snapshot(), final: false);
+                        CountsFile.Write(path, cs.Snapshot(), final: false, wakes.Snapshot());
                     }
 
                     try
@@ -72,7 +73,7 @@ internal static class BenchWorkerProcessCommand
                 await writer;
                 if (counting is { } cs)
                 {
-                    CountsFile.Write(path, cs.Snapshot(), final: true);
+                    CountsFile.Write(path, cs.Snapshot(), final: true, wakes.Snapshot());
                 }
 
                 (inner as IDisposable)?.Dispose();

@@ -7,23 +7,38 @@ namespace Buquet.Host.Bench;
 
 /// <summary>
 /// How a benchmarked worker process reports its store request counts: a small JSON file rewritten atomically (temp file +
-/// rename) every <see cref="Period"/> and once more on exit: <c>{"pid": n, "final": bool, "counts": {"Put/Ok": n, ...}}</c>.
+/// rename) every <see cref="Period"/> and once more on exit: <c>{"pid": n, "final": bool, "counts": {"Put/Ok": n, ...}}</c>,
+/// plus the wake-path counters the process published: <c>"published": ["buquet.poller.wakeups"], "wakes": {"buquet.poller.wakeups/push": n}</c>.
 /// </summary>
 internal static class CountsFile
 {
     /// <summary>How often a worker process rewrites its counts.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
 
-    public static void Write(string path, RequestCounts counts, bool final)
+    public static void Write(string path, RequestCounts counts, bool final, WakeCounts? wakes = null)
     {
         ArgumentNullException.ThrowIfNull(counts);
+        wakes ??= WakeCounts.Empty;
         var map = new JsonObject();
         foreach (var ((op, outcome), n) in counts.ByOutcome.OrderBy(kv => kv.Key))
         {
             map[$"{op}/{outcome}"] = n;
         }
 
-        var doc = new JsonObject { ["pid"] = Environment.ProcessId, ["final"] = final, ["counts"] = map };
+        var wakeMap = new JsonObject();
+        foreach (var (key, n) in wakes.Counts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            wakeMap[key] = n;
+        }
+
+        var doc = new JsonObject
+        {
+            ["pid"] = Environment.ProcessId,
+            ["final"] = final,
+            ["counts"] = map,
+            ["published"] = new JsonArray([.. wakes.Published.Order(StringComparer.Ordinal).Select(n => (JsonNode)n)]),
+            ["wakes"] = wakeMap,
+        };
         var temp = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         File.WriteAllText(temp, doc.ToJsonString());
         File.Move(temp, path, overwrite: true);
@@ -49,6 +64,36 @@ internal static class CountsFile
         }
 
         return (new RequestCounts(counts), doc.RootElement.GetProperty("final").GetBoolean());
+    }
+
+    /// <summary>The wake-path counters last written to <paramref name="path"/>; empty when the file does not exist yet or has none.</summary>
+    public static WakeCounts ReadWakes(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return WakeCounts.Empty;
+        }
+
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var published = new HashSet<string>(StringComparer.Ordinal);
+        if (doc.RootElement.TryGetProperty("wakes", out var wakes))
+        {
+            foreach (var p in wakes.EnumerateObject())
+            {
+                counts[p.Name] = p.Value.GetInt64();
+            }
+        }
+
+        if (doc.RootElement.TryGetProperty("published", out var names))
+        {
+            foreach (var n in names.EnumerateArray())
+            {
+                published.Add(n.GetString() ?? "");
+            }
+        }
+
+        return new WakeCounts(counts, published);
     }
 
     /// <summary><paramref name="later"/> minus <paramref name="earlier"/>, per operation and outcome.</summary>

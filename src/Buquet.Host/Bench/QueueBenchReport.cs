@@ -117,7 +117,8 @@ internal static class QueueBenchReport
     private static bool WholeSeconds(IReadOnlyList<TaskTimings> tasks) =>
         tasks.Count > 0 && tasks.All(t => t.Submitted.Millisecond == 0 && (t.Claimed?.Millisecond ?? 0) == 0 && (t.Finished?.Millisecond ?? 0) == 0);
 
-    private static JsonArray WorkersJson(IReadOnlyList<WorkerSample> samples) =>
+    /// <summary>Each worker process: id, pid, RSS (and peak) in MB, CPU seconds.</summary>
+    internal static JsonArray WorkersJson(IReadOnlyList<WorkerSample> samples) =>
         new([.. samples.Select(w => (JsonNode)new JsonObject
         {
             ["id"] = w.Id,

@@ -51,7 +51,9 @@ internal sealed record IdleResult(TimeSpan Duration, int Workers, RequestCounts 
 /// <c>buquet bench</c>: N worker processes (real OS processes of this host, each counting its store requests), a producer in
 /// this process submitting M tasks, a wait until every task is terminal, then timings from the store and requests per task.
 /// </summary>
-internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOptions clientOptions, QueueBenchSettings settings, IReadOnlyList<string> workerArgs, TimeProvider time, Action<string> progress)
+/// <param name="workerEnvironment">Variables added to every worker process's environment (<c>bench --cluster</c>: the execution log and the cluster's bind address).</param>
+internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOptions clientOptions, QueueBenchSettings settings, IReadOnlyList<string> workerArgs, TimeProvider time, Action<string> progress,
+    IReadOnlyDictionary<string, string>? workerEnvironment = null)
 {
     private readonly RequestCountingObjectStore _producerStore = new(store);
     private readonly List<WorkerProcess> _workers = [];
@@ -86,20 +88,35 @@ internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOpt
         }
         finally
         {
-            await Task.WhenAll(_workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(60))));
-            foreach (var w in _workers)
-            {
-                w.Dispose();
-            }
+            await StopWorkersAsync();
         }
     }
 
-    private async Task StartWorkersAsync(CancellationToken ct)
+    /// <summary>The producer's store (counted); <see cref="ThroughputAsync"/> resets it.</summary>
+    internal RequestCountingObjectStore ProducerStore => _producerStore;
+
+    /// <summary>The worker processes started so far.</summary>
+    internal IReadOnlyList<WorkerProcess> Workers => _workers;
+
+    /// <summary>Stops every worker process (SIGTERM, SIGKILL after a minute) and lets go of them.</summary>
+    internal async Task StopWorkersAsync()
+    {
+        await Task.WhenAll(_workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(60))));
+        foreach (var w in _workers)
+        {
+            w.Dispose();
+        }
+
+        _workers.Clear();
+    }
+
+    /// <summary>Starts the worker processes and waits until each has registered and the fleet has settled.</summary>
+    internal async Task StartWorkersAsync(CancellationToken ct)
     {
         for (var i = 0; i < settings.Workers; i++)
         {
             var id = $"bench-{RunId}-{i}";
-            _workers.Add(WorkerProcess.Start(id, Path.Combine(settings.WorkDirectory, id + ".counts.json"), workerArgs));
+            _workers.Add(WorkerProcess.Start(id, Path.Combine(settings.WorkDirectory, id + ".counts.json"), workerArgs, workerEnvironment));
         }
 
         progress($"Started {settings.Workers} worker process(es) (pids {string.Join(", ", _workers.Select(w => w.Pid))}); waiting for them to register.");
@@ -165,10 +182,10 @@ internal sealed partial class QueueBenchmark(IObjectStore store, BuquetClientOpt
 
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
 
-    private RequestCounts WorkerCountsNow() =>
+    internal RequestCounts WorkerCountsNow() =>
         CountsFile.Sum(_workers.Select(w => CountsFile.Read(w.CountsFile)?.Counts ?? CountsFile.Empty));
 
-    private List<WorkerSample> Sample(IReadOnlyList<ProcessStats>? baseline = null) =>
+    internal List<WorkerSample> Sample(IReadOnlyList<ProcessStats>? baseline = null) =>
         [.. _workers.Select((w, i) =>
         {
             var s = w.Stats();

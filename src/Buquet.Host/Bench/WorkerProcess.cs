@@ -48,7 +48,8 @@ internal sealed class WorkerProcess : IDisposable
         return (current, null);
     }
 
-    public static WorkerProcess Start(string id, string countsFile, IEnumerable<string> workerArgs)
+    /// <summary>Starts the process; <paramref name="environment"/> adds variables to this process's own (e.g. <c>BUQUET_EXECUTION_LOG</c>).</summary>
+    public static WorkerProcess Start(string id, string countsFile, IEnumerable<string> workerArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         var (fileName, dll) = Launcher();
         var info = new ProcessStartInfo(fileName)
@@ -69,6 +70,11 @@ internal sealed class WorkerProcess : IDisposable
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var log = new StreamWriter(countsFile + ".log") { AutoFlush = true };
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName} {dll}");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
