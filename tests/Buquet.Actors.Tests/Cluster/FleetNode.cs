@@ -12,11 +12,20 @@ internal sealed class FleetNode : IAsyncDisposable
 {
     public static readonly TimeSpan Guard = TimeSpan.FromSeconds(25);
 
+    /// <summary>The <c>group</c> of a member that runs no worker (a client): it subscribes to no ready key or hint move.</summary>
+    public const string NoGroup = "";
+
     private readonly ConcurrentQueue<string> _ready = new();
     private readonly ConcurrentQueue<Guid> _cancels = new();
+    private readonly ConcurrentQueue<(string ETag, bool Relayed)> _hints = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
-    public FleetNode(FleetNode? seed = null, TimeSpan? rejoinDelay = null, string? hocon = null)
+    /// <param name="seed">The node to join; null forms a cluster of its own.</param>
+    /// <param name="rejoinDelay">Wait before a stopped cluster system is replaced.</param>
+    /// <param name="hocon">Further Akka settings.</param>
+    /// <param name="group">The ready-topic group (a handler set); null gives the node a group of its own, so every
+    /// node receives every ready key.</param>
+    public FleetNode(FleetNode? seed = null, TimeSpan? rejoinDelay = null, string? hocon = null, string? group = null)
     {
         var seeds = seed is null ? [] : new[] { $"127.0.0.1:{seed.Cluster.SelfAddress!.Port}" };
         var settings = new FleetClusterSettings("127.0.0.1", "127.0.0.1", 0, seeds, TimeSpan.FromSeconds(3), rejoinDelay ?? TimeSpan.FromSeconds(1))
@@ -27,7 +36,8 @@ internal sealed class FleetNode : IAsyncDisposable
         Cluster = new FleetCluster(settings);
         Cluster.StatusChanged += _ => _arrived.Release();
         Cluster.Start(new FleetInbox(
-            key =>
+            group == NoGroup ? null : group ?? "n" + Guid.NewGuid().ToString("N"),
+            (key, _) =>
             {
                 _ready.Enqueue(key);
                 _arrived.Release();
@@ -35,6 +45,11 @@ internal sealed class FleetNode : IAsyncDisposable
             id =>
             {
                 _cancels.Enqueue(id);
+                _arrived.Release();
+            },
+            (etag, relayed) =>
+            {
+                _hints.Enqueue((etag, relayed));
                 _arrived.Release();
             }));
     }
@@ -44,6 +59,8 @@ internal sealed class FleetNode : IAsyncDisposable
     public IReadOnlyCollection<string> Ready => _ready;
 
     public IReadOnlyCollection<Guid> Cancels => _cancels;
+
+    public IReadOnlyCollection<(string ETag, bool Relayed)> Hints => _hints;
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checking at every status change or arrival.</summary>
     public async Task UntilAsync(Func<bool> condition, string what)
