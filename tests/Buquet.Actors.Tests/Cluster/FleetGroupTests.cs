@@ -14,9 +14,10 @@ public sealed class FleetGroupTests
     [Fact]
     public async Task TaskReady_TwoGroups_ReachesExactlyOneWorkerOfEachGroup()
     {
-        await using var a = new FleetNode(group: "g1");
-        await using var b = new FleetNode(seed: a, group: "g1");
-        await using var c = new FleetNode(seed: a, group: "g2");
+        using var arrivals = new SemaphoreSlim(0); // shared: a wait on one node wakes at an arrival on any
+        await using var a = new FleetNode(group: "g1", arrivals: arrivals);
+        await using var b = new FleetNode(seed: a, group: "g1", arrivals: arrivals);
+        await using var c = new FleetNode(seed: a, group: "g2", arrivals: arrivals);
         await c.UntilAsync(() => c.Cluster.Status.Members == 3, "c sees three members");
         // Subscriptions replicate by gossip: publish until each node has received one (earlier ones may be lost).
         await FleetNode.PublishUntilAsync(() => c.Cluster.TaskReady("ready/0/0029000000/warm-a", "t"), c, () => c.Ready.Contains("ready/0/0029000000/warm-a"), "c's own group");
@@ -36,9 +37,10 @@ public sealed class FleetGroupTests
     [Fact]
     public async Task HintTouchedAndRelayed_Workers_ReachEveryWorkerButNoClient()
     {
-        await using var a = new FleetNode(group: "g1");
-        await using var b = new FleetNode(seed: a, group: "g1");
-        await using var client = new FleetNode(seed: a, group: FleetNode.NoGroup);
+        using var arrivals = new SemaphoreSlim(0);
+        await using var a = new FleetNode(group: "g1", arrivals: arrivals);
+        await using var b = new FleetNode(seed: a, group: "g1", arrivals: arrivals);
+        await using var client = new FleetNode(seed: a, group: FleetNode.NoGroup, arrivals: arrivals);
         await b.UntilAsync(() => b.Cluster.Status.Members == 3, "b sees three members");
 
         await FleetNode.PublishUntilAsync(() => client.Cluster.HintTouched("\"e1\""), b, () => a.Hints.Contains(("\"e1\"", false)) && b.Hints.Contains(("\"e1\"", false)), "announce to both workers");

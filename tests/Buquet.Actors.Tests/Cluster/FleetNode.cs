@@ -18,15 +18,17 @@ internal sealed class FleetNode : IAsyncDisposable
     private readonly ConcurrentQueue<string> _ready = new();
     private readonly ConcurrentQueue<Guid> _cancels = new();
     private readonly ConcurrentQueue<(string ETag, bool Relayed)> _hints = new();
-    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly SemaphoreSlim _arrived;
 
     /// <param name="seed">The node to join; null forms a cluster of its own.</param>
     /// <param name="rejoinDelay">Wait before a stopped cluster system is replaced.</param>
     /// <param name="hocon">Further Akka settings.</param>
     /// <param name="group">The ready-topic group (a handler set); null gives the node a group of its own, so every
     /// node receives every ready key.</param>
-    public FleetNode(FleetNode? seed = null, TimeSpan? rejoinDelay = null, string? hocon = null, string? group = null)
+    /// <param name="arrivals">Released at every arrival and status change; share one between nodes to wait on any of them.</param>
+    public FleetNode(FleetNode? seed = null, TimeSpan? rejoinDelay = null, string? hocon = null, string? group = null, SemaphoreSlim? arrivals = null)
     {
+        _arrived = arrivals ?? new SemaphoreSlim(0);
         var seeds = seed is null ? [] : new[] { $"127.0.0.1:{seed.Cluster.SelfAddress!.Port}" };
         var settings = new FleetClusterSettings("127.0.0.1", "127.0.0.1", 0, seeds, TimeSpan.FromSeconds(3), rejoinDelay ?? TimeSpan.FromSeconds(1))
         {

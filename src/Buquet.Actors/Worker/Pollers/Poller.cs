@@ -80,6 +80,9 @@ internal static class Poller
     /// </summary>
     public sealed record MemberHint(string ETag, bool Relayed) : IPollerMessage;
 
+    /// <summary>The settle time after a HEAD saw the hint move to <paramref name="ETag"/>, which no member had announced yet.</summary>
+    internal sealed record HintSettled(string ETag);
+
     /// <summary>Time to HEAD the wake-up hint.</summary>
     internal sealed class HintTick
     {

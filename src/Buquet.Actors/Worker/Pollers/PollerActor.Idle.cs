@@ -39,6 +39,7 @@ internal sealed partial class PollerActor
     private void AfterEmptyPoll()
     {
         _emptyPolls++;
+        _looking = false;
         if (!_idle && IdleModeOn && _emptyPolls >= _polling.IdleAfterEmptyPolls && NothingInFlight)
         {
             EnterIdle();
@@ -208,6 +209,7 @@ internal sealed partial class PollerActor
 
     private void WakeNow(bool awaitingBatch)
     {
+        _looking = false;
         if (_idle)
         {
             ExitIdle();

@@ -64,6 +64,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync(awaitingBatch: false));
         Receive<Poller.Pushed>(_ => OnPushed(awaitingBatch: false));
         Receive<Poller.MemberHint>(m => OnMemberHint(m, awaitingBatch: false));
+        Receive<Poller.HintSettled>(m => OnHintSettled(m.ETag, awaitingBatch: false));
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync(awaitingBatch: false));
         Receive<Poller.Capacity>(OnCapacity);
         Receive<Poller.BatchResult>(OnBatchResult); // a batch offered by this poller's previous incarnation (restart)
@@ -88,6 +89,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync(awaitingBatch: true));
         Receive<Poller.Pushed>(_ => OnPushed(awaitingBatch: true));
         Receive<Poller.MemberHint>(m => OnMemberHint(m, awaitingBatch: true));
+        Receive<Poller.HintSettled>(m => OnHintSettled(m.ETag, awaitingBatch: true));
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync(awaitingBatch: true));
         Receive<Poller.Capacity>(m => _free = m.Free);
         Receive<Poller.BatchResult>(m =>
@@ -121,6 +123,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         Receive<Poller.HintTick>(_ => { });
         Receive<Poller.Pushed>(_ => { });
         Receive<Poller.MemberHint>(_ => { });
+        Receive<Poller.HintSettled>(_ => { });
         Receive<Poller.CensusTick>(_ => { });
         Receive<Poller.Capacity>(m => _free = m.Free);
         Receive<Poller.BatchResult>(_ => { });
@@ -161,7 +164,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         {
             _emptyPolls = 0;
             _pollAfterBatch = false;
-            if (_idle)
+            if (_idle && !_looking)
             {
                 ExitIdle();
                 RelayDiscovery();
