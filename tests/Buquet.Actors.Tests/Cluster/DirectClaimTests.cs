@@ -128,17 +128,11 @@ public sealed class DirectClaimTests : IAsyncDisposable
     private async Task<(IActorRef Supervisor, WorkerRuntime Runtime)> IdleWorkerAsync()
     {
         var runtime = WorkerFactory.CreateRuntime(_store, WorkerHarness.Settings(), new TaskHandlerRegistry().AddBuiltIns(_h.Clock), 1, _h.Clock, SeededRandom.Source(7), null, _h.StoreClock, _signals);
-        var activity = _h.System.CreateProbe("activity");
-        var state = _h.System.ActorOf(WorkerActivity.Props(), "worker-activity");
-        state.Tell(new WorkerActivity.Subscribe(activity.Ref));
-        Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(duration: WorkerHarness.Guard)).Idle);
-        var supervisor = WorkerFactory.Start(_h.System, runtime, activity: state);
-        await _h.PumpUntilAsync(activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, WorkerHarness.Guard).AsTask(), TimeSpan.FromMilliseconds(100));
-        _h.Clock.Advance(TimeSpan.FromMinutes(1));
+        var supervisor = await IdleWorkers.StartAsync(_h, runtime);
         return (supervisor, runtime);
     }
 
-    private BuquetClient SilentClient() => new(_h.Memory, new BuquetClientOptions { WakeHints = false }, _h.StoreClock, _h.Clock, null);
+    private BuquetClient SilentClient() => IdleWorkers.SilentClient(_h);
 
     private Task<Poller.State> PollerStateAsync() =>
         _h.System.ActorSelection($"/user/{WorkerFactory.SupervisorName}/poller-supervisor/poller").Ask<Poller.State>(Poller.GetState.Instance, WorkerHarness.Guard);

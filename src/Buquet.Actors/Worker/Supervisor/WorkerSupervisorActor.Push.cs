@@ -44,4 +44,7 @@ internal sealed partial class WorkerSupervisorActor
         _poller?.Tell(new Poller.Capacity(Free));
         AssertInvariants();
     }
+
+    /// <summary>A claim under way: the path that woke it, and whether it is a pushed key claimed outside a poller batch.</summary>
+    private readonly record struct Claiming(PickupPath Path, bool Direct);
 }

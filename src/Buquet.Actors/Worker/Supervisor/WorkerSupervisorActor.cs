@@ -301,7 +301,4 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
     }
 
     private sealed record InFlight(string TaskType, IActorRef Executor, string Shard, DateTimeOffset ClaimedAt);
-
-    /// <summary>A claim under way: the path that woke it, and whether it is a pushed key claimed outside a poller batch.</summary>
-    private readonly record struct Claiming(PickupPath Path, bool Direct);
 }
