@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
-using Buquet.Actors.Runtime;
 using Buquet.Actors.Storage;
 using Buquet.Actors.Tests.Worker;
 using Buquet.Actors.Tests.Runtime;

@@ -214,6 +214,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         catch (ObjectStoreUnavailableException ex)
         {
             _logger.LogWarning(ex, "Poll failed: object store unavailable; backing off");
+            _looking = false;
             Schedule(_idle ? IdlePollDelay() : _interval.NextAfterError());
             return;
         }
