@@ -93,7 +93,7 @@ internal sealed partial class PollerActor
         _runtime.Repository.Signals?.HintRelayed(etag);
     }
 
-    /// <summary>An announced move: one poll of every shard while idle (staying idle unless it finds work); nothing while active.</summary>
+    /// <summary>An announced move: one poll of every shard while idle (what it finds is drained without leaving idle); nothing while active.</summary>
     private void LookOnce(bool awaitingBatch)
     {
         if (!_idle)
