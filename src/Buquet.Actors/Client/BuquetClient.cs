@@ -49,7 +49,7 @@ public sealed partial class BuquetClient
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         Clock = clock ?? new StoreClock(store, timeProvider, options.ClockResyncInterval);
-        var hints = options.WakeHints ? new WakeHintPublisher(store, timeProvider, null, _logger) : null;
+        var hints = options.WakeHints ? new WakeHintPublisher(store, timeProvider, null, _logger) { Touched = signals is null ? null : signals.HintTouched } : null;
         _repository = new TaskRepository(store, Clock, options.ShardPrefixLength, _logger, hints) { Signals = signals };
         _idempotency = new IdempotencyGuard(store, _logger);
     }

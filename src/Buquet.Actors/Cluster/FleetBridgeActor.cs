@@ -28,7 +28,7 @@ internal sealed class FleetBridgeActor : ReceiveActor
         _status = status;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
-        Receive<FleetBridge.Publish>(m => _mediator.Tell(new Publish(m.Topic, m.Payload)));
+        Receive<FleetBridge.Publish>(m => _mediator.Tell(new Publish(m.Topic, m.Payload, m.OnePerGroup)));
         Receive<string>(OnPayload);
         Receive<SubscribeAck>(_ => { });
         Receive<MemberUp>(m => Change(() => _up.Add(m.Member.UniqueAddress)));
@@ -45,7 +45,12 @@ internal sealed class FleetBridgeActor : ReceiveActor
 
     protected override void PreStart()
     {
-        _mediator.Tell(new Subscribe(FleetBridge.ReadyTopic, Self));
+        if (_inbox.Group is { } group)
+        {
+            _mediator.Tell(new Subscribe(FleetBridge.ReadyTopic, Self, group)); // one worker per handler group (ADR 0027)
+            _mediator.Tell(new Subscribe(FleetBridge.HintTopic, Self));
+        }
+
         _mediator.Tell(new Subscribe(FleetBridge.CancelTopic, Self));
         _cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(IMemberEvent), typeof(IReachabilityEvent));
     }
@@ -57,12 +62,22 @@ internal sealed class FleetBridgeActor : ReceiveActor
         // A malformed payload (another version's) is dropped: pushes are hints, the S3 cadence covers the rest.
         if (payload.StartsWith(FleetBridge.ReadyKind, StringComparison.Ordinal))
         {
-            _inbox.TaskReady(payload[FleetBridge.ReadyKind.Length..]);
+            var rest = payload[FleetBridge.ReadyKind.Length..];
+            var space = rest.IndexOf(' ', StringComparison.Ordinal);
+            _inbox.TaskReady(space < 0 ? rest : rest[..space], space < 0 ? null : rest[(space + 1)..]);
         }
         else if (payload.StartsWith(FleetBridge.CancelKind, StringComparison.Ordinal)
             && Guid.TryParse(payload.AsSpan(FleetBridge.CancelKind.Length), out var id))
         {
             _inbox.CancelRequested(id);
+        }
+        else if (payload.StartsWith(FleetBridge.HintKind, StringComparison.Ordinal))
+        {
+            _inbox.HintMoved(payload[FleetBridge.HintKind.Length..], false);
+        }
+        else if (payload.StartsWith(FleetBridge.RelayKind, StringComparison.Ordinal))
+        {
+            _inbox.HintMoved(payload[FleetBridge.RelayKind.Length..], true);
         }
     }
 

@@ -108,7 +108,17 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public void TaskReady(string readyKey) => Tell(new FleetBridge.Publish(FleetBridge.ReadyTopic, FleetBridge.ReadyKind + readyKey));
+    public void TaskReady(string readyKey) => Tell(new FleetBridge.Publish(FleetBridge.ReadyTopic, FleetBridge.ReadyKind + readyKey, OnePerGroup: true));
+
+    /// <inheritdoc />
+    public void TaskReady(string readyKey, string taskType) =>
+        Tell(new FleetBridge.Publish(FleetBridge.ReadyTopic, FleetBridge.ReadyKind + readyKey + " " + taskType, OnePerGroup: true));
+
+    /// <inheritdoc />
+    public void HintTouched(string etag) => Tell(new FleetBridge.Publish(FleetBridge.HintTopic, FleetBridge.HintKind + etag));
+
+    /// <inheritdoc />
+    public void HintRelayed(string etag) => Tell(new FleetBridge.Publish(FleetBridge.HintTopic, FleetBridge.RelayKind + etag));
 
     /// <inheritdoc />
     public void CancelRequested(Guid taskId) => Tell(new FleetBridge.Publish(FleetBridge.CancelTopic, FleetBridge.CancelKind + taskId.ToString("N")));

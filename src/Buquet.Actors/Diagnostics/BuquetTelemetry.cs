@@ -55,6 +55,9 @@ public static class BuquetTelemetry
     private static readonly Histogram<double> TaskDuration = SecondsHistogram("buquet.task.duration_seconds", "Handler run time per attempt");
     private static readonly Histogram<double> RescheduleDelay = SecondsHistogram("buquet.reschedule.delay_seconds", "Requested reschedule delays");
     private static readonly Counter<long> WakeUps = Meter.CreateCounter<long>("buquet.poller.wakeups", "{wakeup}", "Polls brought forward, by path: hint (S3 wake-up hint moved) or push (clustered fleet)");
+    private static readonly Counter<long> Pickups = Meter.CreateCounter<long>("buquet.worker.pickups", "{claim}", "Claims won, by the path that woke them: push (a cluster message), hint (the S3 wake-up hint) or poll (the regular cadence)");
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<(string State, int Members)>> FleetSources = new();
+    private static readonly ObservableGauge<int> FleetMembers = Meter.CreateObservableGauge("buquet.cluster.members", ObserveFleets, "{member}", "Reachable Up members of the clustered fleet this process sees (itself included), tagged with its state: isolated or clustered (ADR 0026)");
     private static readonly UpDownCounter<long> InFlight = Meter.CreateUpDownCounter<long>("buquet.tasks.in_flight", "{task}", "Tasks being executed by this process");
     private static readonly UpDownCounter<long> MailboxDepth = Meter.CreateUpDownCounter<long>("buquet.actors.mailbox_depth", "{message}", "Messages waiting in actor mailboxes");
 
@@ -93,6 +96,26 @@ public static class BuquetTelemetry
 
     /// <summary>Counts a poll brought forward (<c>buquet.poller.wakeups</c>) by its path: <c>hint</c> (the S3 wake-up hint moved) or <c>push</c> (a clustered fleet's member).</summary>
     public static void PollerWokenUp(string path) => WakeUps.Add(1, new KeyValuePair<string, object?>("path", path));
+
+    /// <summary>Counts a claim won (<c>buquet.worker.pickups</c>) by the path that woke it: <c>push</c>, <c>hint</c> or <c>poll</c>.</summary>
+    public static void WorkerPickedUp(string path) => Pickups.Add(1, new KeyValuePair<string, object?>("path", path));
+
+    /// <summary>
+    /// Reports a clustered-fleet member's state as <c>buquet.cluster.members{state}</c> until the returned handle is
+    /// disposed; <paramref name="source"/> is read at each collection and must be thread-safe. Nothing is reported for a
+    /// process without the cluster (its state is absent).
+    /// </summary>
+    internal static IDisposable ObserveFleet(Func<(string State, int Members)> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var handle = new FleetHandle();
+        FleetSources[handle] = source;
+        _ = FleetMembers; // the gauge exists before the first collection
+        return handle;
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveFleets() =>
+        [.. FleetSources.Values.Select(f => f()).Select(s => new Measurement<int>(s.Members, new KeyValuePair<string, object?>("state", s.State)))];
 
     /// <summary>Counts a claim attempt: won (<c>buquet.claims.success</c>) or lost to a concurrent writer (<c>buquet.claims.conflict</c>).</summary>
     public static void Claim(string taskType, bool won) => (won ? ClaimSuccess : ClaimConflict).Add(1, Type(taskType));
@@ -169,6 +192,11 @@ public static class BuquetTelemetry
     /// <summary>A histogram in seconds (unit <c>s</c>) with <see cref="SecondsBuckets"/> as its advised bucket bounds.</summary>
     internal static Histogram<double> SecondsHistogram(string name, string description) =>
         Meter.CreateHistogram(name, "s", description, tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+
+    private sealed class FleetHandle : IDisposable
+    {
+        public void Dispose() => FleetSources.TryRemove(this, out _);
+    }
 
     /// <summary>Ends an in-flight mark (<see cref="TrackInFlight"/>) once.</summary>
     public sealed class InFlightScope : IDisposable

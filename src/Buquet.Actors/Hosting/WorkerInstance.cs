@@ -91,10 +91,16 @@ internal sealed class WorkerInstance(
         registry.Register<BuquetWorker>(supervisor, overwrite: true);
         if (fleet is not null)
         {
+            // Ready tasks reach one worker per handler set (ADR 0027); cancels and hint moves reach every member.
             fleet.Start(new Cluster.FleetInbox(
-                key => supervisor.Tell(new Worker.Supervisor.WorkerSupervisor.TaskReadyPushed(key)),
-                task => supervisor.Tell(new Worker.Supervisor.WorkerSupervisor.CancelPushed(task))));
+                Cluster.FleetBridge.GroupOf(handlers.TaskTypes.Where(runtime.Claims)),
+                (key, type) => supervisor.Tell(new Worker.Supervisor.WorkerSupervisor.TaskReadyPushed(key, type)),
+                task => supervisor.Tell(new Worker.Supervisor.WorkerSupervisor.CancelPushed(task)),
+                (etag, relayed) => supervisor.Tell(new Worker.Supervisor.WorkerSupervisor.HintMoved(etag, relayed))));
+            var gauge = Diagnostics.BuquetTelemetry.ObserveFleet(() => (fleet.Status.State.ToString().ToLowerInvariant(), fleet.Status.Members));
+            system.RegisterOnTermination(gauge.Dispose);
         }
+
         if (workflows is not null && o.Workflows.Sweeper.Enabled)
         {
             // Re-drives stuck workflows (orchestrator task missing, ended, or its lease expired); keys dedupe across workers.

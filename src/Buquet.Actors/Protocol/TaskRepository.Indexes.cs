@@ -75,7 +75,7 @@ internal sealed partial class TaskRepository
             // the pollers' due-bucket schedule, as without a cluster.
             if (Signals is { } signals && after.IsAvailableAt(after.UpdatedAt))
             {
-                signals.TaskReady(newReady);
+                signals.TaskReady(newReady, after.TaskType);
             }
         }
 

@@ -64,6 +64,9 @@ internal sealed class WakeHintPublisher
 
     public TimeSpan MinGap { get; }
 
+    /// <summary>Called with the ETag of each touch written (a clustered fleet's member announces it, ADR 0027); must not throw.</summary>
+    public Action<string>? Touched { get; init; }
+
     /// <summary>Touches written.</summary>
     public long Touches => Interlocked.Read(ref _touches);
 
@@ -169,8 +172,13 @@ internal sealed class WakeHintPublisher
         try
         {
             var body = Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("N"));
-            await _store.PutAsync(WakeHints.Key, body, PutCondition.None).ConfigureAwait(false);
+            var put = await _store.PutAsync(WakeHints.Key, body, PutCondition.None).ConfigureAwait(false);
             Interlocked.Increment(ref _touches);
+            if (put.ETag is { } etag)
+            {
+                Touched?.Invoke(etag);
+            }
+
             Finished(failed: false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

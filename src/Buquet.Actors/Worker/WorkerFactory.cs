@@ -36,7 +36,7 @@ internal static class WorkerFactory
         KeyComponents.ValidateWorkerId(settings.WorkerId);
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var timeProvider = time ?? TimeProvider.System;
-        var hints = settings.WakeHints ? new WakeHintPublisher(store, timeProvider, null, logs.CreateLogger<WakeHintPublisher>()) : null;
+        var hints = settings.WakeHints ? new WakeHintPublisher(store, timeProvider, null, logs.CreateLogger<WakeHintPublisher>()) { Touched = signals is null ? null : signals.HintTouched } : null;
         var repository = new TaskRepository(store, clock ?? new StoreClock(store, timeProvider), shardPrefixLength, logs.CreateLogger<TaskRepository>(), hints)
         {
             Signals = signals,
@@ -68,7 +68,8 @@ internal static class WorkerFactory
     /// </summary>
     /// <param name="options">The options.</param>
     /// <param name="runtime">The worker's runtime.</param>
-    /// <param name="clusterStatus">The clustered fleet's state for the registry entry (ADR 0026); null when off.</param>
+    /// <param name="clusterStatus">The clustered fleet's state for the registry entry (ADR 0026), written with the pickups by
+    /// path (ADR 0027); null when off.</param>
     public static WorkerCompanions Companions(BuquetOptions options, WorkerRuntime runtime, Func<string>? clusterStatus = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -82,7 +83,8 @@ internal static class WorkerFactory
             ? new ShardLeaseManager(runtime.Store, runtime.Clock, runtime.Time, id, ShardLeaseSettings.From(options), null, logs.CreateLogger<ShardLeaseManager>())
             : null;
         var polled = PolledShards(runtime);
-        var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>(), runtime.Handlers.TaskTypes.Where(runtime.Claims), clusterStatus);
+        var registry = new WorkerRegistry(runtime.Store, runtime.Clock, id, () => manager is null ? polled : manager.OwnedShards, logs.CreateLogger<WorkerRegistry>(), runtime.Handlers.TaskTypes.Where(runtime.Claims), clusterStatus,
+            clusterStatus is null ? null : runtime.Pickups.Snapshot);
         Func<IActorRef, Props> heartbeat = activity => WorkerHeartbeat.Props(registry, WorkerHeartbeat.Settings.FromOptions(options.Worker), runtime.Random, null, logs.CreateLogger("Buquet.Actors.Worker.Registry"), activity);
         Func<IActorRef, IActorRef, Props>? shardLease = manager is null
             ? null

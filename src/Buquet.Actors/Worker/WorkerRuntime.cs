@@ -28,6 +28,9 @@ internal sealed record WorkerRuntime(
     /// <summary>Task schemas checked before each handler runs (<c>buquet.worker.validate-input</c>), or null when off.</summary>
     public Schemas.SchemaCache? Schemas { get; init; }
 
+    /// <summary>Claims won by the path that woke them (ADR 0027), for the metric and the registry entry.</summary>
+    public PickupCounter Pickups { get; init; } = new();
+
     /// <summary>The execution log (<c>buquet.worker.execution-log</c>), or null when off.</summary>
     public Diagnostics.ExecutionLogWriter? ExecutionLog { get; init; }
 }

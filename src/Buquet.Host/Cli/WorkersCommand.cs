@@ -48,6 +48,7 @@ internal static class WorkersCommand
                         ["tasks_completed"] = w.TasksCompleted,
                         ["tasks_failed"] = w.TasksFailed,
                         ["cluster"] = w.Cluster ?? "absent",
+                        ["pickups"] = w.Pickups is { } p ? new JsonObject { ["push"] = p.Push, ["hint"] = p.Hint, ["poll"] = p.Poll } : null,
                     })]),
                 });
                 return ExitCodes.Ok;
@@ -58,6 +59,7 @@ internal static class WorkersCommand
                 var health = w.IsHealthyAt(now, threshold) ? "[green]healthy[/]" : "[red]stale[/]";
                 var current = w.CurrentTask is { } t ? $" | task: {t}" : "";
                 var cluster = w.Cluster is { } c ? $" | cluster: {CliOutput.Esc(c)}" : "";
+                cluster += w.Pickups is { } p ? $" | pickups: {p}" : "";
                 ctx.Output.Line($"{CliOutput.Esc(w.WorkerId)} | {health} | heartbeat {TaskFormat.Seconds(now - w.LastHeartbeat)} ago{current} | completed: {w.TasksCompleted} | failed: {w.TasksFailed}{cluster}");
             }
 

@@ -12,7 +12,7 @@ internal static partial class DashboardViews
         var byId = snap.Tasks.ToDictionary(t => t.Id);
         var sb = new StringBuilder("<div id=\"workers\" hx-get=\"/partials/workers\" hx-trigger=\"every 2s\" hx-swap=\"outerHTML\">");
         sb.Append("<table><tr><th>Worker</th><th>Health</th><th>Last heartbeat</th><th>Started</th><th>Shards</th><th>Handles</th><th>Running tasks</th>")
-            .Append("<th class=\"n\">Completed</th><th class=\"n\">Failed</th></tr>");
+            .Append("<th class=\"n\">Completed</th><th class=\"n\">Failed</th><th>Cluster</th></tr>");
         foreach (var w in snap.Workers)
         {
             var healthy = w.IsHealthyAt(snap.Now, threshold);
@@ -37,12 +37,19 @@ internal static partial class DashboardViews
                 sb.Append('—');
             }
 
-            sb.Append("</td><td class=\"n\">").Append(E(w.TasksCompleted)).Append("</td><td class=\"n\">").Append(E(w.TasksFailed)).Append("</td></tr>");
+            sb.Append("</td><td class=\"n\">").Append(E(w.TasksCompleted)).Append("</td><td class=\"n\">").Append(E(w.TasksFailed)).Append("</td><td class=\"cluster\">")
+                .Append(E(w.Cluster ?? "absent"));
+            if (w.Pickups is { } pickups)
+            {
+                sb.Append("<div class=\"muted\">pickups: ").Append(E(pickups.ToString())).Append("</div>");
+            }
+
+            sb.Append("</td></tr>");
         }
 
         if (snap.Workers.Count == 0)
         {
-            sb.Append("<tr><td colspan=\"9\" class=\"muted\">No worker has registered.</td></tr>");
+            sb.Append("<tr><td colspan=\"10\" class=\"muted\">No worker has registered.</td></tr>");
         }
 
         sb.Append("</table></div>");

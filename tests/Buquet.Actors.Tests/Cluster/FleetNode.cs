@@ -13,12 +13,22 @@ internal sealed class FleetNode : IAsyncDisposable
 {
     public static readonly TimeSpan Guard = TimeSpan.FromSeconds(25);
 
+    /// <summary>The <c>group</c> of a member that runs no worker (a client): it subscribes to no ready key or hint move.</summary>
+    public const string NoGroup = "";
+
     private readonly ConcurrentQueue<string> _ready = new();
     private readonly ConcurrentQueue<Guid> _cancels = new();
-    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly ConcurrentQueue<(string ETag, bool Relayed)> _hints = new();
+    private readonly SemaphoreSlim _arrived;
 
-    public FleetNode(FleetNode? seed = null, TimeSpan? rejoinDelay = null, string? hocon = null)
-        : this(Loopback(seed is null ? [] : [$"127.0.0.1:{seed.Cluster.SelfAddress!.Port}"], rejoinDelay, hocon))
+    /// <param name="seed">The node to join; null forms a cluster of its own.</param>
+    /// <param name="rejoinDelay">Wait before a stopped cluster system is replaced.</param>
+    /// <param name="hocon">Further Akka settings.</param>
+    /// <param name="group">The ready-topic group (a handler set); null gives the node a group of its own, so every
+    /// node receives every ready key.</param>
+    /// <param name="arrivals">Released at every arrival and status change; share one between nodes to wait on any of them.</param>
+    public FleetNode(FleetNode? seed = null, TimeSpan? rejoinDelay = null, string? hocon = null, string? group = null, SemaphoreSlim? arrivals = null)
+        : this(Loopback(seed is null ? [] : [$"127.0.0.1:{seed.Cluster.SelfAddress!.Port}"], rejoinDelay, hocon), group: group, arrivals: arrivals)
     {
     }
 
@@ -28,13 +38,15 @@ internal sealed class FleetNode : IAsyncDisposable
     {
     }
 
-    /// <summary>A member with the given settings (bootstrap tests), logging to <paramref name="logs"/>.</summary>
-    public FleetNode(FleetClusterSettings settings, ILoggerFactory? logs = null)
+    /// <summary>A member with the given settings (bootstrap tests), logging to <paramref name="logs"/>; <paramref name="group"/> and <paramref name="arrivals"/> as above.</summary>
+    public FleetNode(FleetClusterSettings settings, ILoggerFactory? logs = null, string? group = null, SemaphoreSlim? arrivals = null)
     {
+        _arrived = arrivals ?? new SemaphoreSlim(0);
         Cluster = new FleetCluster(settings, logs: logs);
         Cluster.StatusChanged += _ => _arrived.Release();
         Cluster.Start(new FleetInbox(
-            key =>
+            group == NoGroup ? null : group ?? "n" + Guid.NewGuid().ToString("N"),
+            (key, _) =>
             {
                 _ready.Enqueue(key);
                 _arrived.Release();
@@ -42,6 +54,11 @@ internal sealed class FleetNode : IAsyncDisposable
             id =>
             {
                 _cancels.Enqueue(id);
+                _arrived.Release();
+            },
+            (etag, relayed) =>
+            {
+                _hints.Enqueue((etag, relayed));
                 _arrived.Release();
             }));
     }
@@ -59,6 +76,8 @@ internal sealed class FleetNode : IAsyncDisposable
     public IReadOnlyCollection<string> Ready => _ready;
 
     public IReadOnlyCollection<Guid> Cancels => _cancels;
+
+    public IReadOnlyCollection<(string ETag, bool Relayed)> Hints => _hints;
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checking at every status change or arrival.</summary>
     public async Task UntilAsync(Func<bool> condition, string what)

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Buquet.Actors.Client;
 using Buquet.Actors.Protocol;
-using Buquet.Actors.Runtime;
 using Buquet.Actors.Tests.Runtime;
 using Buquet.Actors.Tests.Worker;
 using Buquet.Actors.Worker;
@@ -80,14 +79,8 @@ public sealed class WorkerPushTests : IAsyncDisposable
     private async Task<(IActorRef Supervisor, TaskRecord Task)> IdleWorkerWithUnhintedTaskAsync()
     {
         var runtime = _h.Runtime(WorkerHarness.Settings(), new TaskHandlerRegistry().AddBuiltIns(_h.Clock));
-        var activity = _h.System.CreateProbe("activity");
-        var state = _h.System.ActorOf(WorkerActivity.Props(), "worker-activity");
-        state.Tell(new WorkerActivity.Subscribe(activity.Ref));
-        Assert.False((await activity.ExpectMsgAsync<WorkerActivity.Changed>(duration: WorkerHarness.Guard)).Idle);
-        var supervisor = WorkerFactory.Start(_h.System, runtime, activity: state);
-        await _h.PumpUntilAsync(activity.ExpectMsgAsync<WorkerActivity.Changed>(c => c.Idle, WorkerHarness.Guard).AsTask(), TimeSpan.FromMilliseconds(100));
-        _h.Clock.Advance(TimeSpan.FromMinutes(1));
-        var silent = new BuquetClient(_h.Memory, new BuquetClientOptions { WakeHints = false }, _h.StoreClock, _h.Clock, null);
+        var supervisor = await IdleWorkers.StartAsync(_h, runtime);
+        var silent = IdleWorkers.SilentClient(_h);
         return (supervisor, await silent.SubmitAsync("buquet.echo", new { n = 1 }));
     }
 

@@ -170,6 +170,22 @@ public sealed class DashboardViewsTests
         Assert.Contains("send_email, resize_image", row, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Workers_ClusteredAndPlainWorker_ShowClusterStateAndPickups()
+    {
+        await using var f = await DashboardFixture.StartAsync();
+        var now = await f.Client.GetStoreTimeAsync();
+        await f.Store.PutAsync(TaskKeys.Worker("fleet-worker"), ModelJson.Serialize(new WorkerInfo("fleet-worker", now, now, ["0"], null, 0, 0, Cluster: "clustered (2)", Pickups: new WorkerPickups(4, 2, 1))), PutCondition.None);
+        await f.Store.PutAsync(TaskKeys.Worker("solo-worker"), ModelJson.Serialize(new WorkerInfo("solo-worker", now, now, ["0"], null, 0, 0)), PutCondition.None);
+        await f.RefreshAsync();
+
+        var html = await f.GetHtmlAsync("/workers");
+
+        Assert.Contains("<th>Cluster</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"cluster\">clustered (2)<div class=\"muted\">pickups: push 4, hint 2, poll 1</div></td>", Row(html, "fleet-worker", "data-worker"), StringComparison.Ordinal);
+        Assert.Contains("<td class=\"cluster\">absent</td>", Row(html, "solo-worker", "data-worker"), StringComparison.Ordinal);
+    }
+
     private static string Row(string html, string id, string attribute = "data-schedule")
     {
         var start = html.IndexOf($"<tr {attribute}=\"{id}\">", StringComparison.Ordinal);

@@ -48,6 +48,11 @@ internal static class ModelJson
             w.Name("cluster").String(v.Cluster);
         }
 
+        if (v.Pickups is { } p)
+        {
+            w.Name("pickups").BeginObject().Name("push").Int(p.Push).Name("hint").Int(p.Hint).Name("poll").Int(p.Poll).EndObject();
+        }
+
         return w.EndObject().ToUtf8();
     }
 
@@ -59,8 +64,11 @@ internal static class ModelJson
             r.StringArray("shards"), r.OptionalGuid("current_task"), r.RequiredInt("tasks_completed"), r.RequiredInt("tasks_failed"),
             r.Has("task_types") ? r.StringArray("task_types") : null,
             r.Has("current_tasks") ? ParseGuids(r.StringArray("current_tasks"), key) : null,
-            r.OptionalString("cluster"));
+            r.OptionalString("cluster"),
+            r.Element("pickups") is { } p ? ParsePickups(JsonIn.Of(p, key, "pickups")) : null);
     }
+
+    private static WorkerPickups ParsePickups(JsonIn r) => new(r.Int("push", 0), r.Int("hint", 0), r.Int("poll", 0));
 
     private static Guid[] ParseGuids(IReadOnlyList<string> ids, string key)
     {

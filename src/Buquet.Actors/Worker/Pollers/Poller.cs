@@ -25,8 +25,8 @@ internal static class Poller
         }
     }
 
-    /// <summary>To the supervisor: candidates to claim (at most the free slots).</summary>
-    public sealed record Candidates(IReadOnlyList<Candidate> Items) : IPollerMessage;
+    /// <summary>To the supervisor: candidates to claim (at most the free slots), and what woke the poll that found them.</summary>
+    public sealed record Candidates(IReadOnlyList<Candidate> Items, PickupPath Path = PickupPath.Poll) : IPollerMessage;
 
     /// <summary>From the supervisor: the last batch is done; how many were claimed.</summary>
     public sealed record BatchResult(int Claimed) : IPollerMessage;
@@ -60,14 +60,28 @@ internal static class Poller
         }
     }
 
-    /// <summary>The poller's state: polls made, idle flag, hint-triggered and pushed wake-ups, shards it polls while active.</summary>
-    public sealed record State(int Polls, bool Idle, int HintWakeUps, int Shards, int PushWakeUps = 0) : IPollerMessage;
+    /// <summary>
+    /// The poller's state: polls made, idle flag, hint-triggered and pushed wake-ups, shards it polls while active, hint
+    /// moves a member announced (<paramref name="MemberHintMoves"/>) and hint moves this poller relayed (ADR 0027).
+    /// </summary>
+    public sealed record State(int Polls, bool Idle, int HintWakeUps, int Shards, int PushWakeUps = 0, int MemberHintMoves = 0, int Relays = 0) : IPollerMessage;
 
     /// <summary>
     /// From a clustered fleet's member (ADR 0026): a task became ready at <paramref name="ReadyKey"/>. Handled exactly
     /// like a moved wake-up hint: poll now (the claim is still a CAS); the key itself is not trusted.
     /// </summary>
     public sealed record Pushed(string ReadyKey) : IPollerMessage;
+
+    /// <summary>
+    /// From a clustered fleet's member (ADR 0027): the wake-up hint moved to <paramref name="ETag"/>. Announced by the
+    /// member that touched it (its ready keys were pushed to one worker of each handler group): when this poller's HEAD
+    /// sees that ETag it only looks once, without leaving idle. <paramref name="Relayed"/> by a worker that saw a move no
+    /// member announced: poll now, as for a moved hint, and never relay it again.
+    /// </summary>
+    public sealed record MemberHint(string ETag, bool Relayed) : IPollerMessage;
+
+    /// <summary>The settle time after a HEAD saw the hint move to <paramref name="ETag"/>, which no member had announced yet.</summary>
+    internal sealed record HintSettled(string ETag);
 
     /// <summary>Time to HEAD the wake-up hint.</summary>
     internal sealed class HintTick

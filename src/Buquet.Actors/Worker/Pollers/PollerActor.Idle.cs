@@ -16,6 +16,7 @@ internal sealed partial class PollerActor
     private bool _idle;
     private int _emptyPolls;
     private bool _wakePoll;
+    private PickupPath _wakePath = PickupPath.Poll; // what brought the next poll forward (hint or push)
     private bool _pollAfterBatch;
     private bool _listedAll; // a poll since start covered every shard (after the first hint HEAD, which precedes it)
     private bool _hintKnown;
@@ -38,6 +39,7 @@ internal sealed partial class PollerActor
     private void AfterEmptyPoll()
     {
         _emptyPolls++;
+        _looking = false;
         if (!_idle && IdleModeOn && _emptyPolls >= _polling.IdleAfterEmptyPolls && NothingInFlight)
         {
             EnterIdle();
@@ -169,7 +171,7 @@ internal sealed partial class PollerActor
                 if (_hintKnown && !string.Equals(etag, _hintETag, StringComparison.Ordinal))
                 {
                     _hintETag = etag;
-                    OnHintMoved(awaitingBatch);
+                    OnHintMoved(etag, awaitingBatch);
                 }
 
                 _hintETag = etag;
@@ -190,6 +192,7 @@ internal sealed partial class PollerActor
     {
         HintWakeUps++;
         Diagnostics.BuquetTelemetry.PollerWokenUp("hint");
+        _wakePath = PickupPath.Hint;
         _logger.LogDebug("Wake-up hint moved (idle: {Idle}); polling now", _idle);
         WakeNow(awaitingBatch);
     }
@@ -199,12 +202,14 @@ internal sealed partial class PollerActor
     {
         PushWakeUps++;
         Diagnostics.BuquetTelemetry.PollerWokenUp("push");
+        _wakePath = PickupPath.Push;
         _logger.LogDebug("Ready task pushed by a cluster member (idle: {Idle}); polling now", _idle);
         WakeNow(awaitingBatch);
     }
 
     private void WakeNow(bool awaitingBatch)
     {
+        _looking = false;
         if (_idle)
         {
             ExitIdle();

@@ -63,6 +63,8 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         ReceiveAsync<Poller.PollTick>(_ => PollAsync());
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync(awaitingBatch: false));
         Receive<Poller.Pushed>(_ => OnPushed(awaitingBatch: false));
+        Receive<Poller.MemberHint>(m => OnMemberHint(m, awaitingBatch: false));
+        Receive<Poller.HintSettled>(m => OnHintSettled(m.ETag, awaitingBatch: false));
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync(awaitingBatch: false));
         Receive<Poller.Capacity>(OnCapacity);
         Receive<Poller.BatchResult>(OnBatchResult); // a batch offered by this poller's previous incarnation (restart)
@@ -86,6 +88,8 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         Receive<Poller.PollTick>(_ => { });
         ReceiveAsync<Poller.HintTick>(_ => CheckHintAsync(awaitingBatch: true));
         Receive<Poller.Pushed>(_ => OnPushed(awaitingBatch: true));
+        Receive<Poller.MemberHint>(m => OnMemberHint(m, awaitingBatch: true));
+        Receive<Poller.HintSettled>(m => OnHintSettled(m.ETag, awaitingBatch: true));
         ReceiveAsync<Poller.CensusTick>(_ => CensusAsync(awaitingBatch: true));
         Receive<Poller.Capacity>(m => _free = m.Free);
         Receive<Poller.BatchResult>(m =>
@@ -108,7 +112,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         });
     }
 
-    private Poller.State CurrentState() => new(Polls, _idle, HintWakeUps, _shards.Count, PushWakeUps);
+    private Poller.State CurrentState() => new(Polls, _idle, HintWakeUps, _shards.Count, PushWakeUps, MemberHintMoves, Relays);
 
     /// <summary>The worker is shutting down: no more requests; ticks already queued are dropped.</summary>
     private void Stopped()
@@ -118,6 +122,8 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         Receive<Poller.PollTick>(_ => { });
         Receive<Poller.HintTick>(_ => { });
         Receive<Poller.Pushed>(_ => { });
+        Receive<Poller.MemberHint>(_ => { });
+        Receive<Poller.HintSettled>(_ => { });
         Receive<Poller.CensusTick>(_ => { });
         Receive<Poller.Capacity>(m => _free = m.Free);
         Receive<Poller.BatchResult>(_ => { });
@@ -158,7 +164,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         {
             _emptyPolls = 0;
             _pollAfterBatch = false;
-            if (_idle)
+            if (_idle && !_looking)
             {
                 ExitIdle();
                 RelayDiscovery();
@@ -195,6 +201,8 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         }
 
         Polls++;
+        var path = _wakePath; // what brought this poll forward, for the pickups it leads to (ADR 0027)
+        _wakePath = PickupPath.Poll;
         ScanResult scan;
         try
         {
@@ -206,6 +214,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         catch (ObjectStoreUnavailableException ex)
         {
             _logger.LogWarning(ex, "Poll failed: object store unavailable; backing off");
+            _looking = false;
             Schedule(_idle ? IdlePollDelay() : _interval.NextAfterError());
             return;
         }
@@ -217,7 +226,7 @@ internal sealed partial class PollerActor : ReceiveActor, IWithTimers
         }
 
         Become(AwaitingBatch);
-        _supervisor.Tell(new Poller.Candidates(scan.Candidates), Self);
+        _supervisor.Tell(new Poller.Candidates(scan.Candidates, path), Self);
     }
 
     /// <summary>The store time for bucket filtering: the clock's estimate, or one sync when it has none yet.</summary>

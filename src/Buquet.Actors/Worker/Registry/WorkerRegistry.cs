@@ -29,6 +29,7 @@ internal sealed class WorkerRegistry
 
     // Immutable after construction (the delegate is thread-safe).
     private readonly Func<string>? _cluster;
+    private readonly Func<WorkerPickups>? _pickups;
 
     // Shared, guarded by _gate.
     private readonly Lock _gate = new();
@@ -46,9 +47,12 @@ internal sealed class WorkerRegistry
     /// dashboard warns about pending types no live worker claims); <c>null</c> = not written.</param>
     /// <param name="cluster">This worker's clustered-fleet state, written as the <c>cluster</c> extension at each
     /// heartbeat (ADR 0026); <c>null</c> = cluster off, not written.</param>
-    public WorkerRegistry(IObjectStore store, IStoreClock clock, string workerId, Func<IReadOnlyCollection<string>> shards, ILogger? logger = null, IEnumerable<string>? taskTypes = null, Func<string>? cluster = null)
+    /// <param name="pickups">This process's pickups by path, written as the <c>pickups</c> extension (ADR 0027); <c>null</c> =
+    /// not written (the worker writes it with the cluster on).</param>
+    public WorkerRegistry(IObjectStore store, IStoreClock clock, string workerId, Func<IReadOnlyCollection<string>> shards, ILogger? logger = null, IEnumerable<string>? taskTypes = null, Func<string>? cluster = null, Func<WorkerPickups>? pickups = null)
     {
         _cluster = cluster;
+        _pickups = pickups;
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(shards);
@@ -113,7 +117,7 @@ internal sealed class WorkerRegistry
         var shards = _shards().Order(StringComparer.Ordinal).ToArray();
         lock (_gate)
         {
-            return new WorkerInfo(WorkerId, _startedAt ?? now, now, shards, _current.Count > 0 ? _current[0] : null, _completed, _failed, _taskTypes, _current.ToArray(), _cluster?.Invoke());
+            return new WorkerInfo(WorkerId, _startedAt ?? now, now, shards, _current.Count > 0 ? _current[0] : null, _completed, _failed, _taskTypes, _current.ToArray(), _cluster?.Invoke(), _pickups?.Invoke());
         }
     }
 

@@ -48,10 +48,18 @@ internal static class WorkerSupervisor
     }
 
     /// <summary>
-    /// From a clustered fleet (ADR 0026): a task became ready. Forwarded to the poller while claiming (a poll now, the
-    /// claim still a CAS); ignored while stopping.
+    /// From a clustered fleet (ADR 0026, 0027): a task of <paramref name="TaskType"/> (null: not said) became ready at
+    /// <paramref name="ReadyKey"/>. While claiming, with a free slot and a handler for the type, the key's task is claimed
+    /// directly (GET + CAS, no LIST); without a free slot the poller polls once one frees. Ignored while stopping.
     /// </summary>
-    public sealed record TaskReadyPushed(string ReadyKey) : IWorkerSupervisorMessage;
+    public sealed record TaskReadyPushed(string ReadyKey, string? TaskType = null) : IWorkerSupervisorMessage;
+
+    /// <summary>
+    /// From a clustered fleet (ADR 0027): the S3 wake-up hint moved to <paramref name="ETag"/>, announced by the member
+    /// that touched it or <paramref name="Relayed"/> by a worker that saw a move no member announced. Forwarded to the
+    /// poller while claiming.
+    /// </summary>
+    public sealed record HintMoved(string ETag, bool Relayed) : IWorkerSupervisorMessage;
 
     /// <summary>
     /// From a clustered fleet (ADR 0026): cancellation of <paramref name="TaskId"/> was requested. When this worker runs

@@ -29,7 +29,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 
     // Actor-confined.
     private readonly Dictionary<Guid, InFlight> _inFlight = [];
-    private readonly HashSet<Guid> _claiming = [];
+    private readonly Dictionary<Guid, Claiming> _claiming = [];
     private readonly Dictionary<string, int> _perType = new(StringComparer.Ordinal);
     private readonly IActorRef? _givenActivity;
     private IActorRef _activity = ActorRefs.Nobody;
@@ -69,7 +69,8 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
             _ownedShards = [.. m.Shards.Order(StringComparer.Ordinal)];
             _poller?.Tell(new Poller.SetShards(_ownedShards));
         });
-        Receive<WorkerSupervisor.TaskReadyPushed>(m => _poller?.Tell(new Poller.Pushed(m.ReadyKey)));
+        Receive<WorkerSupervisor.TaskReadyPushed>(OnTaskReadyPushed);
+        Receive<WorkerSupervisor.HintMoved>(m => _poller?.Tell(new Poller.MemberHint(m.ETag, m.Relayed)));
         ReceiveInFlight(running: true);
         ReceiveShutdown();
     }
@@ -95,6 +96,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
         if (!running)
         {
             Receive<WorkerSupervisor.TaskReadyPushed>(_ => { });
+            Receive<WorkerSupervisor.HintMoved>(_ => { });
         }
     }
 
@@ -160,7 +162,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
                 break;
             }
 
-            if (_inFlight.ContainsKey(candidate.TaskId) || !_claiming.Add(candidate.TaskId))
+            if (_inFlight.ContainsKey(candidate.TaskId) || !_claiming.TryAdd(candidate.TaskId, new Claiming(candidates.Path, Direct: false)))
             {
                 continue;
             }
@@ -194,9 +196,10 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
 
     private void OnClaimResult(Claimer.ClaimResult result, bool running)
     {
-        _claiming.Remove(result.TaskId);
+        _claiming.Remove(result.TaskId, out var claiming);
         if (result.Claimed && result.TaskType is { } type)
         {
+            _runtime.Pickups.Add(claiming.Path);
             var snapshot = result.Snapshot!;
             var claimedAt = snapshot.Task.UpdatedAt;
             var executor = Context.ActorOf(Executor.Props(_runtime, snapshot, claimedAt), $"task-{result.TaskId:N}-{++_spawned}");
@@ -216,7 +219,7 @@ internal sealed partial class WorkerSupervisorActor : ReceiveActor, IWithTimers
             _logger.LogDebug("Task {TaskId} not claimed: {Status} {Detail}", result.TaskId, result.Status, result.Detail);
         }
 
-        if (_batchPending > 0 && --_batchPending == 0 && running)
+        if (!claiming.Direct && _batchPending > 0 && --_batchPending == 0 && running)
         {
             _poller?.Tell(new Poller.BatchResult(_batchClaimed));
         }

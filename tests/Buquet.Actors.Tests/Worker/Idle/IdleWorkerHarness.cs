@@ -48,11 +48,17 @@ internal sealed class IdleWorkerHarness : IAsyncDisposable
 
     public List<WorkerRuntime> Runtimes { get; } = [];
 
+    /// <summary>Each worker's supervisor, in start order.</summary>
+    public List<IActorRef> Supervisors { get; } = [];
+
     /// <summary>Each worker's activity actor, in start order.</summary>
     public List<IActorRef> Activities { get; } = [];
 
     /// <summary>Starts one worker (and its scheduler) in its own actor system, as <c>buquet worker</c> does.</summary>
-    public WorkerRuntime StartWorker(string id, int seed)
+    /// <param name="id">The worker id.</param>
+    /// <param name="seed">Its random seed.</param>
+    /// <param name="fleet">A clustered fleet's signals (ADR 0026); null = cluster off.</param>
+    public WorkerRuntime StartWorker(string id, int seed, IFleetSignals? fleet = null)
     {
         var system = TestActorSystem.Create(Time);
         _systems.Add(system);
@@ -60,10 +66,10 @@ internal sealed class IdleWorkerHarness : IAsyncDisposable
         handlers.AddBuiltIns(Time);
         var runtime = WorkerFactory.CreateRuntime(
             Store, WorkerSettings.FromOptions(Options, id), handlers, Options.Queue.ShardPrefixLength, Time,
-            SeededRandom.Source(seed), null, new StoreClock(Store, Time, Options.Clock.SyncInterval, Options.Clock.EstimateMaxAge));
+            SeededRandom.Source(seed), null, new StoreClock(Store, Time, Options.Clock.SyncInterval, Options.Clock.EstimateMaxAge), fleet);
         var activity = system.ActorOf(WorkerActivity.Props(), "worker-activity");
         Activities.Add(activity);
-        WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(Options, runtime), activity: activity);
+        Supervisors.Add(WorkerFactory.Start(system, runtime, companions: WorkerFactory.Companions(Options, runtime), activity: activity));
         if (Options.Scheduler.Enabled)
         {
             var client = new BuquetClient(Store, new BuquetClientOptions(), runtime.Clock, Time, null);
