@@ -42,7 +42,7 @@ internal sealed partial class ClusterBenchmark(
         {
             var port = FreeLoopbackPort();
             fleet = new FleetCluster(new FleetClusterSettings(Loopback, Loopback, port, [], TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5)), time, logs);
-            fleet.Start(new FleetInbox(_ => { }, _ => { }));
+            fleet.Start(FleetInbox.PublishOnly);
             args.AddRange(["--cluster", "--cluster-port", "0", "--cluster-public-hostname", Loopback, "--cluster-seed-nodes", $"{Loopback}:{port}"]);
             environment["BUQUET_CLUSTER_BIND_HOSTNAME"] = Loopback;
         }

@@ -19,7 +19,7 @@ internal sealed class FleetMember : IAsyncDisposable
     {
         Cluster = new FleetCluster(new FleetClusterSettings("127.0.0.1", "127.0.0.1", 0, seeds.Split(','), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)));
         Cluster.StatusChanged += _ => _changed.Release();
-        Cluster.Start(new FleetInbox(_ => { }, _ => { }));
+        Cluster.Start(FleetInbox.PublishOnly);
         Client = new BuquetClient(store, new BuquetClientOptions(), null, null, null, Cluster);
     }
 

@@ -5,10 +5,10 @@ namespace Buquet.Actors.IntegrationTests.Cluster;
 
 /// <summary>
 /// What woke a worker's poller, read from its Prometheus text: <c>buquet_poller_wakeups_total{path=push|hint}</c> (polls
-/// brought forward) and, where the build has it, <c>buquet_worker_pickups_total{path=push|hint|poll}</c> (claims by the
-/// path that found them; null when the family is absent). Counters not yet incremented are absent from the text: 0.
+/// brought forward) and <c>buquet_worker_pickups_total{path=push|hint|poll}</c> (claims by the path that found them:
+/// push, or S3 = hint + poll). Counters not yet incremented are absent from the text: 0.
 /// </summary>
-internal sealed partial record WakePaths(double PushWakeUps, double HintWakeUps, double? PushPickups, double? S3Pickups)
+internal sealed partial record WakePaths(double PushWakeUps, double HintWakeUps, double PushPickups, double S3Pickups)
 {
     public const string WakeUps = "buquet_poller_wakeups_total";
     public const string Pickups = "buquet_worker_pickups_total";
@@ -19,12 +19,7 @@ internal sealed partial record WakePaths(double PushWakeUps, double HintWakeUps,
             .Select(m => (Name: m.Groups["name"].Value, Path: Path().Match(m.Groups["labels"].Value) is { Success: true } p ? p.Groups[1].Value : null, Value: double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture)))
             .ToList();
         double Sum(string name, params string[] paths) => samples.Where(s => s.Name == name && paths.Contains(s.Path)).Sum(s => s.Value);
-        var pickups = samples.Any(s => s.Name == Pickups) || text.Contains("# TYPE " + Pickups, StringComparison.Ordinal);
-        return new WakePaths(
-            Sum(WakeUps, "push"),
-            Sum(WakeUps, "hint"),
-            pickups ? Sum(Pickups, "push") : null,
-            pickups ? Sum(Pickups, "hint", "poll") : null);
+        return new WakePaths(Sum(WakeUps, "push"), Sum(WakeUps, "hint"), Sum(Pickups, "push"), Sum(Pickups, "hint", "poll"));
     }
 
     /// <summary><c>name{labels} value [timestamp]</c> at the start of a line.</summary>
