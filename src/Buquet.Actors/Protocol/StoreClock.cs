@@ -138,14 +138,15 @@ internal sealed class StoreClock : IStoreClock
                 return now;
             }
 
-            var before = _time.GetTimestamp();
             var server = await _store.GetServerTimeAsync(cancellationToken);
             Interlocked.Increment(ref _syncCount);
 
-            // Anchor at the request start: the server stamped its time somewhere in the round trip, and Last-Modified
-            // is truncated to seconds, so erring early keeps "now" from running ahead of the store.
-            _last = new Sync(server, before);
-            return server + _time.GetElapsedTime(before);
+            // Anchor at the response: the server stamped its time somewhere in the round trip, so at this instant its
+            // clock reads at least `server`. Anchoring here errs early by up to one round trip (Last-Modified's
+            // truncation to seconds errs early too), so "now" never runs ahead of the store: a lease is never taken as
+            // expired before the store says so. Anchoring at the request start would run ahead by up to a round trip.
+            _last = new Sync(server, _time.GetTimestamp());
+            return server;
         }
         finally
         {

@@ -36,6 +36,23 @@ public sealed class StoreClockTests
     }
 
     [Fact]
+    public async Task NowAsync_StoreStampsAtTheEndOfASlowRoundTrip_NeverAheadOfTheStore()
+    {
+        var storeTime = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var local = new FakeTimeProvider();
+        var store = new SlowRoundTripStore(storeTime, local, TimeSpan.FromSeconds(2));
+        var clock = new StoreClock(store, local);
+
+        var synced = await clock.NowAsync();
+        Assert.True(synced <= storeTime.GetUtcNow(), $"synced {synced:O} ran ahead of the store's {storeTime.GetUtcNow():O}");
+        local.Advance(TimeSpan.FromSeconds(3));
+        storeTime.Advance(TimeSpan.FromSeconds(3));
+        var later = await clock.NowAsync();
+        Assert.True(later <= storeTime.GetUtcNow(), $"extrapolated {later:O} ran ahead of the store's {storeTime.GetUtcNow():O}");
+        Assert.Equal(1, clock.SyncCount);
+    }
+
+    [Fact]
     public async Task NowAsync_ConcurrentCallers_ShareOneSync()
     {
         var gate = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,6 +63,17 @@ public sealed class StoreClockTests
         var results = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.All(results, r => Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), r));
         Assert.Equal(1, store.Calls);
+    }
+
+    /// <summary>A store whose time request takes <paramref name="roundTrip"/> on both clocks and is stamped at its end.</summary>
+    private sealed class SlowRoundTripStore(FakeTimeProvider storeTime, FakeTimeProvider local, TimeSpan roundTrip) : DelegatingObjectStore(new InMemoryObjectStore(storeTime))
+    {
+        public override Task<DateTimeOffset> GetServerTimeAsync(CancellationToken cancellationToken = default)
+        {
+            local.Advance(roundTrip);
+            storeTime.Advance(roundTrip);
+            return Task.FromResult(storeTime.GetUtcNow());
+        }
     }
 
     private sealed class GatedTimeStore(Task<DateTimeOffset> time) : DelegatingObjectStore(new InMemoryObjectStore())
