@@ -44,6 +44,12 @@ internal static class FleetBridge
     /// </summary>
     public sealed record Publish(string Topic, string Payload, bool OnePerGroup = false) : IFleetBridgeMessage;
 
+    /// <summary>
+    /// A worker's inbox replaces the publish-only one of a member started by its client: the bridge delivers to it and
+    /// subscribes to its group's ready tasks and to hint moves.
+    /// </summary>
+    public sealed record Attach(FleetInbox Inbox) : IFleetBridgeMessage;
+
     /// <summary>Props of the bridge delivering to <paramref name="inbox"/> and reporting to <paramref name="status"/>.</summary>
     public static Props Props(FleetInbox inbox, Action<int> status) =>
         ActorProps.FromFactory(() => new FleetBridgeActor(inbox, status));

@@ -12,12 +12,12 @@ namespace Buquet.Actors.Cluster;
 internal sealed class FleetBridgeActor : ReceiveActor
 {
     // Immutable after construction.
-    private readonly FleetInbox _inbox;
     private readonly Action<int> _status;
     private readonly IActorRef _mediator;
     private readonly Akka.Cluster.Cluster _cluster;
 
     // Actor-confined.
+    private FleetInbox _inbox;
     private readonly HashSet<UniqueAddress> _up = [];
     private readonly HashSet<UniqueAddress> _unreachable = [];
     private int _reported = -1;
@@ -29,6 +29,7 @@ internal sealed class FleetBridgeActor : ReceiveActor
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
         Receive<FleetBridge.Publish>(m => _mediator.Tell(new Publish(m.Topic, m.Payload, m.OnePerGroup)));
+        Receive<FleetBridge.Attach>(OnAttach);
         Receive<string>(OnPayload);
         Receive<SubscribeAck>(_ => { });
         Receive<MemberUp>(m => Change(() => _up.Add(m.Member.UniqueAddress)));
@@ -45,14 +46,28 @@ internal sealed class FleetBridgeActor : ReceiveActor
 
     protected override void PreStart()
     {
+        SubscribeWorkerTopics();
+        _mediator.Tell(new Subscribe(FleetBridge.CancelTopic, Self));
+        _cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(IMemberEvent), typeof(IReachabilityEvent));
+    }
+
+    private void SubscribeWorkerTopics()
+    {
         if (_inbox.Group is { } group)
         {
             _mediator.Tell(new Subscribe(FleetBridge.ReadyTopic, Self, group)); // one worker per handler group (ADR 0027)
             _mediator.Tell(new Subscribe(FleetBridge.HintTopic, Self));
         }
+    }
 
-        _mediator.Tell(new Subscribe(FleetBridge.CancelTopic, Self));
-        _cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(IMemberEvent), typeof(IReachabilityEvent));
+    private void OnAttach(FleetBridge.Attach attach)
+    {
+        var subscribed = _inbox.Group is not null;
+        _inbox = attach.Inbox;
+        if (!subscribed)
+        {
+            SubscribeWorkerTopics();
+        }
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);

@@ -89,7 +89,24 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
     /// <summary>Fires with every status change (tests, logs); called outside any lock.</summary>
     public event Action<FleetStatus>? StatusChanged;
 
-    /// <summary>Starts the first cluster system, delivering pushed signals to <paramref name="inbox"/>.</summary>
+    /// <summary>True once a worker's inbox (one with a group) receives this member's pushes.</summary>
+    public bool HasWorker
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inbox?.Group is not null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the first cluster system, delivering pushed signals to <paramref name="inbox"/>. A member started
+    /// publish-only (<see cref="FleetInbox.PublishOnly"/>, a client) takes a worker's inbox later in the same
+    /// membership: the bridge switches to it and subscribes to its group (one process, one member).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Already started with a worker's inbox, or with a publish-only one for another publish-only start.</exception>
     public void Start(FleetInbox inbox)
     {
         ArgumentNullException.ThrowIfNull(inbox);
@@ -98,10 +115,33 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_inbox is not null)
             {
-                throw new InvalidOperationException("The fleet cluster is already started.");
+                if (_inbox.Group is not null || inbox.Group is null)
+                {
+                    throw new InvalidOperationException("The fleet cluster is already started" + (_inbox.Group is null ? "." : " with a worker's inbox: one worker per fleet membership."));
+                }
+
+                _inbox = inbox; // a later system's bridge starts with it
+                _bridge?.Tell(new FleetBridge.Attach(inbox));
+                return;
             }
 
             _inbox = inbox;
+        }
+
+        StartSystem();
+    }
+
+    /// <summary>Starts this member publish-only unless it is started already (idempotent).</summary>
+    public void EnsureStarted()
+    {
+        lock (_gate)
+        {
+            if (_inbox is not null || _disposed)
+            {
+                return;
+            }
+
+            _inbox = FleetInbox.PublishOnly;
         }
 
         StartSystem();

@@ -47,14 +47,24 @@ public static class BuquetHostingExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             return Task.Run(() => ObjectStoreFactory.CreateAsync(options.Store, time)).GetAwaiter().GetResult();
         });
+        if (!services.Any(d => d.ServiceType == typeof(FleetMembership)))
+        {
+            // One fleet membership per host (cluster on): the client publishes through it, a worker here joins it.
+            services.AddSingleton(sp => new FleetMembership(
+                sp.GetRequiredService<IOptions<BuquetOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+            services.AddHostedService(sp => sp.GetRequiredService<FleetMembership>());
+        }
+
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<BuquetOptions>>().Value;
             return new BuquetClient(
                 sp.GetRequiredService<IObjectStore>(),
                 ClientOptions(options),
+                null,
                 sp.GetService<TimeProvider>(),
-                sp.GetService<ILogger<BuquetClient>>());
+                sp.GetService<ILogger<BuquetClient>>(),
+                sp.GetRequiredService<FleetMembership>().Fleet);
         });
         return services;
     }

@@ -22,7 +22,8 @@ internal sealed class WorkerInstance(
     IObjectStore store,
     TimeProvider time,
     BuquetWorkerBuilder builder,
-    ILoggerFactory? loggerFactory = null) : IDisposable
+    ILoggerFactory? loggerFactory = null,
+    FleetMembership? membership = null) : IDisposable
 {
     private Diagnostics.ExecutionLogWriter? _executionLog;
 
@@ -52,7 +53,8 @@ internal sealed class WorkerInstance(
         var logs = loggerFactory ?? NullLoggerFactory.Instance;
         var logger = logs.CreateLogger<WorkerInstance>();
         // The clustered fleet (ADR 0026), off by default: an actor system of its own, so membership never touches this one.
-        var fleet = o.Cluster.Enabled ? new Cluster.FleetCluster(Cluster.FleetClusterSettings.FromOptions(o.Cluster), time, logs) : null;
+        // The host's membership (AddBuquet) when there is one: its client and this worker are one member.
+        var fleet = o.Cluster.Enabled ? membership?.Fleet ?? new Cluster.FleetCluster(Cluster.FleetClusterSettings.FromOptions(o.Cluster), time, logs) : null;
         Workflows.WorkflowEngine? workflows = null;
         var definitions = builder.Workflows.ToList();
         if (o.Worker.BuiltInHandlers)

@@ -13,10 +13,21 @@ internal static class ServeCommand
         var port = new Option<int?>("--port") { Description = "Port to listen on (default from buquet.dashboard.port, 3000).", HelpName = "PORT" };
         var token = new Option<string?>("--token") { Description = "Access token required from browsers and API clients (env BUQUET__DASHBOARD__ACCESS_TOKEN).", HelpName = "TOKEN" };
         var noAuth = new Option<bool>("--no-auth") { Description = "Serve a public address without a token (only behind an authenticating proxy)." };
+        var cluster = new ClusterFlags();
         var command = new Command("serve", "Run the dashboard: queue overview, tasks, history, workers, schedules, actions, metrics.") { bind, port, token, noAuth };
+        foreach (var option in cluster.All)
+        {
+            command.Add(option);
+        }
+
         host.SetAction(command, async (ctx, ct) =>
         {
-            var options = ctx.Options;
+            var p = ctx.Parse;
+            var clusterFlags = cluster.Given(p);
+            var options = clusterFlags.Count == 0
+                ? ctx.Options
+                : BuquetOptions.Load(HostBootstrap.BuildConfiguration(
+                    p.GetValue(host.Globals.Config), ctx.Environment.Variables, [.. host.Globals.Overrides(p), .. BuquetCommandLine.Map(clusterFlags)]));
             var dashboard = options.Dashboard;
             dashboard.BindAddress = ctx.Parse.GetValue(bind) ?? dashboard.BindAddress;
             dashboard.Port = ctx.Parse.GetValue(port) ?? dashboard.Port;
@@ -35,9 +46,11 @@ internal static class ServeCommand
                 Console.Out.WriteLine($"Prometheus metrics at {prometheus.Address}");
             }
 
+            // A publish-only fleet member (cluster on): the dashboard's cancels, retries and replays are pushed (docs/cluster.md).
+            await using var fleet = DashboardHost.FleetMember(options, ctx.Time);
             try
             {
-                return await DashboardHost.ServeAsync(options, store, Console.Out, cancellationToken: ct);
+                return await DashboardHost.ServeAsync(options, store, Console.Out, null, fleet, ct);
             }
             catch (ArgumentException e)
             {

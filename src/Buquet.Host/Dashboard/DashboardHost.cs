@@ -1,4 +1,7 @@
+using Buquet.Actors.Client;
+using Buquet.Actors.Cluster;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Diagnostics;
 using Buquet.Actors.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -13,11 +16,37 @@ public static class DashboardHost
     /// and serves until <paramref name="cancellationToken"/> is cancelled. Returns the process exit code.
     /// </summary>
     /// <exception cref="ArgumentException">A public bind address without an access token or no-auth, or a bad address/port.</exception>
-    public static async Task<int> ServeAsync(BuquetOptions options, IObjectStore store, TextWriter output, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    public static Task<int> ServeAsync(BuquetOptions options, IObjectStore store, TextWriter output, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+        ServeAsync(options, store, output, loggerFactory, null, cancellationToken);
+
+    /// <summary>
+    /// This process's publish-only fleet member when <c>buquet.cluster.enabled</c> (started; the caller disposes it),
+    /// otherwise null (no actor system, no port).
+    /// </summary>
+    internal static FleetCluster? FleetMember(BuquetOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Cluster.Enabled)
+        {
+            return null;
+        }
+
+        var fleet = new FleetCluster(FleetClusterSettings.FromOptions(options.Cluster), time, loggerFactory);
+        fleet.Start(FleetInbox.PublishOnly);
+        return fleet;
+    }
+
+    /// <summary>As the public overload; with <paramref name="fleet"/>, the dashboard's client publishes its signals through it.</summary>
+    internal static async Task<int> ServeAsync(BuquetOptions options, IObjectStore store, TextWriter output, ILoggerFactory? loggerFactory, FleetCluster? fleet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        await using var server = DashboardServer.Create(options, store, null, loggerFactory);
+        ArgumentNullException.ThrowIfNull(store);
+        var metered = store as MeteredObjectStore ?? new MeteredObjectStore(store, TimeProvider.System);
+        var client = fleet is null
+            ? null
+            : new BuquetClient(metered, new BuquetClientOptions { ShardPrefixLength = options.Queue.ShardPrefixLength }, null, TimeProvider.System, null, fleet);
+        await using var server = DashboardServer.Create(options, metered, client, loggerFactory);
         await server.StartAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"Dashboard running at {server.Address}").ConfigureAwait(false);
         if (!string.IsNullOrEmpty(options.Dashboard.AccessToken) && !options.Dashboard.NoAuth)

@@ -96,6 +96,26 @@ public sealed class SettingsAreReadTests
     }
 
     [Fact]
+    public void ServeCommand_EveryClusterFlag_IsOnTheCommandAndChangesTheResultingSettings()
+    {
+        var host = new CliHost(new GlobalOptions(), new CliEnvironment { Variables = new Hashtable() });
+        var serve = ServeCommand.Create(host).Options.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var cluster = new ClusterFlags();
+
+        var missing = cluster.All.Select(o => o.Name).Where(n => !serve.Contains(n)).ToList();
+        var unsampled = serve.Where(n => n.StartsWith("--cluster", StringComparison.Ordinal) && !FlagSamples.ContainsKey(n)).ToList();
+        var ineffective = IneffectiveFlags(cluster.All, p =>
+        {
+            Assert.Empty(p.Errors);
+            return BuquetOptions.Bind(BuquetConfiguration.Build([], new Hashtable(), BuquetCommandLine.Map(cluster.Given(p))));
+        });
+
+        Assert.True(missing.Count == 0, $"cluster flags buquet serve lacks: {string.Join(", ", missing)}");
+        Assert.True(unsampled.Count == 0, $"buquet serve cluster flags with no sample value in this test: {string.Join(", ", unsampled)}");
+        Assert.True(ineffective.Count == 0, $"buquet serve cluster flags that change no setting: {string.Join(", ", ineffective)}");
+    }
+
+    [Fact]
     public void IneffectiveFlags_AFlagNothingMaps_IsNamed()
     {
         var globals = new GlobalOptions();

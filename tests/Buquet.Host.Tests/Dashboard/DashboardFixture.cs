@@ -37,11 +37,11 @@ internal sealed partial class DashboardFixture : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<DashboardFixture> StartAsync(string bindAddress = "127.0.0.1", string? token = null, bool noAuth = false, BuquetClientOptions? clientOptions = null)
+    public static async Task<DashboardFixture> StartAsync(string bindAddress = "127.0.0.1", string? token = null, bool noAuth = false, BuquetClientOptions? clientOptions = null, Buquet.Actors.Protocol.IFleetSignals? fleet = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 28, 12, 0, 0, TimeSpan.Zero));
         var store = new RequestCountingObjectStore(new InMemoryObjectStore(time));
-        var client = new BuquetClient(store, clientOptions ?? new BuquetClientOptions(), time);
+        var client = new BuquetClient(store, clientOptions ?? new BuquetClientOptions(), null, time, null, fleet);
         var options = new BuquetOptions();
         options.Dashboard.BindAddress = bindAddress;
         options.Dashboard.Port = 0;
