@@ -26,6 +26,7 @@ internal sealed partial class PollerActor
     private long? _lastCensus;
     private int? _fleetRank;
     private int _rankedFleet = 1;
+    private bool _counted; // the first census is always recounted after RecountDelay: peers starting with us may not have registered yet
     private int _fleetSize = 1; // from the activity actor: this poller's census or the shard-lease census
 
     private bool IdleModeOn => _polling.IdleMaxInterval > TimeSpan.Zero;
@@ -257,7 +258,8 @@ internal sealed partial class PollerActor
             }
 
             live.Sort(StringComparer.Ordinal);
-            changed = Math.Max(1, live.Count) != _rankedFleet;
+            changed = !_counted || Math.Max(1, live.Count) != _rankedFleet;
+            _counted = true;
             var rank = live.IndexOf(_runtime.Settings.WorkerId);
             _fleetRank = rank >= 0 ? rank : null;
             _rankedFleet = Math.Max(1, live.Count);
@@ -274,6 +276,8 @@ internal sealed partial class PollerActor
 
         // A fleet still starting (or scaling) is counted again a minute later instead of living with a partial count
         // for a whole census interval (the idle moto fleet of issue 8 had counted 4 of its 10 workers at start-up).
+        // The first census counts as a change even when it found only this worker: a worker idle before its peers
+        // registered would otherwise HEAD the hint every second for a whole interval (bench --cluster, issue 20).
         var next = changed && _polling.FleetCensusInterval > RecountDelay ? RecountDelay : _polling.FleetCensusInterval;
         Timers.StartSingleTimer(CensusKey, Poller.CensusTick.Instance, next);
     }

@@ -88,6 +88,25 @@ public sealed class PollerActorTests
     }
 
     [Fact]
+    public async Task Idle_AloneAtFirstCensusPeersRegisterLater_CountedAgainWithinAboutAMinute()
+    {
+        await using var f = new PollerFixture();
+        await f.StartAsync();
+        await f.UntilIdleAsync();
+        await f.StepAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, (await f.ActivityAsync()).FleetSize);
+        for (var i = 0; i < 2; i++)
+        {
+            await f.Memory.PutAsync($"workers/worker-peer{i}.json", "{}"u8.ToArray(), PutCondition.None);
+        }
+
+        // The first count found no peer (size 1, as before it), yet it is recounted after a minute, not the interval:
+        // a worker idle before its peers registered would otherwise check the hint every second for 10 minutes.
+        await f.StepAsync(TimeSpan.FromSeconds(70), TimeSpan.FromMilliseconds(500));
+        Assert.Equal(2, (await f.ActivityAsync()).FleetSize);
+    }
+
+    [Fact]
     public async Task Idle_HintTouched_PollsWithinAboutASecond()
     {
         await using var f = new PollerFixture();
