@@ -67,7 +67,7 @@ internal sealed class SchemaCache
 
         try
         {
-            return (await load.Result.Task.WaitAsync(cancellationToken)).SchemaOrThrow();
+            return (await load.Completion.Task.WaitAsync(cancellationToken)).SchemaOrThrow();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -103,7 +103,7 @@ internal sealed class SchemaCache
                 Forget(taskType, load);
             }
 
-            load.Result.SetResult(entry);
+            load.Completion.SetResult(entry);
         }
         catch (Exception e)
         {
@@ -114,11 +114,11 @@ internal sealed class SchemaCache
 
             if (load.Cancel.IsCancellationRequested)
             {
-                load.Result.SetCanceled(load.Cancel.Token); // every waiter has left with its own cancellation
+                load.Completion.SetCanceled(load.Cancel.Token); // every waiter has left with its own cancellation
             }
             else
             {
-                load.Result.SetException(e);
+                load.Completion.SetException(e);
             }
         }
     }
@@ -164,7 +164,7 @@ internal sealed class SchemaCache
     /// <summary>One shared read in progress: its result, its own cancellation, and how many callers wait on it (guarded by the cache's gate).</summary>
     private sealed class Load
     {
-        public TaskCompletionSource<Entry> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<Entry> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CancellationTokenSource Cancel { get; } = new();
 
