@@ -65,11 +65,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
         // The member has left: the fleet is back to its workers (a 2-node survivor must be alone after the kill).
         await fleet.UntilAsync(() => AllAsync(fleet, $"clustered ({nodes})"), Guard, "the test's member left");
         var first = (await fleet.RegistryAsync(victim))!.Value.StartedAt;
-        var sleepers = await plain.SubmitManyAsync(Enumerable.Range(0, 3 * nodes).Select(i =>
-            new TaskSubmission("buquet.sleep", new { ms = 2000, i }, new SubmitOptions { Timeout = TimeSpan.FromSeconds(4), MaxRetries = 3 })));
-        tasks.AddRange(sleepers.Select(s => s.Task!.Id));
-        await fleet.UntilAsync(async () => (await WorkerFleetTests.ListAllAsync(plain)).Values.Any(t => t.Status == BuquetTaskStatus.Running && t.WorkerId == ClusterFleet.Id(victim)),
-            Guard, $"{ClusterFleet.Id(victim)} runs a task");
+        await SubmitSleepersUntilVictimRunsOneAsync(fleet, plain, victim, nodes, tasks);
         fleet.Kill(victim);
         Mark("killed");
         var killed = TimeProvider.System.GetTimestamp();
@@ -136,6 +132,34 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
             var now = await ScrapeAsync(fleet);
             return now.All(p => p.Value.PushPickups > before[p.Key].PushPickups);
         }, Guard, "every worker claimed a pushed task");
+    }
+
+    /// <summary>
+    /// Submits batches of short sleepers until <paramref name="victim"/> runs one, so the kill cuts a task. One batch
+    /// is not enough: whichever worker LISTs first may claim it all (16 slots each) before the other looks, so a new
+    /// batch goes in whenever nothing is left pending and the victim still runs nothing.
+    /// </summary>
+    private static async Task SubmitSleepersUntilVictimRunsOneAsync(ClusterFleet fleet, BuquetClient plain, int victim, int nodes, List<Guid> tasks)
+    {
+        var batches = 0;
+        await fleet.UntilAsync(async () =>
+        {
+            var all = (await WorkerFleetTests.ListAllAsync(plain)).Values;
+            if (all.Any(t => t.Status == BuquetTaskStatus.Running && t.WorkerId == ClusterFleet.Id(victim)))
+            {
+                return true;
+            }
+
+            if (!all.Any(t => t.Status == BuquetTaskStatus.Pending))
+            {
+                batches++;
+                var sleepers = await plain.SubmitManyAsync(Enumerable.Range(0, 3 * nodes).Select(i =>
+                    new TaskSubmission("buquet.sleep", new { ms = 2000, i, batches }, new SubmitOptions { Timeout = TimeSpan.FromSeconds(4), MaxRetries = 3 })));
+                tasks.AddRange(sleepers.Select(s => s.Task!.Id));
+            }
+
+            return false;
+        }, Guard, $"{ClusterFleet.Id(victim)} runs a task");
     }
 
     private static async Task<Dictionary<string, WakePaths>> ScrapeAsync(ClusterFleet fleet)

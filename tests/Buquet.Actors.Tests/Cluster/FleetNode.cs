@@ -11,7 +11,7 @@ namespace Buquet.Actors.Tests.Cluster;
 /// </summary>
 internal sealed class FleetNode : IAsyncDisposable
 {
-    public static readonly TimeSpan Guard = TimeSpan.FromSeconds(25);
+    public static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
 
     /// <summary>The <c>group</c> of a member that runs no worker (a client): it subscribes to no ready key or hint move.</summary>
     public const string NoGroup = "";
