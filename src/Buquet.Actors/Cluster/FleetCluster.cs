@@ -46,6 +46,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
         _logs = logs ?? NullLoggerFactory.Instance;
         _logger = _logs.CreateLogger<FleetCluster>();
         _ = settings.ToConfig(); // bad settings fail here, at construction, not in a background restart
+        RemotingBuffers.PreferUnpooled(); // before DotNetty's first use in this process (ADR 0029)
         settings.Tls?.Load().Dispose(); // and an unreadable certificate too (ADR 0028)
         _seedAddresses = [.. settings.SeedNodes.Select(seed => Address.Parse(FleetClusterSettings.SeedAddress(seed, settings.Tls is null ? "akka.tcp" : "akka.ssl.tcp")))];
     }

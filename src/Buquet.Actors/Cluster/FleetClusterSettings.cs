@@ -54,7 +54,8 @@ internal sealed record FleetClusterSettings(
 
     /// <summary>
     /// The fleet system's Akka settings: cluster provider on DotNetty TCP, our downing provider (never downs this node),
-    /// no coordinated shutdown when downed and no CLR exit whatever happens (ADR 0026).
+    /// no coordinated shutdown when downed and no CLR exit whatever happens (ADR 0026); unpooled remoting buffers
+    /// (<see cref="RemotingBuffers"/>, ADR 0029).
     /// </summary>
     public Config ToConfig()
     {
@@ -67,6 +68,7 @@ internal sealed record FleetClusterSettings(
                 hostname = {{Quote(BindHostname)}}
                 public-hostname = {{Quote(PublicHostname)}}
                 port = {{Port}}
+                enable-pooling = off
               }
               cluster {
                 seed-nodes = [{{seeds}}]

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Buquet.Host.Bench;
 
-/// <summary>What the report says about the machine: cores, OS, runtime, load average (Linux).</summary>
+/// <summary>What the report says about the machine: cores, OS, runtime, load average (Linux), gen0 budget setting.</summary>
 internal static class MachineInfo
 {
     public static JsonObject ToJson() => new()
@@ -14,7 +14,15 @@ internal static class MachineInfo
         ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
         ["runtime"] = RuntimeInformation.FrameworkDescription,
         ["load_average"] = LoadAverage() is { } l ? new JsonArray([.. l.Select(x => (JsonNode)x)]) : null,
+        ["gc_gen0size"] = Gen0Size,
     };
+
+    /// <summary>
+    /// <c>DOTNET_GCgen0size</c> of this process, which worker processes inherit; null = the runtime's default, which
+    /// follows the L3 cache size, so an idle process's RSS grows with what it allocates until its first gen0 collection.
+    /// The container image sets 0x400000 (ADR 0010).
+    /// </summary>
+    public static string? Gen0Size => Environment.GetEnvironmentVariable("DOTNET_GCgen0size");
 
     /// <summary>The 1, 5 and 15 minute load averages from /proc/loadavg; null elsewhere.</summary>
     public static double[]? LoadAverage()
@@ -33,6 +41,7 @@ internal static class MachineInfo
     public static string Describe()
     {
         var load = LoadAverage() is { } l ? string.Join(' ', l.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture))) : "n/a";
-        return $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, load average {load}";
+        var gen0 = Gen0Size is { } g ? "DOTNET_GCgen0size=" + g : "gen0 budget: runtime default";
+        return $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, load average {load}, {gen0}";
     }
 }
