@@ -1,9 +1,5 @@
 using Akka.Actor;
-using Akka.Actor.Setup;
-using Akka.Hosting;
-using Akka.Hosting.Logging;
 using Buquet.Actors.Protocol;
-using Buquet.Actors.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -219,14 +215,7 @@ internal sealed class FleetCluster : IFleetSignals, IAsyncDisposable
             }
 
             generation = ++_generation;
-            var config = BuquetActorSystem.Clock(_time).WithFallback(_settings.ToConfig()).WithFallback(BuquetActorSystem.Defaults)
-                .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akka.loggers = [\"Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting\"]"));
-            var setup = BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(_logs));
-            if (_settings.Tls is { } tls)
-            {
-                setup = setup.And(tls.Setup()); // mutual TLS, peers pinned to the fleet's certificate (ADR 0028)
-            }
-            system = ActorSystem.Create(FleetClusterSettings.SystemName, setup);
+            system = ActorSystem.Create(FleetClusterSettings.SystemName, _settings.ToSetup(_time, _logs));
             _system = system;
             _bridge = system.ActorOf(FleetBridge.Props(_inbox, members => OnMembers(system, members)), "fleet-bridge");
             system.ActorOf(SeedProbe.Props(_seedAddresses, reason => LeaveToJoinSeeds(system, reason)), SeedProbe.Name);

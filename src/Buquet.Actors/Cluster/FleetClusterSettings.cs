@@ -1,7 +1,13 @@
 using System.Globalization;
 using System.Text;
+using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Hosting.Logging;
 using Buquet.Actors.Configuration;
+using Buquet.Actors.Runtime;
+using Microsoft.Extensions.Logging;
 
 namespace Buquet.Actors.Cluster;
 
@@ -95,6 +101,18 @@ internal sealed record FleetClusterSettings(
         }
 
         return Extra is null ? config : Extra.WithFallback(config);
+    }
+
+    /// <summary>
+    /// How each fleet system is created: <see cref="ToConfig"/> over buquet's system defaults, timers on
+    /// <paramref name="time"/>, Akka's log into <paramref name="logs"/>, and the TLS setup when TLS is on.
+    /// </summary>
+    public ActorSystemSetup ToSetup(TimeProvider time, ILoggerFactory logs)
+    {
+        var config = BuquetActorSystem.Clock(time).WithFallback(ToConfig()).WithFallback(BuquetActorSystem.Defaults)
+            .WithFallback(ConfigurationFactory.ParseString("akka.loggers = [\"Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting\"]"));
+        var setup = BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(logs));
+        return Tls is { } tls ? setup.And(tls.Setup()) : setup; // mutual TLS, peers pinned to the fleet's certificate (ADR 0028)
     }
 
     internal static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
