@@ -55,7 +55,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
         await using (var member = new FleetMember(fleet.Store, fleet.Seeds))
         {
             await member.UntilMembersAsync(nodes + 1, Guard);
-            var (byAge, lowest) = member.Peers();
+            var (byAge, lowest) = await member.PeersAsync(Guard);
             Assert.Equal(fleet.ClusterPort(0), byAge[0]);
             Assert.Equal(fleet.ClusterPort(1), lowest);
             await PushUntilEveryWorkerWokenAsync(fleet, member, tasks);

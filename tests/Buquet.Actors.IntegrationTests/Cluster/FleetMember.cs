@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster;
 using Buquet.Actors.Client;
 using Buquet.Actors.Cluster;
@@ -42,11 +43,18 @@ internal sealed class FleetMember : IAsyncDisposable
         }
     }
 
-    /// <summary>The other Up members' ports, oldest first, and the port of their lowest address (Akka's address order).</summary>
-    public (IReadOnlyList<int> ByAge, int Lowest) Peers()
+    /// <summary>
+    /// The other Up members' ports, oldest first, and the port of their lowest address (Akka's address order), from a
+    /// snapshot the cluster's event publisher sends: <c>Cluster.State</c> is a read view that its own subscriber updates
+    /// after the member count this test waited on, so it may still lack a member.
+    /// </summary>
+    public async Task<(IReadOnlyList<int> ByAge, int Lowest)> PeersAsync(TimeSpan guard)
     {
         var cluster = Akka.Cluster.Cluster.Get(Cluster.CurrentSystem!);
-        var members = cluster.State.Members.Where(m => m.Status == MemberStatus.Up && !m.Address.Equals(cluster.SelfAddress)).ToList();
+        using var inbox = Inbox.Create(Cluster.CurrentSystem!);
+        cluster.SendCurrentClusterState(inbox.Receiver);
+        var state = (ClusterEvent.CurrentClusterState)await inbox.ReceiveAsync(guard);
+        var members = state.Members.Where(m => m.Status == MemberStatus.Up && !m.Address.Equals(cluster.SelfAddress)).ToList();
         var byAge = members.Order(Member.AgeOrdering).Select(m => m.Address.Port!.Value).ToList();
         var lowest = members.Select(m => m.Address).Order(Member.AddressOrdering).First().Port!.Value;
         return (byAge, lowest);

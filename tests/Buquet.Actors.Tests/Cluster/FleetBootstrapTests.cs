@@ -39,7 +39,12 @@ public sealed class FleetBootstrapTests
         await using var alone = new FleetNode(Settings(port, [port], required: 1));
 
         await alone.UntilAsync(() => alone.Cluster.Status.Members == 1, "this node Up in a cluster of its own");
-        Assert.Equal(Akka.Cluster.MemberStatus.Up, Akka.Cluster.Cluster.Get(alone.Cluster.CurrentSystem!).SelfMember.Status);
+
+        // Cluster.SelfMember reads Akka's read view, which its own subscriber updates after ours saw the node Up;
+        // RegisterOnMemberUp answers from the cluster's event stream instead (at once when already Up).
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(alone.Cluster.CurrentSystem!).RegisterOnMemberUp(() => up.TrySetResult());
+        await up.Task.WaitAsync(FleetNode.Guard);
         Assert.Equal(FleetState.Isolated, alone.Cluster.Status.State); // alone: no peer to push to
     }
 

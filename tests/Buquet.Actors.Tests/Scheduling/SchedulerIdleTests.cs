@@ -51,7 +51,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         };
         var actor = _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
         Assert.False((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
-        await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the idle change is processed
+        await _activity.SetIdleAsync(true, Guard, actor); // the subscription's idle state is processed
         return actor;
     }
 
@@ -77,8 +77,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
     {
         var actor = await StartIdleStandbyAsync();
 
-        _activity.Tell(new WorkerActivity.SetIdle(false));
-        await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the change is processed before the reply
+        await _activity.SetIdleAsync(false, Guard, actor); // the change is processed (timers set) before time moves
         _store.Reset();
         for (var i = 0; i < 4; i++)
         {
@@ -200,8 +199,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
 
         Assert.True(seen[^1] is Scheduler.TickCompleted { Report.Schedules: 1 }, string.Join("; ", seen));
 
-        _activity.Tell(new WorkerActivity.SetIdle(true));
-        await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard); // the idle change is processed
+        await _activity.SetIdleAsync(true, Guard, actor); // the idle change is processed (timers set) before time moves
         _store.Reset();
         for (var i = 0; i < 4; i++)
         {

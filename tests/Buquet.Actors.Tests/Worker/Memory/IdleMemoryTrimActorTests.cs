@@ -11,10 +11,12 @@ namespace Buquet.Actors.Tests.Worker.Memory;
 public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero));
     private readonly ActorSystem _system;
     private readonly IActorRef _activity;
     private readonly TestProbe _probe;
+    private readonly IActorRef _trim;
     private int _trims;
 
     public IdleMemoryTrimActorTests()
@@ -22,7 +24,7 @@ public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
         _system = TestActorSystem.Create(_time);
         _activity = _system.ActorOf(WorkerActivity.Props());
         _probe = _system.CreateProbe("trims");
-        _system.ActorOf(IdleMemoryTrim.Props(_activity, new IdleMemoryTrim.Settings(Settle), () => Interlocked.Increment(ref _trims), _probe), "trim");
+        _trim = _system.ActorOf(IdleMemoryTrim.Props(_activity, new IdleMemoryTrim.Settings(Settle), () => Interlocked.Increment(ref _trims), _probe), "trim");
     }
 
     public async ValueTask DisposeAsync() => await _system.Terminate();
@@ -63,9 +65,9 @@ public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
     [Fact]
     public async Task Idle_ActiveAgainBeforeSettling_NoTrim()
     {
-        _activity.Tell(new WorkerActivity.SetIdle(true));
+        await _activity.SetIdleAsync(true, Guard, _trim);
         _time.Advance(Settle / 2);
-        _activity.Tell(new WorkerActivity.SetIdle(false));
+        await _activity.SetIdleAsync(false, Guard, _trim);
         _time.Advance(Settle * 3);
         await _probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
         Assert.Equal(0, _trims);

@@ -44,8 +44,8 @@ public sealed class RegistryIdleTests : IAsyncDisposable
     private async Task GoIdleAsync()
     {
         await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard); // registration
-        _activity.Tell(new WorkerActivity.SetIdle(true));
-        _actor.Tell(Heartbeat.Instance); // after the change in the mailbox: the idle period starts here
+        await _activity.SetIdleAsync(true, Guard, _actor);
+        _actor.Tell(Heartbeat.Instance); // after the change: the idle period starts here
         await _listener.ExpectMsgAsync<HeartbeatWritten>(duration: Guard);
         _store.Reset();
     }
