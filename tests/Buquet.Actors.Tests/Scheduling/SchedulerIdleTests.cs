@@ -222,7 +222,7 @@ public sealed class SchedulerIdleTests : IAsyncDisposable
         };
         var actor = _system.ActorOf(Scheduler.Props(client, settings), "scheduler");
         Assert.True((await _probe.FishForMessageAsync<Scheduler.LeaseRoundCompleted>(_ => true, max: Guard)).IsLeader);
-        _activity.Tell(new WorkerActivity.SetIdle(true));
+        await _activity.SetIdleAsync(true, Guard, actor);
         await AdvanceUntilAsync(actor, _ => false, TimeSpan.FromMinutes(2), throwAtLimit: false); // an idle tick with nothing scheduled: slow ticks
         Assert.True((await actor.Ask<Scheduler.StatusResult>(Scheduler.GetStatus.Instance, Guard)).LastTick is { Schedules: 0 });
 
