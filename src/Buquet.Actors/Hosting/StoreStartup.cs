@@ -44,8 +44,9 @@ internal static class StoreStartup
             catch (Exception e) when (IsTransient(e, cancellationToken))
             {
                 var wait = delay * (0.5 + random());
+                var waiting = Task.Delay(wait, time, cancellationToken); // armed before the report: a fake clock advanced on it fires it
                 onRetry(attempt, e, wait);
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
                 delay = delay * 2 > MaxDelay ? MaxDelay : delay * 2;
             }
         }

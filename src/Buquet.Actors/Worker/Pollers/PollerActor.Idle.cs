@@ -41,18 +41,24 @@ internal sealed partial class PollerActor
     {
         _emptyPolls++;
         _looking = false;
-        if (!_idle && IdleModeOn && _emptyPolls >= _polling.IdleAfterEmptyPolls && NothingInFlight)
+        var entering = !_idle && IdleModeOn && _emptyPolls >= _polling.IdleAfterEmptyPolls && NothingInFlight;
+        if (entering)
         {
             EnterIdle();
         }
 
         Schedule(!_idle ? _interval.NextIdle() : _listedAll ? IdlePollDelay() : TimeSpan.Zero);
+        if (entering)
+        {
+            // Told once the idle timers are set: whoever acts on the activity's change (a test advancing virtual
+            // time on it) finds this poller's next discovery and census already scheduled.
+            _activity.Tell(new WorkerActivity.SetIdle(true));
+        }
     }
 
     private void EnterIdle()
     {
         _idle = true;
-        _activity.Tell(new WorkerActivity.SetIdle(true));
         var sinceCensus = _lastCensus is { } t ? _runtime.Time.GetElapsedTime(t) : TimeSpan.MaxValue;
         if (sinceCensus >= _polling.FleetCensusInterval)
         {
