@@ -12,8 +12,8 @@ internal static class WorkerActivityTestExtensions
 {
     /// <summary>
     /// Tells <paramref name="activity"/> the new flag, then asks it for its state: by the reply, every subscriber has the
-    /// change in its mailbox. Then asks each of <paramref name="processedBy"/> to identify itself: <see cref="Identify"/>
-    /// is handled in mailbox order, so by its reply that subscriber has processed the change (and set its timers).
+    /// change in its mailbox. Then waits until each of <paramref name="processedBy"/> has processed it (and set its timers):
+    /// <see cref="MailboxBarrier.UntilProcessedAsync"/>.
     /// </summary>
     public static async Task SetIdleAsync(this IActorRef activity, bool idle, TimeSpan guard, params IActorRef[] processedBy)
     {
@@ -26,7 +26,7 @@ internal static class WorkerActivityTestExtensions
 
         foreach (var subscriber in processedBy)
         {
-            await subscriber.Ask<ActorIdentity>(new Identify(null), guard);
+            await subscriber.UntilProcessedAsync(guard);
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed class CancelWatchActorTests : IAsyncDisposable
     private async Task StartWatchAsync()
     {
         var watch = _h.System.ActorOf(CancelWatch.Props(_h.Runtime(WorkerHarness.Settings(), new TaskHandlerRegistry(), _store), _supervisor.Ref, Interval), "cancel-watch");
-        await watch.Ask<ActorIdentity>(new Identify(1), WorkerHarness.Guard);
+        await watch.UntilProcessedAsync(WorkerHarness.Guard);
     }
 
     /// <summary>One check: advance to it, answer the supervisor's question, and wait for the next question (the round is done).</summary>

@@ -37,7 +37,7 @@ public sealed class RetentionActorTests : IAsyncDisposable
     private async Task<IActorRef> StartAsync(Func<IReadOnlySet<string>>? owned = null, IActorRef? activity = null)
     {
         var actor = _system.ActorOf(Retention.Props(Week, _f.Repo, owned ?? (() => All), MaintenanceFixture.NoJitter, _listener, null, activity), "retention");
-        await actor.Ask<ActorIdentity>(new Identify(null), Guard);
+        await actor.UntilProcessedAsync(Guard);
         return actor;
     }
 
@@ -87,7 +87,7 @@ public sealed class RetentionActorTests : IAsyncDisposable
         actor.Tell(new WorkerActivity.Changed(Idle: true, FleetSize: 1));
 
         _f.Advance(Week.StepInterval);
-        await actor.Ask<ActorIdentity>(new Identify(null), Guard); // the due step, if it ran, finished before this reply
+        await actor.UntilProcessedAsync(Guard); // the due step, if it ran, finished before this reply
         Assert.False(_listener.HasMessages);
         Assert.True(await _f.ExistsAsync(task.Key));
 

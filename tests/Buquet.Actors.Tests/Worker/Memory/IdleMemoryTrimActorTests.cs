@@ -74,12 +74,12 @@ public sealed class IdleMemoryTrimActorTests : IAsyncDisposable
     }
 
     /// <summary>
-    /// Asserts that no trim ran: a settle timer the last advance fired is in the actor's mailbox before the Identify
-    /// sent here, so by the reply its trim (and the Trimmed told to the probe) would have happened.
+    /// Asserts that no trim ran: a settle timer the last advance fired is in the actor's mailbox already, so once the
+    /// actor has processed its mailbox its trim (and the Trimmed told to the probe) would have happened.
     /// </summary>
     private async Task NoTrimDueAsync()
     {
-        await _trim.Ask<ActorIdentity>(new Identify(null), Guard);
+        await _trim.UntilProcessedAsync(Guard);
         Assert.False(_probe.HasMessages, "a trim ran");
     }
 }

@@ -71,7 +71,7 @@ public sealed class RegistryActorTests : IAsyncDisposable
         Assert.True((await requester.ExpectMsgAsync<Deregistered>(duration: Guard)).Clean);
         Assert.Null(await _store.GetAsync("workers/worker-r.json"));
         _time.Advance(Interval * 3);
-        await actor.Ask<ActorIdentity>(new Identify(null), Guard); // a heartbeat the advance made due has run before this reply
+        await actor.UntilProcessedAsync(Guard); // a heartbeat the advance made due has run before this reply
         Assert.False(_listener.HasMessages);
         Assert.Null(await _store.GetAsync("workers/worker-r.json"));
     }
